@@ -1,0 +1,19 @@
+// src/commands/registry.hpp -- the table of subcommands (ninja's tool table) and the one
+// entry point main() and the golden tests call.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "commands/command.hpp"
+
+namespace dra::commands {
+
+Command add_get(CLI::App& root);
+Command add_version(CLI::App& root);
+
+// Parses `args` (without the program name) and runs the chosen subcommand. Usage errors go
+// to io.err with exit code kExitError; --help prints to io.out and returns kExitOk.
+int run_cli(const std::vector<std::string>& args, Io& io);
+
+}  // namespace dra::commands

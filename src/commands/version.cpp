@@ -1,0 +1,30 @@
+// src/commands/version.cpp -- `kubectl dra version`.
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+
+#include "commands/command.hpp"
+#include "commands/registry.hpp"
+
+#ifndef DRA_VERSION
+#define DRA_VERSION "0.0.0"
+#endif
+#ifndef DRA_GIT_COMMIT
+#define DRA_GIT_COMMIT "unknown"
+#endif
+
+namespace dra::commands {
+
+Command add_version(CLI::App& root) {
+  CLI::App* app = root.add_subcommand("version", "Print the version of kubectl-dra");
+  return {app, [](Io& io) {
+            io.out << fmt::format("kubectl-dra {}\ncommit: {}\n", DRA_VERSION, DRA_GIT_COMMIT);
+            io.out << "reads: resource.k8s.io/v1, v1beta2, v1beta1\n";
+            io.out << "writes: resource.k8s.io/v1, v1beta2, v1beta1\n";
+            io.out << "libcurl: " << curl_version_info(CURLVERSION_NOW)->version << '\n';
+            return kExitOk;
+          }};
+}
+
+}  // namespace dra::commands

@@ -1,0 +1,127 @@
+// src/k8s/model.cpp -- small helpers of the object model.
+#include "k8s/model.hpp"
+
+namespace dra::k8s {
+
+Pos Origin::at(std::string_view field) const {
+  for (const FieldPos& f : fields)
+    if (f.field && field == f.field) return f.pos;
+  return pos;
+}
+
+const std::string* lookup(const StringMap& m, std::string_view key) {
+  for (const auto& [k, v] : m)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+std::optional<ApiVersion> parse_api_version(std::string_view api_version) {
+  if (api_version == "resource.k8s.io/v1") return ApiVersion::V1;
+  if (api_version == "resource.k8s.io/v1beta2") return ApiVersion::V1beta2;
+  if (api_version == "resource.k8s.io/v1beta1") return ApiVersion::V1beta1;
+  return std::nullopt;
+}
+
+std::string_view to_string(ApiVersion v) {
+  switch (v) {
+    case ApiVersion::V1:
+      return "resource.k8s.io/v1";
+    case ApiVersion::V1beta2:
+      return "resource.k8s.io/v1beta2";
+    case ApiVersion::V1beta1:
+      return "resource.k8s.io/v1beta1";
+  }
+  return "resource.k8s.io/v1";
+}
+
+DeviceAttribute DeviceAttribute::of_int(int64_t v) {
+  DeviceAttribute a;
+  a.type = Type::Int;
+  a.number = v;
+  return a;
+}
+DeviceAttribute DeviceAttribute::of_bool(bool v) {
+  DeviceAttribute a;
+  a.type = Type::Bool;
+  a.number = v ? 1 : 0;
+  return a;
+}
+DeviceAttribute DeviceAttribute::of_string(std::string_view v) {
+  DeviceAttribute a;
+  a.type = Type::String;
+  a.text = util::Atom(v);
+  return a;
+}
+DeviceAttribute DeviceAttribute::of_version(std::string_view v) {
+  DeviceAttribute a = of_string(v);
+  a.type = Type::Version;
+  return a;
+}
+DeviceAttribute DeviceAttribute::of_ints(std::vector<int64_t> v) {
+  DeviceAttribute a;
+  a.type = Type::Ints;
+  a.lists.emplace().ints = std::move(v);
+  return a;
+}
+DeviceAttribute DeviceAttribute::of_bools(std::vector<bool> v) {
+  DeviceAttribute a;
+  a.type = Type::Bools;
+  a.lists.emplace().bools = std::move(v);
+  return a;
+}
+DeviceAttribute DeviceAttribute::of_strings(std::vector<std::string> v) {
+  DeviceAttribute a;
+  a.type = Type::Strings;
+  a.lists.emplace().strings = std::move(v);
+  return a;
+}
+DeviceAttribute DeviceAttribute::of_versions(std::vector<std::string> v) {
+  DeviceAttribute a = of_strings(std::move(v));
+  a.type = Type::Versions;
+  return a;
+}
+
+namespace {
+
+// Does the attribute name `written` (as in the slice) name `wanted`? A name without a domain
+// belongs to the driver's domain (spec/dra-api.md §8.1).
+bool same_qualified_name(std::string_view written, std::string_view wanted,
+                         std::string_view driver) {
+  if (written == wanted) return true;
+  auto split = [&](std::string_view n, std::string_view& domain, std::string_view& id) {
+    size_t slash = n.find('/');
+    if (slash == std::string_view::npos) {
+      domain = driver;
+      id = n;
+    } else {
+      domain = n.substr(0, slash);
+      id = n.substr(slash + 1);
+    }
+  };
+  std::string_view d1, i1, d2, i2;
+  split(written, d1, i1);
+  split(wanted, d2, i2);
+  return d1 == d2 && i1 == i2;
+}
+
+template <typename List>
+auto find_qualified(const List& list, std::string_view qualified, std::string_view driver) -> const
+    typename List::value_type::second_type* {
+  for (const auto& [name, value] : list)
+    if (same_qualified_name(name, qualified, driver)) return &value;
+  return nullptr;
+}
+
+}  // namespace
+
+const DeviceAttribute* Device::attribute(std::string_view qualified,
+                                         std::string_view driver) const {
+  return find_qualified(attributes, qualified, driver);
+}
+
+const DeviceCapacity* Device::capacity_of(std::string_view qualified,
+                                          std::string_view driver) const {
+  return find_qualified(capacity, qualified, driver);
+}
+
+}  // namespace dra::k8s
