@@ -53,7 +53,8 @@ k8s::Cluster load_source(const SourceOptions& opts, util::Diagnostics& diags, Io
   k8s::Cluster cluster = k8s::load(lo, diags);
   if (io.verbosity >= 2 && cluster.skipped_objects > 0)
     io.err << "skipped " << cluster.skipped_objects
-           << " objects of kinds that do not matter to DRA\n";
+           << (cluster.skipped_objects == 1 ? " object" : " objects")
+           << " of kinds that do not matter to DRA\n";
   return cluster;
 }
 

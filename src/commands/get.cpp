@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "alloc/inventory.hpp"
+#include "alloc/node_match.hpp"
 #include "render/get.hpp"
 
 namespace dra::commands {
@@ -54,12 +55,31 @@ void mark_seen(const GetOptions& opts, std::vector<bool>& seen,
       if (opts.names[i] == f) seen[i] = true;
 }
 
-bool node_matches(const GetOptions& opts, const alloc::Reach& r) {
-  if (opts.node.empty()) return true;
-  // Devices usable on any node (or by selector) are shown for every --node, since they may
-  // be reachable from it; exact node matching needs the Node's labels (allocate does that).
-  return r.kind != alloc::Reach::Kind::Node || r.node == opts.node;
-}
+// --node: devices usable on that node. A device reached by node selector is matched against
+// the Node's labels when the Node is in the input; without it there is no telling, so it is
+// shown.
+struct NodeFilter {
+  std::string name;
+  const k8s::NodeObject* node = nullptr;
+  bool operator()(const alloc::Reach& r) const {
+    if (name.empty()) return true;
+    switch (r.kind) {
+      case alloc::Reach::Kind::Node:
+        return r.node == name;
+      case alloc::Reach::Kind::AllNodes:
+        return true;
+      case alloc::Reach::Kind::Selector: {
+        if (!node) return true;
+        auto m =
+            alloc::node_selector_matches(*r.selector, node->metadata.name, node->metadata.labels);
+        return m.ok() && *m;
+      }
+      case alloc::Reach::Kind::Unknown:
+        break;
+    }
+    return false;
+  }
+};
 
 }  // namespace
 
@@ -84,6 +104,9 @@ int run_get(const GetOptions& opts, Io& io) {
 
   // Gather pools and who holds which device.
   const alloc::Inventory inv = alloc::build_inventory(cluster);
+  NodeFilter node_matches{opts.node, nullptr};
+  for (const auto& n : cluster.nodes)
+    if (n.metadata.name == opts.node) node_matches.node = &n;
   std::vector<bool> seen(opts.names.size(), false);
   const char* kind = "";
   size_t shown = 0;
@@ -97,7 +120,7 @@ int run_get(const GetOptions& opts, Io& io) {
         for (const alloc::DeviceRef& d : p.devices) {
           std::initializer_list<std::string> forms = {
               std::string(d.name()), fmt::format("{}/{}/{}", d.driver(), d.pool(), d.name())};
-          if (!name_matches(opts.names, forms) || !node_matches(opts, alloc::reach_of(d))) continue;
+          if (!name_matches(opts.names, forms) || !node_matches(alloc::reach_of(d))) continue;
           mark_seen(opts, seen, forms);
           list.push_back(d);
         }
@@ -119,7 +142,7 @@ int run_get(const GetOptions& opts, Io& io) {
         if (!name_matches(opts.names, forms)) continue;
         if (!opts.node.empty() &&
             std::none_of(p.devices.begin(), p.devices.end(),
-                         [&](const auto& d) { return node_matches(opts, alloc::reach_of(d)); }))
+                         [&](const auto& d) { return node_matches(alloc::reach_of(d)); }))
           continue;
         mark_seen(opts, seen, forms);
         list.push_back(&p);
@@ -177,7 +200,7 @@ int run_get(const GetOptions& opts, Io& io) {
               bool nd = opts.node.empty();
               if (p && !nd)
                 for (const auto& d : p->devices)
-                  if (d.name() == r.device && node_matches(opts, alloc::reach_of(d))) nd = true;
+                  if (d.name() == r.device && node_matches(alloc::reach_of(d))) nd = true;
               hit = hit || (drv && nd);
             }
           if (!hit) continue;

@@ -90,6 +90,14 @@ class Decoder {
     if (v.is_null()) return;
     if (!v.is_scalar() || v.scalar_type() != ScalarType::Int) return type_error(v, "an integer");
     std::string_view t = v.text;
+    // The common case: plain decimal.
+    if (!t.empty() && t[0] != '+' && t.find_first_of("_xbo") == std::string_view::npos &&
+        !(t.size() > 1 && t[0] == '0') && !(t.size() > 2 && t[0] == '-' && t[1] == '0')) {
+      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+      if (ec == std::errc() && end == t.data() + t.size()) return;
+      return error(
+          v.pos, fmt::format("integer \"{}\" is out of range for int64", util::printable(v.text)));
+    }
     if (!t.empty() && t[0] == '+') t.remove_prefix(1);
     int base = 10;
     bool neg = false;

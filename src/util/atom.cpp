@@ -7,10 +7,20 @@
 namespace dra::util {
 namespace {
 
+// Transparent hashing: look strings up as string_views, build a std::string only to insert.
+struct Hash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+struct Equal {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+};
+
 struct Table {
   std::mutex mu;
   // Node-based: element addresses stay valid as the table grows.
-  std::unordered_set<std::string> strings;
+  std::unordered_set<std::string, Hash, Equal> strings;
   size_t bytes = 0;
 };
 
@@ -35,8 +45,11 @@ Atom::Atom(std::string_view text) {
   }
   Table& t = table();
   std::lock_guard<std::mutex> lock(t.mu);
-  auto [it, inserted] = t.strings.emplace(text);
-  if (inserted) t.bytes += text.size();
+  auto it = t.strings.find(text);
+  if (it == t.strings.end()) {
+    it = t.strings.emplace(text).first;
+    t.bytes += text.size();
+  }
   s_ = &*it;
 }
 
