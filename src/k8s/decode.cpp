@@ -363,6 +363,11 @@ void decode_counters(Decoder& d, const Node& v, CounterMap& out) {
 
 // ---- ResourceSlice -----------------------------------------------------------------------
 
+DeviceAttribute with_pos(DeviceAttribute a, Pos pos) {
+  a.pos = pos;
+  return a;
+}
+
 void decode_attribute(Decoder& d, const Node& v, DeviceAttribute& a) {
   using T = DeviceAttribute::Type;
   int members = 0;
@@ -378,15 +383,18 @@ void decode_attribute(Decoder& d, const Node& v, DeviceAttribute& a) {
     if (k == "int") {
       int64_t i = 0;
       d.i64(x, i);
-      if (set(T::Int)) a.number = i;
+      if (set(T::Int)) a = with_pos(DeviceAttribute::of_int(i), a.pos);
     } else if (k == "bool") {
       std::optional<bool> b;
       d.boolean(x, b);
-      if (set(T::Bool)) a.number = b.value_or(false) ? 1 : 0;
+      if (set(T::Bool)) a = with_pos(DeviceAttribute::of_bool(b.value_or(false)), a.pos);
     } else if (k == "string" || k == "version") {
       if (!x.is_scalar() || x.scalar_type() != ScalarType::String)
         return d.type_error(x, "a string");
-      if (set(k == "string" ? T::String : T::Version)) a.text = util::Atom(x.text);
+      if (set(k == "string" ? T::String : T::Version))
+        a = with_pos(k == "string" ? DeviceAttribute::of_string(x.text)
+                                   : DeviceAttribute::of_version(x.text),
+                     a.pos);
     } else if (k == "ints") {
       std::vector<int64_t> is;
       d.list(x, is, [&](const Node& iv, int64_t& i) { d.i64(iv, i); });
@@ -467,7 +475,7 @@ const char* decode_device_field(Decoder& d, std::string_view k, const Node& x, D
     dev.capacity.reserve(x.size);
     for (uint32_t i = 0; i < x.size; ++i) {
       auto s = d.map_key(x.key(i).text);
-      dev.capacity.emplace_back(std::string(x.key(i).text), DeviceCapacity());
+      dev.capacity.emplace_back(util::Atom(x.key(i).text), DeviceCapacity());
       DeviceCapacity& c = dev.capacity.back().second;
       c.pos = x.key(i).pos;
       Origin o;

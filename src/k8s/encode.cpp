@@ -275,7 +275,7 @@ class Encoder {
         break;
       case T::String:
       case T::Version:
-        v.add(a.type == T::String ? "string" : "version", str(a.text.str()));
+        v.add(a.type == T::String ? "string" : "version", str(a.text().str()));
         break;
       case T::Ints: {
         Value& list = v.add("ints", Value::list());
@@ -319,7 +319,7 @@ class Encoder {
     Value attributes = Value::map();
     for (const auto& [name, a] : d.attributes) attributes.add(name.str(), attribute(a));
     Value capacities = Value::map();
-    for (const auto& [name, c] : d.capacity) capacities.add(name, capacity(c));
+    for (const auto& [name, c] : d.capacity) capacities.add(name.str(), capacity(c));
     Value allocatable = Value::map();
     for (const auto& [name, r] : d.node_allocatable_resources) {
       Value& v = allocatable.add(name, Value::map());

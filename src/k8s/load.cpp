@@ -80,7 +80,7 @@ class FileText {
     if (!map_) return;
     const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
     const size_t end = std::min(offset, size_) / page * page;
-    if (end < released_ + (size_t{8} << 20)) return;  // in 8 MiB steps
+    if (end < released_ + (size_t{1} << 20)) return;  // in 1 MiB steps
     madvise(static_cast<char*>(map_) + released_, end - released_, MADV_DONTNEED);
     released_ = end;
   }

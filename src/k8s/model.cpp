@@ -37,19 +37,19 @@ std::string_view to_string(ApiVersion v) {
 DeviceAttribute DeviceAttribute::of_int(int64_t v) {
   DeviceAttribute a;
   a.type = Type::Int;
-  a.number = v;
+  a.scalar_.number = v;
   return a;
 }
 DeviceAttribute DeviceAttribute::of_bool(bool v) {
   DeviceAttribute a;
   a.type = Type::Bool;
-  a.number = v ? 1 : 0;
+  a.scalar_.number = v ? 1 : 0;
   return a;
 }
 DeviceAttribute DeviceAttribute::of_string(std::string_view v) {
   DeviceAttribute a;
   a.type = Type::String;
-  a.text = util::Atom(v);
+  a.scalar_.text = util::Atom(v).handle();
   return a;
 }
 DeviceAttribute DeviceAttribute::of_version(std::string_view v) {
@@ -79,6 +79,20 @@ DeviceAttribute DeviceAttribute::of_versions(std::vector<std::string> v) {
   DeviceAttribute a = of_strings(std::move(v));
   a.type = Type::Versions;
   return a;
+}
+
+bool operator==(const DeviceAttribute& a, const DeviceAttribute& b) {
+  if (a.type != b.type || !(a.lists == b.lists)) return false;
+  switch (a.type) {
+    case DeviceAttribute::Type::Int:
+    case DeviceAttribute::Type::Bool:
+      return a.scalar_.number == b.scalar_.number;
+    case DeviceAttribute::Type::String:
+    case DeviceAttribute::Type::Version:
+      return a.scalar_.text == b.scalar_.text;
+    default:
+      return true;
+  }
 }
 
 namespace {

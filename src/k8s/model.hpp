@@ -168,8 +168,6 @@ struct DeviceAttribute {
 
   Type type = Type::None;
   Pos pos;                 // position of the attribute's name
-  int64_t number = 0;      // Int; Bool as 0 or 1
-  util::Atom text;         // String, Version
   util::Box<Lists> lists;  // Ints, Bools, Strings, Versions
 
   static DeviceAttribute of_int(int64_t v);
@@ -182,12 +180,23 @@ struct DeviceAttribute {
   static DeviceAttribute of_versions(std::vector<std::string> v);
 
   // Preconditions: the matching type.
-  int64_t int_value() const { return number; }
-  bool bool_value() const { return number != 0; }
-  std::string_view string_value() const { return text.view(); }  // String or Version
+  int64_t int_value() const { return scalar_.number; }
+  bool bool_value() const { return scalar_.number != 0; }
+  util::Atom text() const { return util::Atom::from_handle(scalar_.text); }  // String, Version
+  std::string_view string_value() const { return text().view(); }
   const std::vector<int64_t>& ints() const { return lists->ints; }
   const std::vector<bool>& bools() const { return lists->bools; }
   const std::vector<std::string>& strings() const { return lists->strings; }  // or versions
+
+  friend bool operator==(const DeviceAttribute& a, const DeviceAttribute& b);
+
+ private:
+  // Int and Bool (0 or 1) in number, String and Version in text: a union, because a large
+  // cluster has millions of attributes.
+  union Scalar {
+    int64_t number;
+    const void* text;  // an Atom's handle
+  } scalar_{0};
 };
 
 struct CapacityRequestPolicyRange {
@@ -237,7 +246,7 @@ struct Device {
   std::string name;
   // Qualified names as written ("model" or "gpu.example.com/model"), input order.
   util::ThinVec<std::pair<util::Atom, DeviceAttribute>> attributes;
-  util::ThinVec<std::pair<std::string, DeviceCapacity>> capacity;
+  util::ThinVec<std::pair<util::Atom, DeviceCapacity>> capacity;
   util::ThinVec<DeviceCounterConsumption> consumes_counters;
   std::optional<std::string> node_name;
   util::Box<NodeSelector> node_selector;  // boxed: rare, and large

@@ -409,7 +409,7 @@ std::optional<Quantity> Quantity::parse(std::string_view str, std::string* error
               ? (value & 7) != 0
               : scale % 3 == 0 && !shifted.ends_with("000") && shifted[0] != '0';
       if (looks_canonical) {
-        q.typed_ = std::string(str);
+        q.typed_ = util::Atom(str);
         q.typed_scale_ = scale;
       }
       return q;
@@ -464,7 +464,7 @@ Quantity Quantity::from_scaled(std::int64_t value, std::int32_t scale, Format fo
 }
 
 std::string Quantity::to_string() const {
-  if (!typed_.empty()) return typed_;
+  if (!typed_.empty()) return typed_.str();
   if (digits_.empty()) return "0";
 
   // CanonicalizeBytes: BinarySI only for whole numbers of at least 1024 in magnitude.
@@ -536,7 +536,7 @@ double Quantity::as_approximate_float64() const {
 bool Quantity::round_up(std::int32_t scale) {
   // Upstream's int64 form already at this scale or coarser is left alone, typed text and all.
   if (!typed_.empty() && typed_scale_ >= scale) return true;
-  typed_.clear();
+  typed_ = util::Atom();
   Magnitude m{std::move(digits_), exponent_};
   const bool exact = round_up_to(m, scale);
   digits_ = std::move(m.digits);
@@ -569,7 +569,7 @@ bool Quantity::add(const Quantity& y) {
   digits_ = std::move(result.digits);
   exponent_ = result.exponent;
   negative_ = negative;
-  typed_.clear();
+  typed_ = util::Atom();
   return true;
 }
 
@@ -577,7 +577,7 @@ bool Quantity::sub(const Quantity& y) { return add(-y); }
 
 Quantity Quantity::operator-() const {
   Quantity q = *this;
-  q.typed_.clear();
+  q.typed_ = util::Atom();
   q.negative_ = !digits_.empty() && !negative_;
   return q;
 }

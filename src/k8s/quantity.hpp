@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/atom.hpp"
+
 namespace dra::k8s {
 
 // An exact decimal number with the notation it was written in. Never a floating-point
@@ -125,12 +127,13 @@ class Quantity {
   // digits with no leading or trailing zero. Zero is empty digits_, exponent_ 0, !negative_.
   std::string digits_;
   std::int64_t exponent_ = 0;
+  std::int32_t typed_scale_ = 0;
   bool negative_ = false;
   Format format_ = Format::DecimalSI;
   // The text as parsed, when upstream would print it as typed (see to_string), and the
   // scale upstream's int64 form had then (round_up keeps the text for coarser scales).
-  std::string typed_;
-  std::int32_t typed_scale_ = 0;
+  // Interned: a dump repeats the same few texts ("80Gi", "132") hundreds of thousands of times.
+  util::Atom typed_;
 };
 
 }  // namespace dra::k8s

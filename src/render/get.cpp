@@ -44,7 +44,7 @@ std::string attribute_text(const k8s::DeviceAttribute& a) {
       return a.bool_value() ? "true" : "false";
     case T::String:
     case T::Version:
-      return a.text.str();
+      return a.text().str();
     case T::Ints:
       return join(a.ints());
     case T::Bools:
@@ -67,7 +67,7 @@ Value attribute_value(const k8s::DeviceAttribute& a) {
       return Value::of(a.bool_value());
     case T::String:
     case T::Version:
-      return Value::of(a.text.str());
+      return Value::of(a.text().str());
     case T::Ints: {
       Value l = Value::list();
       for (int64_t i : a.ints()) l.items.push_back(Value::of(i));
@@ -271,7 +271,7 @@ void devices(const std::vector<alloc::DeviceRef>& devs, const alloc::Inventory& 
       v.add("attributes", std::move(attrs));
       Value caps = Value::map();
       for (const auto& [name, c] : d.device->capacity)
-        caps.add(name, Value::of(c.value.to_string()));
+        caps.add(name.str(), Value::of(c.value.to_string()));
       v.add("capacity", std::move(caps));
       list.items.push_back(std::move(v));
     }

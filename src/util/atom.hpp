@@ -25,6 +25,14 @@ class Atom {
   size_t size() const { return s_->size(); }
   const char* data() const { return s_->data(); }
 
+  // The interned string's address, and back: for packing an Atom into a union.
+  const void* handle() const { return s_; }
+  static Atom from_handle(const void* h) {
+    Atom a;
+    a.s_ = static_cast<const std::string*>(h);
+    return a;
+  }
+
   friend bool operator==(Atom a, Atom b) { return a.s_ == b.s_; }
   friend bool operator==(Atom a, std::string_view b) { return a.view() == b; }
   friend bool operator==(Atom a, const char* b) { return a.view() == b; }
