@@ -89,40 +89,12 @@ class Decoder {
   void i64(const Node& v, int64_t& out) {
     if (v.is_null()) return;
     if (!v.is_scalar() || v.scalar_type() != ScalarType::Int) return type_error(v, "an integer");
-    std::string_view t = v.text;
-    // The common case: plain decimal.
-    if (!t.empty() && t[0] != '+' && t.find_first_of("_xbo") == std::string_view::npos &&
-        !(t.size() > 1 && t[0] == '0') && !(t.size() > 2 && t[0] == '-' && t[1] == '0')) {
-      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
-      if (ec == std::errc() && end == t.data() + t.size()) return;
-      return error(
-          v.pos, fmt::format("integer \"{}\" is out of range for int64", util::printable(v.text)));
+    if (auto i = v.int_value()) {
+      out = *i;
+      return;
     }
-    if (!t.empty() && t[0] == '+') t.remove_prefix(1);
-    int base = 10;
-    bool neg = false;
-    std::string digits;
-    if (!t.empty() && t[0] == '-') {
-      neg = true;
-      t.remove_prefix(1);
-    }
-    if (t.starts_with("0x"))
-      base = 16, t.remove_prefix(2);
-    else if (t.starts_with("0b"))
-      base = 2, t.remove_prefix(2);
-    else if (t.starts_with("0o"))
-      base = 8, t.remove_prefix(2);
-    else if (t.size() > 1 && t[0] == '0' && v.style == ScalarStyle::Plain)
-      base = 8;
-    for (char c : t)
-      if (c != '_') digits += c;
-    if (neg) digits.insert(digits.begin(), '-');
-    int64_t value = 0;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
-    if (ec != std::errc() || end != digits.data() + digits.size())
-      return error(
-          v.pos, fmt::format("integer \"{}\" is out of range for int64", util::printable(v.text)));
-    out = value;
+    error(v.pos,
+          fmt::format("integer \"{}\" is out of range for int64", util::printable(v.text)));
   }
   void opt_i64(const Node& v, std::optional<int64_t>& out) {
     if (v.is_null()) return;

@@ -900,8 +900,11 @@ std::string json_number(const Value& v) {
   return go_float(std::strtod(plain.c_str(), nullptr));
 }
 
+// depth < 0: compact, on one line with no spaces.
 void json_value(const Value& v, int depth, std::string& out) {
+  const bool compact = depth < 0;
   const auto newline = [&](int d) {
+    if (compact) return;
     out += '\n';
     out.append(static_cast<size_t>(d) * 4, ' ');
   };
@@ -928,7 +931,7 @@ void json_value(const Value& v, int depth, std::string& out) {
       for (size_t i = 0; i < v.items.size(); ++i) {
         if (i > 0) out += ',';
         newline(depth + 1);
-        json_value(v.items[i], depth + 1, out);
+        json_value(v.items[i], compact ? depth : depth + 1, out);
       }
       newline(depth);
       out += ']';
@@ -943,8 +946,8 @@ void json_value(const Value& v, int depth, std::string& out) {
         if (i > 0) out += ',';
         newline(depth + 1);
         json_string(v.fields[i].first, out);
-        out += ": ";
-        json_value(v.fields[i].second, depth + 1, out);
+        out += compact ? ":" : ": ";
+        json_value(v.fields[i].second, compact ? depth : depth + 1, out);
       }
       newline(depth);
       out += '}';
@@ -973,6 +976,12 @@ std::string to_json(const Value& value) {
   std::string out;
   json_value(value, 0, out);
   out += '\n';
+  return out;
+}
+
+std::string to_compact_json(const Value& value) {
+  std::string out;
+  json_value(value, -1, out);
   return out;
 }
 

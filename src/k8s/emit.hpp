@@ -34,4 +34,7 @@ std::string to_yaml_documents(const std::vector<Value>& documents);
 // written as null.
 std::string to_json(const Value& value);
 
+// The same JSON on one line without spaces or a final newline (for storing, not people).
+std::string to_compact_json(const Value& value);
+
 }  // namespace dra::k8s

@@ -2,7 +2,9 @@
 #include "k8s/node.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
+#include <string>
 
 namespace dra::k8s {
 namespace {
@@ -75,6 +77,39 @@ ScalarType Node::scalar_type() const {
   if (is_int(s)) return ScalarType::Int;
   if (is_float(s)) return ScalarType::Float;
   return ScalarType::String;
+}
+
+std::optional<int64_t> Node::int_value() const {
+  std::string_view t = text;
+  // The common case, plain decimal, straight from the text.
+  if (!t.empty() && t[0] != '+' && t.find_first_of("_xbo") == std::string_view::npos &&
+      !(t.size() > 1 && t[0] == '0') && !(t.size() > 2 && t[0] == '-' && t[1] == '0')) {
+    int64_t v = 0;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec == std::errc() && end == t.data() + t.size()) return v;
+    return std::nullopt;
+  }
+  std::string digits;
+  if (!t.empty() && (t[0] == '+' || t[0] == '-')) {
+    if (t[0] == '-') digits += '-';
+    t.remove_prefix(1);
+  }
+  int base = 10;
+  if (t.starts_with("0x")) {
+    base = 16, t.remove_prefix(2);
+  } else if (t.starts_with("0b")) {
+    base = 2, t.remove_prefix(2);
+  } else if (t.starts_with("0o")) {
+    base = 8, t.remove_prefix(2);
+  } else if (t.size() > 1 && t[0] == '0' && style == ScalarStyle::Plain) {
+    base = 8;
+  }
+  for (char c : t)
+    if (c != '_') digits += c;
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  return v;
 }
 
 const Node* Node::find(std::string_view k) const {

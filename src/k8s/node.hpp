@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -45,6 +46,9 @@ struct Node {
   bool is_mapping() const { return kind == NodeKind::Mapping; }
   ScalarType scalar_type() const;  // only for scalars
   bool is_null() const { return is_scalar() && scalar_type() == ScalarType::Null; }
+  // An Int scalar's value as go-yaml reads it (sign, 0x/0o/0b and leading-0 octal, "_"
+  // separators); nullopt when it does not fit in int64. Precondition: scalar_type() is Int.
+  std::optional<int64_t> int_value() const;
 
   // Sequence items and mapping pairs. Preconditions: kind matches.
   const Node& item(uint32_t i) const { return children[i]; }
