@@ -83,10 +83,10 @@ struct Expr {
   uint32_t offset = 0;
   Op op = Op::None;
   MacroKind macro = MacroKind::Has;
-  bool optional = false;    // Select ".?" and Index "[?"
-  bool has_target = false;  // Call: receiver style, the receiver is args[0]
-  std::string name;         // Ident, Select field, Call function, Macro as written
-  Constant constant;        // Literal
+  bool optional = false;          // Select ".?" and Index "[?"
+  bool has_target = false;        // Call: receiver style, the receiver is args[0]
+  std::string name;               // Ident, Select field, Call function, Macro as written
+  Constant constant;              // Literal
   std::vector<std::string> vars;  // Macro: iteration or bound variables
   std::vector<bool> optionals;    // List elements / Map entries written with "?"
   std::vector<Expr> args;

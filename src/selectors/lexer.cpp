@@ -59,10 +59,21 @@ size_t escape_length(std::string_view s, size_t i) {
   };
   const char c = s[i + 1];
   switch (c) {
-    case 'a': case 'b': case 'f': case 'n': case 'r': case 't': case 'v':
-    case '"': case '\'': case '\\': case '?': case '`':
+    case 'a':
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't':
+    case 'v':
+    case '"':
+    case '\'':
+    case '\\':
+    case '?':
+    case '`':
       return 2;
-    case 'x': case 'X':
+    case 'x':
+    case 'X':
       return hex_run(i + 2, 2) ? 4 : 0;
     case 'u':
       return hex_run(i + 2, 4) ? 6 : 0;
@@ -123,16 +134,16 @@ Token Lexer::next() {
   // String and bytes literals with their prefixes: r, b, br (any case).
   const bool b = c == 'b' || c == 'B';
   const bool r = c == 'r' || c == 'R';
-  if ((b || r) && is_quote(at(1))) return quoted(start, start + 1, b ? TokenKind::Bytes
-                                                                      : TokenKind::String);
+  if ((b || r) && is_quote(at(1)))
+    return quoted(start, start + 1, b ? TokenKind::Bytes : TokenKind::String);
   if (b && (at(1) == 'r' || at(1) == 'R') && is_quote(at(2))) {
     return quoted(start, start + 2, TokenKind::Bytes);
   }
   if (is_quote(c)) return quoted(start, start, TokenKind::String);
 
   if (is_letter(c) || c == '_') {
-    while (pos_ < src_.size() && (is_letter(src_[pos_]) || is_digit(src_[pos_]) ||
-                                  src_[pos_] == '_')) {
+    while (pos_ < src_.size() &&
+           (is_letter(src_[pos_]) || is_digit(src_[pos_]) || src_[pos_] == '_')) {
       ++pos_;
     }
     const std::string_view word = src_.substr(start, pos_ - start);
@@ -146,9 +157,9 @@ Token Lexer::next() {
 
   if (c == '`') {
     ++pos_;
-    while (pos_ < src_.size() && (is_letter(src_[pos_]) || is_digit(src_[pos_]) ||
-                                  std::string_view("_.-/ ").find(src_[pos_]) !=
-                                      std::string_view::npos)) {
+    while (pos_ < src_.size() &&
+           (is_letter(src_[pos_]) || is_digit(src_[pos_]) ||
+            std::string_view("_.-/ ").find(src_[pos_]) != std::string_view::npos)) {
       ++pos_;
     }
     if (pos_ < src_.size() && src_[pos_] == '`' && pos_ > start + 1) {
@@ -164,14 +175,14 @@ Token Lexer::next() {
     TokenKind kind;
   };
   static constexpr Punct kPuncts[] = {
-      {"==", TokenKind::Eq},       {"!=", TokenKind::Ne},       {"<=", TokenKind::Le},
-      {">=", TokenKind::Ge},       {"&&", TokenKind::And},      {"||", TokenKind::Or},
-      {"<", TokenKind::Lt},        {">", TokenKind::Gt},        {"!", TokenKind::Not},
-      {"(", TokenKind::LParen},    {")", TokenKind::RParen},    {"[", TokenKind::LBracket},
-      {"]", TokenKind::RBracket},  {"{", TokenKind::LBrace},    {"}", TokenKind::RBrace},
-      {".", TokenKind::Dot},       {",", TokenKind::Comma},     {":", TokenKind::Colon},
-      {"?", TokenKind::Question},  {"+", TokenKind::Plus},      {"-", TokenKind::Minus},
-      {"*", TokenKind::Star},      {"/", TokenKind::Slash},     {"%", TokenKind::Percent},
+      {"==", TokenKind::Eq},      {"!=", TokenKind::Ne},    {"<=", TokenKind::Le},
+      {">=", TokenKind::Ge},      {"&&", TokenKind::And},   {"||", TokenKind::Or},
+      {"<", TokenKind::Lt},       {">", TokenKind::Gt},     {"!", TokenKind::Not},
+      {"(", TokenKind::LParen},   {")", TokenKind::RParen}, {"[", TokenKind::LBracket},
+      {"]", TokenKind::RBracket}, {"{", TokenKind::LBrace}, {"}", TokenKind::RBrace},
+      {".", TokenKind::Dot},      {",", TokenKind::Comma},  {":", TokenKind::Colon},
+      {"?", TokenKind::Question}, {"+", TokenKind::Plus},   {"-", TokenKind::Minus},
+      {"*", TokenKind::Star},     {"/", TokenKind::Slash},  {"%", TokenKind::Percent},
   };
   for (const Punct& p : kPuncts) {
     if (src_.substr(pos_, p.text.size()) == p.text) {
@@ -251,9 +262,9 @@ Token Lexer::quoted(size_t start, size_t quote, TokenKind kind) {
           ++pos_;
         }
         pos_ = std::min(src_.size(), pos_ + closing.size());
-        return error(start, bad,
-                     fmt::format("invalid escape sequence \"{}\"",
-                                 util::printable(escape_text(src_, bad))));
+        return error(
+            start, bad,
+            fmt::format("invalid escape sequence \"{}\"", util::printable(escape_text(src_, bad))));
       }
       pos_ += n;
       continue;
@@ -299,19 +310,33 @@ Unquoted unquote(std::string_view text) {
     }
     const size_t n = escape_length(body, k);
     if (n == 0) {
-      return fail(k, fmt::format("invalid escape sequence \"{}\"",
-                                 util::printable(escape_text(body, k))));
+      return fail(
+          k, fmt::format("invalid escape sequence \"{}\"", util::printable(escape_text(body, k))));
     }
     const char e = body[k + 1];
     const std::string_view seq = body.substr(k, n);
     switch (e) {
-      case 'a': v += '\a'; break;
-      case 'b': v += '\b'; break;
-      case 'f': v += '\f'; break;
-      case 'n': v += '\n'; break;
-      case 'r': v += '\r'; break;
-      case 't': v += '\t'; break;
-      case 'v': v += '\v'; break;
+      case 'a':
+        v += '\a';
+        break;
+      case 'b':
+        v += '\b';
+        break;
+      case 'f':
+        v += '\f';
+        break;
+      case 'n':
+        v += '\n';
+        break;
+      case 'r':
+        v += '\r';
+        break;
+      case 't':
+        v += '\t';
+        break;
+      case 'v':
+        v += '\v';
+        break;
       case 'u':
       case 'U':
       case 'x':
@@ -334,8 +359,8 @@ Unquoted unquote(std::string_view text) {
       }
       default:
         if (e >= '0' && e <= '3') {
-          const uint32_t cp = static_cast<uint32_t>((e - '0') * 64 + (body[k + 2] - '0') * 8 +
-                                                    (body[k + 3] - '0'));
+          const uint32_t cp =
+              static_cast<uint32_t>((e - '0') * 64 + (body[k + 2] - '0') * 8 + (body[k + 3] - '0'));
           if (bytes) {
             v += static_cast<char>(cp);
           } else {
@@ -353,6 +378,9 @@ Unquoted unquote(std::string_view text) {
 
 std::string describe(const Token& token) {
   if (token.kind == TokenKind::End) return "end of expression";
+  // A literal shows its own quotes: string "a", not ""a"".
+  if (token.kind == TokenKind::String) return "string " + util::printable(token.text, 40);
+  if (token.kind == TokenKind::Bytes) return "bytes " + util::printable(token.text, 40);
   return fmt::format("\"{}\"", util::printable(token.text, 40));
 }
 

@@ -32,7 +32,7 @@ struct ParseError {
 };
 
 struct ParseResult {
-  std::optional<Expr> expr;       // set when errors is empty
+  std::optional<Expr> expr;        // set when errors is empty
   std::vector<ParseError> errors;  // in order of offset; the first syntax error ends parsing
   bool ok() const { return errors.empty(); }
 };
