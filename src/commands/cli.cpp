@@ -35,7 +35,7 @@ int run_cli(const std::vector<std::string>& raw_args, Io& io) {
   } catch (const CLI::CallForHelp&) {
     for (auto& c : commands)
       if (c.app->parsed()) {
-        io.out << c.app->help();
+        io.out << c.app->help("kubectl dra");
         return kExitOk;
       }
     io.out << app.help();
@@ -48,7 +48,7 @@ int run_cli(const std::vector<std::string>& raw_args, Io& io) {
     if (e.get_exit_code() == 0) {
       for (auto& c : commands)
         if (c.app->parsed()) {
-          io.out << c.app->help();
+          io.out << c.app->help("kubectl dra");
           return kExitOk;
         }
       io.out << app.help();
