@@ -1,0 +1,114 @@
+// src/selectors/device.cpp -- builds the CEL view of a device (cel/compile.go upstream).
+#include "selectors/device.hpp"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dra::selectors {
+namespace {
+
+using Entries = std::vector<std::pair<Value, Value>>;
+using Domains = std::vector<std::pair<std::string, Entries>>;
+
+// Adds `value` under domain -> id, keeping domains and ids in first-seen order.
+void put(Domains& domains, std::string_view qualified, std::string_view driver, Value value) {
+  std::string_view domain = driver, id = qualified;
+  if (const size_t slash = qualified.find('/'); slash != std::string_view::npos) {
+    domain = qualified.substr(0, slash);
+    id = qualified.substr(slash + 1);
+  }
+  Entries* entries = nullptr;
+  for (auto& [d, e] : domains) {
+    if (d == domain) entries = &e;
+  }
+  if (!entries) entries = &domains.emplace_back(std::string(domain), Entries{}).second;
+  entries->emplace_back(Value::string(std::string(id)), std::move(value));
+}
+
+Value outer_map(Domains domains) {
+  Entries outer;
+  outer.reserve(domains.size());
+  for (auto& [d, entries] : domains) {
+    outer.emplace_back(Value::string(std::move(d)), Value::map(std::move(entries)));
+  }
+  return Value::defaulting_map(std::move(outer));
+}
+
+Value attribute_error(std::string_view name, std::string_view detail) {
+  return Value::error("attribute " + std::string(name) + ": " + std::string(detail));
+}
+
+// A version attribute, parsed as blang/semver's Parse (strict), as upstream converts it.
+Value version(std::string_view name, std::string_view text) {
+  std::string error;
+  std::optional<k8s::Semver> v = k8s::Semver::parse_cel(text, &error);
+  if (!v) return attribute_error(name, "parse semantic version: " + error);
+  return Value::semver(std::move(*v));
+}
+
+Value attribute(std::string_view name, const k8s::DeviceAttribute& a) {
+  using T = k8s::DeviceAttribute::Type;
+  switch (a.type) {
+    case T::Int:
+      return Value::integer(a.int_value());
+    case T::Bool:
+      return Value::boolean(a.bool_value());
+    case T::String:
+      return Value::string(std::string(a.string_value()));
+    case T::Version:
+      return version(name, a.string_value());
+    case T::Ints: {
+      ListPayload items;
+      for (int64_t i : a.ints()) items.push_back(Value::integer(i));
+      return Value::list(std::move(items));
+    }
+    case T::Bools: {
+      ListPayload items;
+      for (bool b : a.bools()) items.push_back(Value::boolean(b));
+      return Value::list(std::move(items));
+    }
+    case T::Strings: {
+      ListPayload items;
+      for (const std::string& s : a.strings()) items.push_back(Value::string(s));
+      return Value::list(std::move(items));
+    }
+    case T::Versions: {
+      ListPayload items;
+      for (const std::string& s : a.strings()) {
+        Value v = version(name, s);
+        if (v.is_error()) return v;
+        items.push_back(std::move(v));
+      }
+      return Value::list(std::move(items));
+    }
+    case T::None:
+      break;
+  }
+  return attribute_error(name, "unsupported attribute value");
+}
+
+}  // namespace
+
+Value device_value(const k8s::Device& device, std::string_view driver) {
+  Domains attributes;
+  for (const auto& [name, a] : device.attributes) {
+    Value v = attribute(name.view(), a);
+    if (v.is_error()) return v;
+    put(attributes, name.view(), driver, std::move(v));
+  }
+  Domains capacity;
+  for (const auto& [name, c] : device.capacity) {
+    put(capacity, name.view(), driver, Value::quantity(c.value));
+  }
+  Entries fields;
+  fields.emplace_back(Value::string("driver"), Value::string(std::string(driver)));
+  fields.emplace_back(Value::string("attributes"), outer_map(std::move(attributes)));
+  fields.emplace_back(Value::string("capacity"), outer_map(std::move(capacity)));
+  fields.emplace_back(Value::string("allowMultipleAllocations"),
+                      Value::boolean(device.allow_multiple_allocations.value_or(false)));
+  return Value::map(std::move(fields));
+}
+
+}  // namespace dra::selectors
