@@ -10,6 +10,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <optional>
+
+#include "selectors/k8s_functions.hpp"
 
 namespace dra::selectors {
 
@@ -816,6 +819,7 @@ struct EvalState {
         return args[1];
       }
     }
+    if (std::optional<Value> k = call_k8s_function(f, e.has_target, args)) return *std::move(k);
     if (is_known_function(f)) return no_overload();
     return Value::error(fmt::format("undeclared reference to '{}' (in container '')", f));
   }

@@ -61,7 +61,12 @@ Value Value::error(std::string message) {
       Rep(std::in_place_index<11>, Text{std::make_shared<const std::string>(std::move(message))}));
 }
 Value Value::quantity(k8s::Quantity q) {
-  return Value(Rep(std::in_place_index<12>, std::make_shared<const k8s::Quantity>(std::move(q))));
+  return Value(Rep(std::in_place_index<12>,
+                   QuantityRef{std::make_shared<const k8s::Quantity>(std::move(q)), false}));
+}
+Value Value::computed_quantity(k8s::Quantity q) {
+  return Value(Rep(std::in_place_index<12>,
+                   QuantityRef{std::make_shared<const k8s::Quantity>(std::move(q)), true}));
 }
 Value Value::semver(k8s::Semver v) {
   return Value(Rep(std::in_place_index<13>, std::make_shared<const k8s::Semver>(std::move(v))));
@@ -182,6 +187,7 @@ Value equal(const Value& a, const Value& b) {
     case ValueKind::Type:
       return Value::boolean(a.type_name() == b.type_name());
     case ValueKind::Quantity:
+      if (b.quantity_is_computed()) return Value::error("no such overload");
       return Value::boolean(a.quantity_value() == b.quantity_value());
     case ValueKind::Semver:
       return Value::boolean(a.semver_value() == b.semver_value());

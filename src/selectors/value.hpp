@@ -63,6 +63,10 @@ class Value {
   static Value optional_of(Value v);
   static Value error(std::string message);
   static Value quantity(k8s::Quantity q);
+  // The result of quantity add/sub. Upstream returns it in another object form (a
+  // pointer) that its Quantity equality refuses as the right operand: `q == q.add(1)` is
+  // "no such overload", `q.add(1) == q` compares (spec/cel.md §5.2 QUIRK).
+  static Value computed_quantity(k8s::Quantity q);
   static Value semver(k8s::Semver v);
 
   ValueKind kind() const { return static_cast<ValueKind>(rep_.index()); }
@@ -81,18 +85,22 @@ class Value {
   // Optional: nullptr when empty.
   const Value* optional_value() const { return std::get<10>(rep_).get(); }
   const std::string& error_message() const { return *std::get<11>(rep_).s; }
-  const k8s::Quantity& quantity_value() const { return *std::get<12>(rep_); }
+  const k8s::Quantity& quantity_value() const { return *std::get<12>(rep_).q; }
+  bool quantity_is_computed() const { return std::get<12>(rep_).computed; }  // see above
   const k8s::Semver& semver_value() const { return *std::get<13>(rep_); }
 
  private:
   struct Text {
     std::shared_ptr<const std::string> s;
   };
-  using Rep =
-      std::variant<std::monostate, bool, int64_t, uint64_t, double, Text, Text,
-                   std::shared_ptr<const ListPayload>, std::shared_ptr<const MapPayload>, Text,
-                   std::shared_ptr<const Value>, Text, std::shared_ptr<const k8s::Quantity>,
-                   std::shared_ptr<const k8s::Semver>>;
+  struct QuantityRef {
+    std::shared_ptr<const k8s::Quantity> q;
+    bool computed = false;
+  };
+  using Rep = std::variant<std::monostate, bool, int64_t, uint64_t, double, Text, Text,
+                           std::shared_ptr<const ListPayload>, std::shared_ptr<const MapPayload>,
+                           Text, std::shared_ptr<const Value>, Text, QuantityRef,
+                           std::shared_ptr<const k8s::Semver>>;
   explicit Value(Rep rep) : rep_(std::move(rep)) {}
   Rep rep_;
 };
@@ -113,7 +121,7 @@ std::string_view type_name(ValueKind kind);
 // values of different kinds are unequal; NaN is unequal to everything; lists and maps
 // compare element-wise. Returns a bool Value, or an error when an operand is an error,
 // or "no such overload" when the left operand is a Quantity or Semver and the right one
-// is of another kind (upstream's asymmetry, spec/cel.md §3).
+// is of another kind (upstream's asymmetry, spec/cel.md §3) or a computed quantity (§5.2).
 Value equal(const Value& a, const Value& b);
 
 // Precondition: both numbers (int, uint or double). -1, 0 or 1, as cel-go compares across
