@@ -93,8 +93,7 @@ class Decoder {
       out = *i;
       return;
     }
-    error(v.pos,
-          fmt::format("integer \"{}\" is out of range for int64", util::printable(v.text)));
+    error(v.pos, fmt::format("integer \"{}\" is out of range for int64", util::printable(v.text)));
   }
   void opt_i64(const Node& v, std::optional<int64_t>& out) {
     if (v.is_null()) return;
