@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "selectors/k8s_functions.hpp"
+#include "selectors/library.hpp"
 
 namespace dra::selectors {
 
@@ -772,6 +773,18 @@ struct EvalState {
         !lookup("optional")) {
       return optional_function(e);
     }
+    // Qualified library functions: sets.contains(a, b), lists.range(n), strings.quote(s).
+    if (e.has_target) {
+      const std::string ns = dotted_name(e.args[0]);
+      if (!ns.empty() && !lookup(std::string_view(ns).substr(0, ns.find('.')))) {
+        if (const Function* f = find_function(ns + "." + e.name)) {
+          return library_call(*f, false, std::span<const Expr>(e.args).subspan(1));
+        }
+      }
+    }
+    if (const Function* f = find_function(e.name); f && f->overloads.front().decl->impl) {
+      return library_call(*f, e.has_target, e.args);
+    }
     std::vector<Value> args;
     args.reserve(e.args.size());
     for (const Expr& a : e.args) {
@@ -822,6 +835,19 @@ struct EvalState {
     if (std::optional<Value> k = call_k8s_function(f, e.has_target, args)) return *std::move(k);
     if (is_known_function(f)) return no_overload();
     return Value::error(fmt::format("undeclared reference to '{}' (in container '')", f));
+  }
+
+  Value library_call(const Function& f, bool receiver, std::span<const Expr> arg_exprs) {
+    std::vector<Value> args;
+    args.reserve(arg_exprs.size());
+    for (const Expr& a : arg_exprs) {
+      Value v = eval(a);
+      if (v.is_error()) return v;
+      args.push_back(std::move(v));
+    }
+    const Overload* o = select_overload(f, receiver, args);
+    if (!o || !o->decl->impl) return no_overload();
+    return o->decl->impl(args);
   }
 
   static bool is_known_function(std::string_view f) {

@@ -72,6 +72,10 @@ Value Value::semver(k8s::Semver v) {
   return Value(Rep(std::in_place_index<13>, std::make_shared<const k8s::Semver>(std::move(v))));
 }
 
+Value Value::opaque(std::shared_ptr<const OpaqueValue> v) {
+  return Value(Rep(std::in_place_index<14>, std::move(v)));
+}
+
 const Value* MapPayload::find(const Value& key) const {
   for (const auto& [k, v] : entries) {
     if (equals(k, key)) return &v;
@@ -109,8 +113,15 @@ std::string_view type_name(ValueKind kind) {
       return "kubernetes.Quantity";
     case ValueKind::Semver:
       return "kubernetes.Semver";
+    case ValueKind::Opaque:
+      return "opaque";
   }
   return "unknown";
+}
+
+std::string_view type_name(const Value& v) {
+  if (v.kind() == ValueKind::Opaque) return v.opaque_value().type_name();
+  return type_name(v.kind());
 }
 
 namespace {
@@ -171,7 +182,7 @@ Value equal(const Value& a, const Value& b) {
   const ValueKind ka = a.kind(), kb = b.kind();
   if (is_number(ka) && is_number(kb)) return Value::boolean(compare_numbers(a, b) == 0);
   if (ka != kb) {
-    if (ka == ValueKind::Quantity || ka == ValueKind::Semver)
+    if (ka == ValueKind::Quantity || ka == ValueKind::Semver || ka == ValueKind::Opaque)
       return Value::error("no such overload");
     return Value::boolean(false);
   }
@@ -191,6 +202,10 @@ Value equal(const Value& a, const Value& b) {
       return Value::boolean(a.quantity_value() == b.quantity_value());
     case ValueKind::Semver:
       return Value::boolean(a.semver_value() == b.semver_value());
+    case ValueKind::Opaque:
+      if (a.opaque_value().type_name() != b.opaque_value().type_name())
+        return Value::error("no such overload");
+      return Value::boolean(a.opaque_value().equal(b.opaque_value()));
     case ValueKind::Optional: {
       const Value* x = a.optional_value();
       const Value* y = b.optional_value();
@@ -319,6 +334,8 @@ std::string to_debug_string(const Value& v) {
       return "quantity(\"" + v.quantity_value().to_string() + "\")";
     case ValueKind::Semver:
       return "semver(\"" + v.semver_value().to_string() + "\")";
+    case ValueKind::Opaque:
+      return v.opaque_value().debug_string();
   }
   return "?";
 }

@@ -33,10 +33,25 @@ enum class ValueKind {
   Error,
   Quantity,  // kubernetes.Quantity
   Semver,    // kubernetes.Semver
+  Opaque,    // a library type: net.IP, net.CIDR, kubernetes.URL, ... (OpaqueValue)
 };
 
 class Value;
 struct MapPayload;
+
+// A value of a type that a library defines (ip(), cidr(), url(), format.*): the core only
+// needs its CEL type name, its equality and its printed forms.
+class OpaqueValue {
+ public:
+  virtual ~OpaqueValue() = default;
+  virtual std::string_view type_name() const = 0;  // "net.IP"
+  // Precondition: `other` has the same type_name().
+  virtual bool equal(const OpaqueValue& other) const = 0;
+  // The value in CEL syntax, for messages and tests: ip("10.0.0.1").
+  virtual std::string debug_string() const = 0;
+  // The plain text form (what string(x) gives, and `cel eval -o json` prints).
+  virtual std::string text() const = 0;
+};
 
 using ListPayload = std::vector<Value>;
 
@@ -68,6 +83,7 @@ class Value {
   // "no such overload", `q.add(1) == q` compares (spec/cel.md §5.2 QUIRK).
   static Value computed_quantity(k8s::Quantity q);
   static Value semver(k8s::Semver v);
+  static Value opaque(std::shared_ptr<const OpaqueValue> v);
 
   ValueKind kind() const { return static_cast<ValueKind>(rep_.index()); }
   bool is_error() const { return kind() == ValueKind::Error; }
@@ -88,6 +104,7 @@ class Value {
   const k8s::Quantity& quantity_value() const { return *std::get<12>(rep_).q; }
   bool quantity_is_computed() const { return std::get<12>(rep_).computed; }  // see above
   const k8s::Semver& semver_value() const { return *std::get<13>(rep_); }
+  const OpaqueValue& opaque_value() const { return *std::get<14>(rep_); }
 
  private:
   struct Text {
@@ -100,7 +117,8 @@ class Value {
   using Rep = std::variant<std::monostate, bool, int64_t, uint64_t, double, Text, Text,
                            std::shared_ptr<const ListPayload>, std::shared_ptr<const MapPayload>,
                            Text, std::shared_ptr<const Value>, Text, QuantityRef,
-                           std::shared_ptr<const k8s::Semver>>;
+                           std::shared_ptr<const k8s::Semver>,
+                           std::shared_ptr<const OpaqueValue>>;
   explicit Value(Rep rep) : rep_(std::move(rep)) {}
   Rep rep_;
 };
@@ -115,13 +133,17 @@ struct MapPayload {
 // The CEL runtime type name: "bool", "int", "uint", "double", "string", "bytes", "list",
 // "map", "null_type", "type", "optional_type", "kubernetes.Quantity", "kubernetes.Semver";
 // "error" for errors.
+// Precondition: kind is not Opaque (use type_name(const Value&)).
 std::string_view type_name(ValueKind kind);
+// The runtime type name of this value, opaque library types included.
+std::string_view type_name(const Value& v);
 
 // CEL equality (cel-go's Equal): numbers compare by value across int, uint and double;
 // values of different kinds are unequal; NaN is unequal to everything; lists and maps
 // compare element-wise. Returns a bool Value, or an error when an operand is an error,
 // or "no such overload" when the left operand is a Quantity or Semver and the right one
-// is of another kind (upstream's asymmetry, spec/cel.md §3) or a computed quantity (§5.2).
+// is of another kind (upstream's asymmetry, spec/cel.md §3) or a computed quantity (§5.2);
+// likewise for opaque library values on the left.
 Value equal(const Value& a, const Value& b);
 
 // Precondition: both numbers (int, uint or double). -1, 0 or 1, as cel-go compares across
