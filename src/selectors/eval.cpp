@@ -12,7 +12,6 @@
 #include <limits>
 #include <optional>
 
-#include "selectors/k8s_functions.hpp"
 #include "selectors/library.hpp"
 
 namespace dra::selectors {
@@ -768,22 +767,20 @@ struct EvalState {
   // ---- calls
 
   Value call(const Expr& e) {
-    // Namespaced functions: optional.of(x), optional.none(), optional.ofNonZeroValue(x).
-    if (e.has_target && e.args[0].kind == ExprKind::Ident && e.args[0].name == "optional" &&
-        !lookup("optional")) {
-      return optional_function(e);
-    }
     // Qualified library functions: sets.contains(a, b), lists.range(n), strings.quote(s).
     if (e.has_target) {
       const std::string ns = dotted_name(e.args[0]);
       if (!ns.empty() && !lookup(std::string_view(ns).substr(0, ns.find('.')))) {
-        if (const Function* f = find_function(ns + "." + e.name)) {
+        if (const Function* f = find_function(ns + "." + e.name);
+            f && f->overloads.front().decl->impl) {
           return library_call(*f, false, std::span<const Expr>(e.args).subspan(1));
         }
       }
     }
-    if (const Function* f = find_function(e.name); f && f->overloads.front().decl->impl) {
-      return library_call(*f, e.has_target, e.args);
+    // Namespaced functions: optional.of(x), optional.none(), optional.ofNonZeroValue(x).
+    if (e.has_target && e.args[0].kind == ExprKind::Ident && e.args[0].name == "optional" &&
+        !lookup("optional")) {
+      return optional_function(e);
     }
     std::vector<Value> args;
     args.reserve(e.args.size());
@@ -791,6 +788,11 @@ struct EvalState {
       Value v = eval(a);
       if (v.is_error()) return v;
       args.push_back(std::move(v));
+    }
+    const Function* fn = find_function(e.name);
+    if (fn) {
+      const Overload* o = select_overload(*fn, e.has_target, args);
+      if (o && o->decl->impl) return o->decl->impl(args);
     }
     const std::string& f = e.name;
     const size_t n = args.size();
@@ -832,8 +834,7 @@ struct EvalState {
         return args[1];
       }
     }
-    if (std::optional<Value> k = call_k8s_function(f, e.has_target, args)) return *std::move(k);
-    if (is_known_function(f)) return no_overload();
+    if (fn || is_known_function(f)) return no_overload();
     return Value::error(fmt::format("undeclared reference to '{}' (in container '')", f));
   }
 

@@ -79,10 +79,18 @@ struct Registry {
   Registry() {
     using Lib = std::span<const OverloadDecl> (*)();
     static constexpr Lib kLibraries[] = {
-        standard_library,          kubernetes_quantity_library, kubernetes_semver_library,
-        kubernetes_regex_library,  kubernetes_lists_library,    kubernetes_url_library,
-        kubernetes_ip_library,     kubernetes_cidr_library,     kubernetes_format_library,
-        strings_extension,         lists_extension,             sets_extension,
+        standard_library,
+        kubernetes_quantity_library,
+        kubernetes_semver_library,
+        kubernetes_regex_library,
+        kubernetes_lists_library,
+        kubernetes_url_library,
+        kubernetes_ip_library,
+        kubernetes_cidr_library,
+        kubernetes_format_library,
+        strings_extension,
+        lists_extension,
+        sets_extension,
         dra_library,
     };
     for (Lib lib : kLibraries) {

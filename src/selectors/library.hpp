@@ -61,7 +61,7 @@ struct OverloadDecl {
 };
 
 // The libraries, each a static table (src/selectors/lib_*.cpp).
-std::span<const OverloadDecl> standard_library();    // operators, size, conversions, ...
+std::span<const OverloadDecl> standard_library();  // operators, size, conversions, ...
 std::span<const OverloadDecl> kubernetes_quantity_library();
 std::span<const OverloadDecl> kubernetes_semver_library();
 std::span<const OverloadDecl> kubernetes_regex_library();  // find, findAll

@@ -117,8 +117,7 @@ class Value {
   using Rep = std::variant<std::monostate, bool, int64_t, uint64_t, double, Text, Text,
                            std::shared_ptr<const ListPayload>, std::shared_ptr<const MapPayload>,
                            Text, std::shared_ptr<const Value>, Text, QuantityRef,
-                           std::shared_ptr<const k8s::Semver>,
-                           std::shared_ptr<const OpaqueValue>>;
+                           std::shared_ptr<const k8s::Semver>, std::shared_ptr<const OpaqueValue>>;
   explicit Value(Rep rep) : rep_(std::move(rep)) {}
   Rep rep_;
 };
