@@ -12,6 +12,8 @@
 
 namespace dra::selectors {
 
+struct Function;  // library.hpp
+
 enum class ExprKind {
   Literal,      // constant: see Constant
   Ident,        // name; a leading dot (".a") is kept in the name
@@ -90,6 +92,11 @@ struct Expr {
   std::vector<std::string> vars;  // Macro: iteration or bound variables
   std::vector<bool> optionals;    // List elements / Map entries written with "?"
   std::vector<Expr> args;
+  // Set by the type checker (checker.hpp) on a Call: the function it resolved to, and
+  // whether the call names a namespaced function (sets.contains(a, b)), whose target
+  // args[0] is then the namespace, not an argument.
+  const Function* function = nullptr;
+  bool qualified = false;
   uint32_t height = 1;  // nodes on the longest path to a leaf; bounds recursion later
 };
 

@@ -9,6 +9,7 @@
 
 #include "selectors/eval.hpp"
 #include "selectors/parser.hpp"
+#include "selectors/program.hpp"
 
 namespace dra::selectors::testing {
 
@@ -16,17 +17,23 @@ namespace dra::selectors::testing {
 //   the value in CEL syntax (to_debug_string): true, 1, "a", [1, 2], ip("10.0.0.1")
 //   "error: <message>"   evaluation failed with that message
 //   "check: <message>"   the type checker rejected it (upstream: compile error)
-//   "parse: <message>"   syntax error
+//   "parse: <message>"   syntax error (the first one)
 inline std::string run_cel(std::string_view expression, const Activation& act = {}) {
-  const ParseResult r = parse(expression);
-  if (!r.ok()) return "parse: " + format_errors(expression, r.errors);
-  const Value v = evaluate(*r.expr, act);
+  CompileOptions options;
+  options.env = act.find("device") ? &dra_check_env() : &empty_check_env();
+  options.require_bool = false;
+  const Compiled c = compile(expression, options);
+  if (!c.ok()) {
+    const Issue& first = c.issues.front();
+    return std::string(first.phase == Phase::Parse ? "parse: " : "check: ") + first.message;
+  }
+  const Value v = c.program->evaluate(act);
   return v.is_error() ? "error: " + v.error_message() : to_debug_string(v);
 }
 
 // Whether run_cel type-checks yet; rows that upstream rejects at compile time are only
 // compared when it does.
-inline constexpr bool kChecks = false;
+inline constexpr bool kChecks = true;
 
 struct CelCase {
   std::string_view name;  // the upstream case name, or ours

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "cel_test_util.hpp"
 #include "selectors/eval.hpp"
 #include "selectors/parser.hpp"
 
@@ -40,8 +41,7 @@ std::string run(std::string_view expression, const k8s::Device& device,
   if (dv.is_error()) return "error: " + dv.error_message();
   Activation act;
   act.bind("device", dv);
-  const Value v = evaluate(*r.expr, act);
-  return v.is_error() ? "error: " + v.error_message() : to_debug_string(v);
+  return testing::run_cel(expression, act);
 }
 
 }  // namespace

@@ -1,0 +1,70 @@
+// src/selectors/program.hpp -- the front door of the CEL engine: compile an expression
+// once (parse, type-check, the program-building checks cel-go makes), evaluate it many
+// times. Mirrors DRA's cel/compile.go: a selector must have type bool (or dyn, the type of
+// attribute values), constant conversions that fail ("int('x')") fail the compilation as
+// cel-go's constant folding makes them, and messages read as upstream's.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "selectors/checker.hpp"
+#include "selectors/eval.hpp"
+
+namespace dra::selectors {
+
+// Where a problem was found: the JSON contract of `cel eval` names these.
+enum class Phase { Parse, Check, Eval };
+std::string_view phase_name(Phase p);  // "parse", "check", "eval"
+
+struct Issue {
+  Phase phase = Phase::Parse;
+  uint32_t offset = 0;  // byte offset in the expression
+  std::string message;  // cel-go's text, e.g. "undeclared reference to 'x' (in container '')"
+};
+
+struct CompileOptions {
+  const CheckEnv* env = nullptr;  // nullptr: dra_check_env()
+  // DRA selectors: the result type must be bool or dyn ("must evaluate to bool or the
+  // unknown type, not int"). Off for `cel eval`, which evaluates any expression.
+  bool require_bool = true;
+};
+
+class Program {
+ public:
+  Program(std::string expression, std::unique_ptr<Expr> ast, Type type);
+  ~Program();
+  Program(const Program&) = delete;
+  Program& operator=(const Program&) = delete;
+
+  const std::string& expression() const { return expression_; }
+  const Expr& ast() const { return *ast_; }
+  const Type& type() const { return type_; }  // the checked result type
+  Value evaluate(const Activation& activation, const EvalOptions& options = {}) const;
+
+ private:
+  std::string expression_;
+  std::unique_ptr<Expr> ast_;
+  Type type_;
+  std::unique_ptr<Evaluator> evaluator_;
+};
+
+struct Compiled {
+  std::shared_ptr<const Program> program;  // set when issues is empty
+  std::vector<Issue> issues;               // sorted by offset; all of one phase
+  bool ok() const { return issues.empty(); }
+};
+
+Compiled compile(std::string_view expression, const CompileOptions& options = {});
+
+// cel-go's rendering of issues, as DRA reports them after "compilation failed: ":
+//   ERROR: <input>:1:5: undeclared reference to 'x' (in container '')
+//    | 1 + x
+//    | ....^
+// (several issues separated by newlines).
+std::string format_issues(std::string_view expression, const std::vector<Issue>& issues);
+
+}  // namespace dra::selectors
