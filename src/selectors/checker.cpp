@@ -226,6 +226,8 @@ class Checker {
     std::stable_sort(errors_.begin(), errors_.end(),
                      [](const CheckError& a, const CheckError& b) { return a.offset < b.offset; });
     r.errors = std::move(errors_);
+    r.types.reserve(types_.size());
+    for (const auto& [e, type] : types_) r.types.emplace(e, substitute(mapping_, type, true));
     return r;
   }
 

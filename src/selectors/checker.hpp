@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -47,6 +48,9 @@ struct CheckError {
 struct CheckResult {
   Type type;  // the type of the whole expression (type parameters left become dyn)
   std::vector<CheckError> errors;  // sorted by offset
+  // The type of every node (type parameters left become dyn), for the cost estimator and
+  // explain. Keys point into the checked Expr.
+  std::unordered_map<const Expr*, Type> types;
   bool ok() const { return errors.empty(); }
 };
 

@@ -60,10 +60,10 @@ std::string_view phase_name(Phase p) {
   return "?";
 }
 
-Program::Program(std::string expression, std::unique_ptr<Expr> ast, Type type)
+Program::Program(std::string expression, std::unique_ptr<Expr> ast, CheckResult checked)
     : expression_(std::move(expression)),
       ast_(std::move(ast)),
-      type_(std::move(type)),
+      checked_(std::move(checked)),
       evaluator_(std::make_unique<Evaluator>(*ast_)) {}
 
 Program::~Program() = default;
@@ -97,7 +97,7 @@ Compiled compile(std::string_view expression, const CompileOptions& options) {
   fold_constants(*ast, out.issues);
   if (!out.issues.empty()) return out;
   out.program =
-      std::make_shared<const Program>(std::string(expression), std::move(ast), checked.type);
+      std::make_shared<const Program>(std::string(expression), std::move(ast), std::move(checked));
   return out;
 }
 

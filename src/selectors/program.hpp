@@ -35,20 +35,21 @@ struct CompileOptions {
 
 class Program {
  public:
-  Program(std::string expression, std::unique_ptr<Expr> ast, Type type);
+  Program(std::string expression, std::unique_ptr<Expr> ast, CheckResult checked);
   ~Program();
   Program(const Program&) = delete;
   Program& operator=(const Program&) = delete;
 
   const std::string& expression() const { return expression_; }
   const Expr& ast() const { return *ast_; }
-  const Type& type() const { return type_; }  // the checked result type
+  const Type& type() const { return checked_.type; }       // the checked result type
+  const CheckResult& checked() const { return checked_; }  // node types
   Value evaluate(const Activation& activation, const EvalOptions& options = {}) const;
 
  private:
   std::string expression_;
   std::unique_ptr<Expr> ast_;
-  Type type_;
+  CheckResult checked_;
   std::unique_ptr<Evaluator> evaluator_;
 };
 
