@@ -386,6 +386,11 @@ class Checker {
   }
 
   Type select(Expr& e) {
+    // A qualified name of a library type (net.IP) is that type's type value.
+    if (const std::string qn = qualified_name(e);
+        !qn.empty() && is_library_type_name(qn) && !find_variable(qn.substr(0, qn.find('.')))) {
+      return Type::type_of(Type::opaque(qn));
+    }
     const Type operand = check(e.args[0]);
     return sub(select_field(e.offset, operand, e.name, e.optional));
   }
@@ -664,8 +669,12 @@ class Checker {
     return it == types_.end() ? Type::dyn() : substitute(mapping_, it->second, true);
   }
 
-  void validate(const Expr& e) {
-    for (const Expr& a : e.args) validate(a);
+  // in_format: inside a string.format call, whose list and map literals are exempt from
+  // the homogeneity check (cel-go's string format validator configures that).
+  void validate(const Expr& e, bool in_format = false) {
+    const bool format_call = e.kind == ExprKind::Call && e.has_target && e.name == "format";
+    for (const Expr& a : e.args) validate(a, in_format || format_call);
+    if (in_format) return;
     if (e.kind == ExprKind::List) {
       std::optional<Type> first;
       for (size_t i = 0; i < e.args.size(); ++i) {

@@ -6,13 +6,18 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <optional>
+#include <utility>
 
+#include "selectors/cost.hpp"
+#include "selectors/lib_regex.hpp"
 #include "selectors/library.hpp"
+#include "selectors/types.hpp"
 
 namespace dra::selectors {
 
@@ -497,6 +502,72 @@ Value index_value(const Value& c, const Value& key, bool* missing) {
   return no_overload();
 }
 
+// What cel-go's planner makes a constant under OptOptimize (Kubernetes' setting): literals,
+// list and map literals of constants, type conversions of constants. They cost nothing.
+bool is_constant(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::Literal:
+      return true;
+    case ExprKind::List:
+    case ExprKind::Map:
+      for (const Expr& a : e.args) {
+        if (!is_constant(a)) return false;
+      }
+      return true;
+    case ExprKind::Call: {
+      static constexpr std::string_view kConversions[] = {"bool", "bytes", "double", "duration",
+                                                          "dyn",  "int",   "string", "timestamp",
+                                                          "type", "uint"};
+      if (e.has_target || e.args.size() != 1 || !is_constant(e.args[0])) return false;
+      for (std::string_view c : kConversions) {
+        if (e.name == c) return true;
+      }
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
+// Whether cel-go plans the node as an attribute (a variable with qualifiers, a
+// conditional), whose cost is observed once for the whole chain.
+bool is_attribute(const Expr& e) {
+  return e.kind == ExprKind::Ident || e.kind == ExprKind::Select || e.kind == ExprKind::Index ||
+         e.kind == ExprKind::Conditional;
+}
+
+// cel-go's overload ids for operators our evaluator implements, chosen by the runtime
+// operand kinds (used when no checker result tells the planned id).
+std::string runtime_operator_id(Op op, const Value& a, const Value& b) {
+  const ValueKind ka = a.kind();
+  const ValueKind kb = b.kind();
+  const bool strings = ka == ValueKind::String && kb == ValueKind::String;
+  const bool bytes = ka == ValueKind::Bytes && kb == ValueKind::Bytes;
+  const char* suffix = strings ? "string" : bytes ? "bytes" : nullptr;
+  switch (op) {
+    case Op::Eq:
+      return "equals";
+    case Op::Ne:
+      return "not_equals";
+    case Op::Add:
+      if (suffix) return std::string("add_") + suffix;
+      if (ka == ValueKind::List && kb == ValueKind::List) return "add_list";
+      return "add";
+    case Op::Lt:
+      return suffix ? std::string("less_") + suffix : "less";
+    case Op::Le:
+      return suffix ? std::string("less_equals_") + suffix : "less_equals";
+    case Op::Gt:
+      return suffix ? std::string("greater_") + suffix : "greater";
+    case Op::Ge:
+      return suffix ? std::string("greater_equals_") + suffix : "greater_equals";
+    case Op::In:
+      return kb == ValueKind::List ? "in_list" : kb == ValueKind::Map ? "in_map" : "in";
+    default:
+      return "";
+  }
+}
+
 }  // namespace
 
 // ---- the evaluator proper
@@ -504,17 +575,41 @@ Value index_value(const Value& c, const Value& key, bool* missing) {
 struct EvalState {
   const Evaluator& ev;
   const Activation& act;
-  uint64_t max_steps;
-  uint64_t steps = 0;
+  uint64_t limit;
+  uint64_t cost = 0;
   bool exhausted = false;
+  // Set while evaluating a node whose attribute chain cel-go resolves without observing
+  // its root (a conditional's branch, a has() operand, an attribute used as an index).
+  bool root_free = false;
   std::vector<std::pair<std::string_view, Value>> locals;  // innermost last
 
-  bool step() {
-    if (exhausted) return false;
-    if (++steps > max_steps) exhausted = true;
-    return !exhausted;
+  // Adds to the actual cost; past the limit the evaluation is cancelled.
+  void charge(uint64_t n) {
+    if (exhausted) return;
+    cost = n > std::numeric_limits<uint64_t>::max() - cost ? std::numeric_limits<uint64_t>::max()
+                                                           : cost + n;
+    if (cost > limit) exhausted = true;
   }
   Value budget_error() const { return Value::error(kCostExceeded); }
+
+  // The overload id cel-go plans for this call node, given its runtime-selected overload.
+  std::string overload_id(const Expr& e, std::string_view runtime_id) const {
+    if (ev.have_overload_ids_) {
+      auto it = ev.overload_ids_.find(&e);
+      if (it != ev.overload_ids_.end()) return it->second;
+    }
+    return std::string(runtime_id);
+  }
+
+  // Charges one call as cel-go's cost tracker does.
+  void charge_call(const Expr& e, std::string_view function, const Overload* o,
+                   std::string_view runtime_id, std::span<const Value> args, const Value& result) {
+    if (o && o->decl->cost) {
+      charge(o->decl->cost(args, result));
+      return;
+    }
+    charge(default_call_cost(function, overload_id(e, o ? o->decl->id : runtime_id), args, result));
+  }
 
   bool is_local(std::string_view name) const {
     for (const auto& [n, v] : locals) {
@@ -531,16 +626,17 @@ struct EvalState {
   }
 
   Value eval(const Expr& e) {
-    if (!step()) return budget_error();
+    const bool free = std::exchange(root_free, false);
+    if (exhausted) return budget_error();
     switch (e.kind) {
       case ExprKind::Literal:
         return literal(e.constant);
       case ExprKind::Ident:
-        return ident(e);
+        return ident(e, free);
       case ExprKind::Select:
-        return select(e);
+        return select(e, free);
       case ExprKind::Index:
-        return index(e);
+        return index(e, free);
       case ExprKind::Call:
         return call(e);
       case ExprKind::List:
@@ -579,16 +675,33 @@ struct EvalState {
     return Value::null();
   }
 
-  Value ident(const Expr& e) {
+  // `free`: the attribute's own observation is not charged (see root_free).
+  Value ident(const Expr& e, bool free) {
     std::string_view name = e.name;
     if (!name.empty() && name[0] == '.') name.remove_prefix(1);
-    if (const Value* v = lookup(name)) return *v;
+    if (const Value* v = lookup(name)) {
+      if (!free) charge(1);
+      return *v;
+    }
     static constexpr std::string_view kTypes[] = {"bool",  "int",  "uint", "double",    "string",
                                                   "bytes", "list", "map",  "null_type", "type"};
     for (std::string_view t : kTypes) {
-      if (name == t) return Value::type(std::string(t));
+      if (name == t) return Value::type(std::string(t));  // a constant: free
     }
+    if (!free) charge(1);
     return Value::error(fmt::format("no such attribute(s): {}", name));
+  }
+
+  // The target of a select or index: the rest of the attribute chain, or, for any other
+  // expression, its value wrapped in a relative attribute observed once.
+  Value chain_operand(const Expr& operand, bool free) {
+    if (is_attribute(operand)) {
+      root_free = free;
+      return eval(operand);
+    }
+    Value v = eval(operand);
+    if (!free) charge(1);
+    return v;
   }
 
   // "a.b.c" when e is a chain of plain selects on an identifier, for variables whose
@@ -600,17 +713,23 @@ struct EvalState {
     return head.empty() ? head : head + "." + e.name;
   }
 
-  Value select(const Expr& e) {
+  Value select(const Expr& e, bool free) {
     // A variable whose name has dots ("a.b") wins over selecting b from a variable a,
     // unless a comprehension or cel.bind variable shadows a.
     if (e.args[0].kind == ExprKind::Ident || e.args[0].kind == ExprKind::Select) {
       const std::string dn = dotted_name(e);
       if (!dn.empty() && !is_local(std::string_view(dn).substr(0, dn.find('.')))) {
-        if (const Value* v = act.find(dn)) return *v;
+        if (const Value* v = act.find(dn)) {
+          if (!free) charge(1);
+          return *v;
+        }
+        if (is_library_type_name(dn) && !lookup(std::string_view(dn).substr(0, dn.find('.'))))
+          return Value::type(dn);
       }
     }
-    Value target = eval(e.args[0]);
+    Value target = chain_operand(e.args[0], free);
     if (target.is_error()) return target;
+    charge(1);  // the field qualifier
     return field(target, e.name, e.optional);
   }
 
@@ -627,10 +746,15 @@ struct EvalState {
     return v;
   }
 
-  Value index(const Expr& e) {
-    Value target = eval(e.args[0]);
+  Value index(const Expr& e, bool free) {
+    Value target = chain_operand(e.args[0], free);
     if (target.is_error()) return target;
-    Value key = eval(e.args[1]);
+    // The key qualifier is observed once: a constant, an attribute resolved without its
+    // root, or any other expression's value.
+    const Expr& k = e.args[1];
+    if (!is_constant(k) && is_attribute(k)) root_free = true;
+    Value key = eval(k);
+    charge(1);
     if (key.is_error()) return key;
     return index_of(target, key, e.optional);
   }
@@ -650,6 +774,7 @@ struct EvalState {
   }
 
   Value list(const Expr& e) {
+    if (!is_constant(e)) charge(10);  // ListCreateBaseCost; constant lists are folded
     ListPayload items;
     items.reserve(e.args.size());
     for (size_t i = 0; i < e.args.size(); ++i) {
@@ -666,6 +791,7 @@ struct EvalState {
   }
 
   Value map(const Expr& e) {
+    if (!is_constant(e)) charge(30);  // MapCreateBaseCost
     std::vector<std::pair<Value, Value>> entries;
     for (size_t i = 0; i + 1 < e.args.size(); i += 2) {
       Value k = eval(e.args[i]);
@@ -687,6 +813,7 @@ struct EvalState {
 
   Value unary(const Expr& e) {
     Value v = eval(e.args[0]);
+    charge(1);  // !_ and -_ cost 1 (cel-go's default call cost)
     if (v.is_error()) return v;
     if (e.op == Op::Not) {
       if (!is_bool(v)) return no_overload();
@@ -719,9 +846,61 @@ struct EvalState {
 
   Value binary(const Expr& e) {
     if (e.op == Op::And || e.op == Op::Or) return logical(e);
+    const Expr& rhs = e.args[1];
+    // `x in [constants]`: cel-go's planner turns it into a set lookup without call cost,
+    // and `x in []` into the constant false.
+    const bool set_membership = e.op == Op::In && rhs.kind == ExprKind::List && is_constant(rhs) &&
+                                std::all_of(rhs.args.begin(), rhs.args.end(), [](const Expr& x) {
+                                  return x.kind == ExprKind::Literal &&
+                                         x.constant.kind != Constant::Kind::Bytes &&
+                                         x.constant.kind != Constant::Kind::Null;
+                                });
+    if (set_membership && rhs.args.empty()) return Value::boolean(false);
+    // Both operands are evaluated before an error in either is reported (evalBinary).
     Value a = eval(e.args[0]);
+    Value b = eval(rhs);
+    const Value result = binary_value(e, a, b);
+    if (!set_membership) {
+      const Value args[] = {a, b};
+      charge(default_call_cost(op_function_name(e.op),
+                               overload_id(e, runtime_operator_id(e.op, a, b)), args, result));
+    }
+    return result;
+  }
+
+  static std::string_view op_function_name(Op op) {
+    switch (op) {
+      case Op::Eq:
+        return "_==_";
+      case Op::Ne:
+        return "_!=_";
+      case Op::Lt:
+        return "_<_";
+      case Op::Le:
+        return "_<=_";
+      case Op::Gt:
+        return "_>_";
+      case Op::Ge:
+        return "_>=_";
+      case Op::In:
+        return "@in";
+      case Op::Add:
+        return "_+_";
+      case Op::Sub:
+        return "_-_";
+      case Op::Mul:
+        return "_*_";
+      case Op::Div:
+        return "_/_";
+      case Op::Mod:
+        return "_%_";
+      default:
+        return "";
+    }
+  }
+
+  Value binary_value(const Expr& e, const Value& a, const Value& b) {
     if (a.is_error()) return a;
-    Value b = eval(e.args[1]);
     if (b.is_error()) return b;
     switch (e.op) {
       case Op::Eq:
@@ -761,6 +940,8 @@ struct EvalState {
     Value c = eval(e.args[0]);
     if (c.is_error()) return c;
     if (!is_bool(c)) return no_overload();
+    // The branch is resolved as an attribute without its own observation.
+    root_free = true;
     return eval(e.args[c.bool_value() ? 1 : 2]);
   }
 
@@ -773,27 +954,53 @@ struct EvalState {
       if (!ns.empty() && !lookup(std::string_view(ns).substr(0, ns.find('.')))) {
         if (const Function* f = find_function(ns + "." + e.name);
             f && f->overloads.front().decl->impl) {
-          return library_call(*f, false, std::span<const Expr>(e.args).subspan(1));
+          return library_call(e, *f, false, std::span<const Expr>(e.args).subspan(1));
         }
       }
     }
     // Namespaced functions: optional.of(x), optional.none(), optional.ofNonZeroValue(x).
     if (e.has_target && e.args[0].kind == ExprKind::Ident && e.args[0].name == "optional" &&
         !lookup("optional")) {
-      return optional_function(e);
+      Value r = optional_function(e);
+      charge(1);
+      return r;
     }
+    // x.or(y), x.orValue(y): cel-go evaluates y only when x is empty, at no call cost.
+    if (e.has_target && e.args.size() == 2 && (e.name == "or" || e.name == "orValue")) {
+      Value t = eval(e.args[0]);
+      if (t.is_error()) return t;
+      if (t.kind() != ValueKind::Optional) return no_overload();
+      if (t.optional_value()) return e.name == "or" ? t : *t.optional_value();
+      Value y = eval(e.args[1]);
+      if (y.is_error()) return y;
+      if (e.name == "orValue") return y;
+      if (y.kind() != ValueKind::Optional) return no_overload();
+      return y;
+    }
+    // A type conversion of a constant is folded when the program is planned: no cost.
+    const bool folded = is_constant(e);
+    // Calls of one or two arguments evaluate all of them before reporting an error (cel-go's
+    // evalUnary, evalBinary) and are charged; longer ones stop at the first error.
     std::vector<Value> args;
     args.reserve(e.args.size());
+    std::optional<size_t> failed;  // the first argument that is an error
     for (const Expr& a : e.args) {
-      Value v = eval(a);
-      if (v.is_error()) return v;
-      args.push_back(std::move(v));
+      args.push_back(eval(a));
+      if (args.back().is_error() && !failed) {
+        failed = args.size() - 1;
+        if (e.args.size() > 2) return args.back();
+      }
     }
     const Function* fn = find_function(e.name);
-    if (fn) {
-      const Overload* o = select_overload(*fn, e.has_target, args);
-      if (o && o->decl->impl) return o->decl->impl(args);
-    }
+    const Overload* o = fn && !failed ? select_overload(*fn, e.has_target, args) : nullptr;
+    Value result = failed ? args[*failed] : call_value(e, fn, o, args);
+    if (!folded) charge_call(e, e.name, o, "", args, result);
+    return result;
+  }
+
+  Value call_value(const Expr& e, const Function* fn, const Overload* o,
+                   const std::vector<Value>& args) {
+    if (o && o->decl->impl) return o->decl->impl(args);
     const std::string& f = e.name;
     const size_t n = args.size();
     if (!e.has_target && n == 1) {
@@ -806,7 +1013,7 @@ struct EvalState {
       if (f == "bool") return to_bool(x);
       if (f == "dyn") return x;
       if (f == "type") {
-        return Value::type(std::string(x.kind() == ValueKind::Type ? "type" : type_name(x.kind())));
+        return Value::type(std::string(x.kind() == ValueKind::Type ? "type" : type_name(x)));
       }
       if (f == "size") return size(x);
     }
@@ -838,17 +1045,24 @@ struct EvalState {
     return Value::error(fmt::format("undeclared reference to '{}' (in container '')", f));
   }
 
-  Value library_call(const Function& f, bool receiver, std::span<const Expr> arg_exprs) {
+  Value library_call(const Expr& e, const Function& f, bool receiver,
+                     std::span<const Expr> arg_exprs) {
     std::vector<Value> args;
     args.reserve(arg_exprs.size());
+    std::optional<size_t> failed;
     for (const Expr& a : arg_exprs) {
-      Value v = eval(a);
-      if (v.is_error()) return v;
-      args.push_back(std::move(v));
+      args.push_back(eval(a));
+      if (args.back().is_error() && !failed) {
+        failed = args.size() - 1;
+        if (arg_exprs.size() > 2) return args.back();
+      }
     }
-    const Overload* o = select_overload(f, receiver, args);
-    if (!o || !o->decl->impl) return no_overload();
-    return o->decl->impl(args);
+    const Overload* o = failed ? nullptr : select_overload(f, receiver, args);
+    Value result = failed                   ? args[*failed]
+                   : (!o || !o->decl->impl) ? no_overload()
+                                            : o->decl->impl(args);
+    charge_call(e, f.name, o, "", args, result);
+    return result;
   }
 
   static bool is_known_function(std::string_view f) {
@@ -936,11 +1150,12 @@ struct EvalState {
   }
 
  public:
+  // Go's regexp syntax and messages ("error parsing regexp: missing closing ): `(`"),
+  // from the shared cache, so a pattern computed at run time compiles once too.
   static Evaluator::CompiledRegex compile_regex(const std::string& pattern) {
-    re2::RE2::Options options;
-    options.set_log_errors(false);
-    auto re = std::make_shared<const re2::RE2>(pattern, options);
-    if (!re->ok()) return {nullptr, "error parsing regexp: " + re->error()};
+    std::string error;
+    std::shared_ptr<const re2::RE2> re = compile_go_regex(pattern, &error);
+    if (!re) return {nullptr, std::move(error)};
     return {std::move(re), {}};
   }
 
@@ -959,13 +1174,23 @@ struct EvalState {
       }
       case MacroKind::OptMap:
       case MacroKind::OptFlatMap: {
+        // cel-go's expansion: x.hasValue() ? [optional.of](cel.bind(v, x.value(), f))
+        // : optional.none(), x evaluated twice when present.
+        const uint64_t before = cost;
         Value o = eval(e.args[0]);
+        const uint64_t target_cost = cost - before;
+        charge(1);  // hasValue()
         if (o.is_error()) return o;
         if (o.kind() != ValueKind::Optional) return no_overload();
-        if (!o.optional_value()) return o;
+        if (!o.optional_value()) {
+          charge(1);  // optional.none()
+          return o;
+        }
+        charge(target_cost + 1);  // x.value()
         locals.emplace_back(e.vars[0], *o.optional_value());
         Value r = eval(e.args[1]);
         locals.pop_back();
+        if (e.macro == MacroKind::OptMap) charge(1);  // optional.of()
         if (r.is_error() || e.macro == MacroKind::OptFlatMap) return r;
         return Value::optional_of(std::move(r));
       }
@@ -975,7 +1200,11 @@ struct EvalState {
   }
 
   Value has(const Expr& sel) {
+    // The operand chain is resolved without its root observation, the tested field is
+    // one qualifier, and the presence test itself is free (PresenceTestHasCost(false)).
+    if (is_attribute(sel.args[0])) root_free = true;
     Value target = eval(sel.args[0]);
+    charge(1);
     if (target.is_error()) return target;
     if (target.kind() == ValueKind::Optional) {
       if (!target.optional_value()) return Value::boolean(false);
@@ -1010,12 +1239,20 @@ struct EvalState {
     Value result;
     bool done = false;
 
+    // Costs follow cel-go's expansion of each macro into a fold (parser/macro.go,
+    // ext/comprehensions.go): per element the loop condition and the step, then the result.
+    // all: cond @not_strictly_false(accu) = 2, step accu && p = 1 + p, result accu = 1.
+    // exists: cond @not_strictly_false(!accu) = 3, step accu || p = 1 + p.
+    // exists_one: cond true = 0, step p ? accu + 1 : accu = p + (2 or 0), result accu == 1.
+    // map/transformList: step accu + [f] = 1 + (10 + f, or 0 for a constant f) + 1;
+    // filter: p ? accu + [x] : accu = p + (13 or 0); transformMap(Entry): step
+    // cel.@mapInsert(accu, [k,] t) = 1 [+ 1] + t + 1; all of them with result accu = 1.
+    const bool quantifier = e.macro == MacroKind::All || e.macro == MacroKind::Exists;
+    const uint64_t cond_cost = e.macro == MacroKind::All ? 2 : e.macro == MacroKind::Exists ? 3 : 0;
     for (size_t i = 0; i < n && !done; ++i) {
-      if (!step()) {
-        result = budget_error();
-        done = true;
-        break;
-      }
+      if (exhausted) break;
+      for (uint64_t c = 0; c < cond_cost; ++c) charge(1);  // one observation each
+      if (quantifier) charge(1);                           // the accumulator in the step
       Value elem, key;
       if (is_list) {
         elem = range.list_value()[i];
@@ -1044,6 +1281,10 @@ struct EvalState {
             if (p.bool_value() == decisive) {
               result = p;
               done = true;
+              // The condition that ends the loop, when an element is left.
+              if (i + 1 < n) {
+                for (uint64_t c = 0; c < cond_cost; ++c) charge(1);
+              }
             }
           } else if (!have_err) {
             err = p.is_error() ? p : no_overload();
@@ -1058,6 +1299,7 @@ struct EvalState {
             done = true;
           } else if (p.bool_value()) {
             ++count;
+            charge(2);  // accu + 1
           }
           break;
         }
@@ -1077,10 +1319,16 @@ struct EvalState {
             if (!p.bool_value()) break;
           }
           if (e.macro == MacroKind::Filter) {
+            charge(13);  // accu + [x]
             out.push_back(x);
             break;
           }
           Value t = eval(e.args.back());
+          if (e.macro == MacroKind::TransformMap) {
+            charge(3);  // cel.@mapInsert(accu, k, t)
+          } else {
+            charge(is_constant(e.args.back()) ? 2 : 12);  // accu + [t]
+          }
           if (t.is_error()) {
             result = t;
             done = true;
@@ -1104,6 +1352,7 @@ struct EvalState {
             if (!p.bool_value()) break;
           }
           Value t = eval(e.args.back());
+          charge(2);  // cel.@mapInsert(accu, t)
           if (t.is_error() || t.kind() != ValueKind::Map) {
             result = t.is_error() ? t : no_overload();
             done = true;
@@ -1125,6 +1374,8 @@ struct EvalState {
       }
     }
     locals.resize(base);
+    if (exhausted) return budget_error();
+    charge(e.macro == MacroKind::ExistsOne ? 2 : 1);  // the result expression
     if (done) return result;
     switch (e.macro) {
       case MacroKind::All:
@@ -1157,13 +1408,27 @@ Evaluator::Evaluator(const Expr& expr) : expr_(&expr) {
   }
 }
 
+Evaluator::Evaluator(const Expr& expr, const CheckResult& checked) : Evaluator(expr) {
+  have_overload_ids_ = true;
+  std::vector<const Expr*> stack{&expr};
+  while (!stack.empty()) {
+    const Expr* e = stack.back();
+    stack.pop_back();
+    if (e->kind == ExprKind::Call || e->kind == ExprKind::Unary || e->kind == ExprKind::Binary)
+      overload_ids_.emplace(e, planned_overload_id(*e, checked));
+    for (const Expr& a : e->args) stack.push_back(&a);
+  }
+}
+
 Evaluator::~Evaluator() = default;
 Evaluator::Evaluator(Evaluator&&) noexcept = default;
 Evaluator& Evaluator::operator=(Evaluator&&) noexcept = default;
 
 Value Evaluator::evaluate(const Activation& activation, const EvalOptions& options) const {
-  EvalState state{*this, activation, options.max_steps, 0, false, {}};
+  const uint64_t limit = options.max_steps != 0 ? options.max_steps : options.cost_limit;
+  EvalState state{*this, activation, limit};
   Value v = state.eval(*expr_);
+  if (options.actual_cost) *options.actual_cost = state.cost;
   if (state.exhausted) return state.budget_error();
   return v;
 }

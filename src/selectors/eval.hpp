@@ -29,6 +29,7 @@ class Activation {
  public:
   void bind(std::string name, Value value);
   const Value* find(std::string_view name) const;
+  const std::vector<std::pair<std::string, Value>>& variables() const { return vars_; }
 
  private:
   std::vector<std::pair<std::string, Value>> vars_;
@@ -38,11 +39,18 @@ class Activation {
 inline constexpr uint64_t kMaxSteps = 1'000'000;
 
 struct EvalOptions {
-  // Each evaluated node and each comprehension iteration is one step; an evaluation that
-  // needs more ends with the error "operation cancelled: actual cost limit exceeded".
-  // Steps approximate cel-go's cost units; they are not the same count.
-  uint64_t max_steps = kMaxSteps;
+  // cel-go's runtime cost tracking (interpreter/runtimecost.go) with Kubernetes' call
+  // costs and has() free: an evaluation whose actual cost exceeds the limit ends with the
+  // error "operation cancelled: actual cost limit exceeded".
+  uint64_t cost_limit = kMaxSteps;
+  // Deprecated name of cost_limit; when non-zero it is the limit.
+  uint64_t max_steps = 0;
+  // When set, receives the actual cost of the evaluation (cel-go's EvalDetails.ActualCost,
+  // up to the point of cancellation).
+  uint64_t* actual_cost = nullptr;
 };
+
+struct CheckResult;  // checker.hpp
 
 // An expression prepared for repeated evaluation: the regular expression of every
 // `matches` call whose pattern is a string literal is compiled once, here.
@@ -50,6 +58,10 @@ struct EvalOptions {
 class Evaluator {
  public:
   explicit Evaluator(const Expr& expr);
+  // With the checker's result for `expr`: runtime costs then use the overload ids the
+  // checker resolved, as cel-go's planner does (a call left ambiguous by dyn arguments
+  // costs by its function name only). Precondition: `checked` came from check(expr).
+  Evaluator(const Expr& expr, const CheckResult& checked);
   ~Evaluator();
   Evaluator(Evaluator&&) noexcept;
   Evaluator& operator=(Evaluator&&) noexcept;
@@ -64,7 +76,9 @@ class Evaluator {
     std::string error;                   // then: the error message
   };
   const Expr* expr_;
-  std::unordered_map<const Expr*, CompiledRegex> regexes_;  // by the `matches` call node
+  std::unordered_map<const Expr*, CompiledRegex> regexes_;     // by the `matches` call node
+  std::unordered_map<const Expr*, std::string> overload_ids_;  // planned ids, by call node
+  bool have_overload_ids_ = false;
 };
 
 // One-off evaluation: Evaluator(expr).evaluate(activation, options).

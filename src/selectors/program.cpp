@@ -18,13 +18,56 @@ bool is_conversion(const Expr& e) {
          std::end(kConversions);
 }
 
+// 'literal'.format([constants...]): cel-go's string format validator checks the clauses
+// against the arguments at compile time. With every argument a constant, formatting them
+// now finds exactly the errors it reports.
+bool is_constant_format(const Expr& e) {
+  return e.has_target && e.name == "format" && e.args.size() == 2 &&
+         e.args[0].kind == ExprKind::Literal && e.args[0].constant.kind == Constant::Kind::String &&
+         e.args[1].kind == ExprKind::List;
+}
+
+// The number of arguments the clauses of a format string take ("%%" takes none).
+size_t format_clauses(std::string_view f) {
+  size_t n = 0;
+  for (size_t i = 0; i + 1 < f.size(); ++i) {
+    if (f[i] != '%') continue;
+    if (f[i + 1] != '%') ++n;
+    ++i;
+  }
+  return n;
+}
+
+void check_format(const Expr& e, std::vector<Issue>& issues) {
+  const std::string& f = e.args[0].constant.bytes;
+  size_t percents = 0;
+  for (size_t i = f.size(); i > 0 && f[i - 1] == '%'; --i) ++percents;
+  if (percents % 2 == 1) {  // a clause cut off at the end
+    issues.push_back({Phase::Check, e.offset, "unexpected end of string"});
+    return;
+  }
+  const Value v = evaluate(e, Activation{});
+  if (v.is_error()) {
+    issues.push_back({Phase::Check, e.offset, v.error_message()});
+    return;
+  }
+  const size_t wanted = format_clauses(e.args[0].constant.bytes);
+  if (e.args[1].args.size() > wanted) {
+    issues.push_back({Phase::Check, e.offset,
+                      fmt::format("too many arguments supplied to string.format (expected {}, "
+                                  "got {})",
+                                  wanted, e.args[1].args.size())});
+  }
+}
+
 // cel-go's OptOptimize plan decorators: literals, list and map literals of constants, and
 // type conversions of constants are constants; a constant conversion is evaluated while
 // the program is built, so its failure is a compile-time error ("program instantiation
 // failed"), even in a branch that would never run (spec/cel.md §11.1).
 bool fold_constants(const Expr& e, std::vector<Issue>& issues) {
   bool all_const = true;
-  for (const Expr& a : e.args) all_const = fold_constants(a, issues) && all_const;
+  for (size_t i = e.qualified ? 1 : 0; i < e.args.size(); ++i)
+    all_const = fold_constants(e.args[i], issues) && all_const;
   switch (e.kind) {
     case ExprKind::Literal:
       return true;
@@ -32,6 +75,11 @@ bool fold_constants(const Expr& e, std::vector<Issue>& issues) {
     case ExprKind::Map:
       return all_const;
     case ExprKind::Call: {
+      if (all_const && is_constant_format(e)) check_format(e, issues);
+      // optional.of(constant) and optional.none(): constant for the format check only.
+      if (all_const && e.qualified && e.args[0].name == "optional" &&
+          (e.name == "of" || e.name == "none"))
+        return true;
       if (!all_const || !is_conversion(e)) return false;
       const Value v = evaluate(e, Activation{});
       if (v.is_error()) {
@@ -64,7 +112,7 @@ Program::Program(std::string expression, std::unique_ptr<Expr> ast, CheckResult 
     : expression_(std::move(expression)),
       ast_(std::move(ast)),
       checked_(std::move(checked)),
-      evaluator_(std::make_unique<Evaluator>(*ast_)) {}
+      evaluator_(std::make_unique<Evaluator>(*ast_, checked_)) {}
 
 Program::~Program() = default;
 

@@ -122,6 +122,19 @@ std::string to_string(const Type& t) {
   return "?";
 }
 
+bool is_library_type_name(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"kubernetes.Quantity",
+                                                "kubernetes.Semver",
+                                                "kubernetes.URL",
+                                                "kubernetes.NamedFormat",
+                                                "net.IP",
+                                                "net.CIDR"};
+  for (std::string_view n : kNames) {
+    if (n == name) return true;
+  }
+  return false;
+}
+
 bool accepts(const Type& t, const Value& v) {
   const ValueKind k = v.kind();
   switch (t.kind) {

@@ -61,9 +61,14 @@ std::optional<Type> parse_type(std::string_view text);
 // "type(int)", "google.protobuf.Duration", "null_type", "kubernetes.DRADevice".
 std::string to_string(const Type& t);
 
+// The library types that are also identifiers, as type values: kubernetes.Quantity,
+// kubernetes.Semver, kubernetes.URL, kubernetes.NamedFormat, net.IP, net.CIDR.
+bool is_library_type_name(std::string_view name);
+
 // Whether a runtime value may be passed where `t` is declared, judged on the value's kind
-// only as cel-go's runtime overload guards do: dyn and type parameters take anything,
-// list(T) any list, an opaque type values of that name.
+// on the value's kind: dyn and type parameters take anything, list(T) any list, map(K, V)
+// any map, an opaque type values of that name. Implementations of overloads that differ
+// only in element types pick by the elements themselves, as cel-go's dyn dispatch does.
 bool accepts(const Type& t, const Value& v);
 
 }  // namespace dra::selectors

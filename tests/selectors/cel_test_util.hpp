@@ -3,6 +3,8 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,8 +21,13 @@ namespace dra::selectors::testing {
 //   "check: <message>"   the type checker rejected it (upstream: compile error)
 //   "parse: <message>"   syntax error (the first one)
 inline std::string run_cel(std::string_view expression, const Activation& act = {}) {
+  // `device` as DRA declares it; any other variable of the activation as dyn.
+  CheckEnv env = dra_check_env();
+  for (const auto& [name, value] : act.variables()) {
+    if (name != "device") env.variables.emplace_back(name, Type::dyn());
+  }
   CompileOptions options;
-  options.env = act.find("device") ? &dra_check_env() : &empty_check_env();
+  options.env = &env;
   options.require_bool = false;
   const Compiled c = compile(expression, options);
   if (!c.ok()) {
@@ -45,7 +52,11 @@ inline void check_cases(const std::vector<CelCase>& cases, const Activation& act
   for (const CelCase& c : cases) {
     if (!kChecks && std::string_view(c.want).starts_with("check: ")) continue;
     INFO(c.name << ": " << c.expression);
-    CHECK(run_cel(c.expression, act) == c.want);
+    const std::string got = run_cel(c.expression, act);
+    if (got != c.want && std::getenv("DRA_PRINT_MISMATCH"))
+      std::fprintf(stderr, "MISMATCH\t%s\t%s\t%s\n", std::string(c.expression).c_str(), got.c_str(),
+                   std::string(c.want).c_str());
+    CHECK(got == c.want);
   }
 }
 

@@ -1,0 +1,320 @@
+// src/commands/cel.cpp -- `kubectl dra cel check|eval`: validate CEL device selectors and
+// evaluate expressions against one device or the devices of a dump.
+#include "render/cel.hpp"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "alloc/inventory.hpp"
+#include "commands/flags.hpp"
+#include "commands/registry.hpp"
+#include "render/table.hpp"
+#include "selectors/device.hpp"
+#include "selectors/device_json.hpp"
+#include "selectors/parser.hpp"
+#include "selectors/program.hpp"
+
+namespace dra::commands {
+namespace {
+
+using selectors::Compiled;
+using selectors::Issue;
+using selectors::Phase;
+using selectors::Value;
+
+struct CelOptions {
+  std::vector<std::string> expressions;  // check
+  std::string expression;                // eval
+  SourceOptions source;
+  std::string output;
+  std::string device_json;
+  std::string device;  // DRIVER/POOL/DEVICE
+  std::string class_name;
+  std::string node;
+  bool explain = false;
+};
+
+// What to do about common compile errors, by the start of cel-go's message.
+std::string hint_for(const Issue& issue) {
+  const std::string& m = issue.message;
+  if (m.find("applied to '(kubernetes.Quantity, ") != std::string::npos ||
+      m.find(", kubernetes.Quantity)'") != std::string::npos)
+    return "quantities have no operators: use compareTo(), isGreaterThan(), isLessThan() or "
+           "== between two quantities";
+  if (m.starts_with("undeclared reference to"))
+    return "selectors see one variable, `device` (driver, attributes, capacity, "
+           "allowMultipleAllocations)";
+  if (m.starts_with("undefined field"))
+    return "a device has driver, attributes, capacity and allowMultipleAllocations; write "
+           "device.attributes[\"DOMAIN\"].NAME for an attribute";
+  if (m.starts_with("must evaluate to bool"))
+    return "a selector is a condition: compare the value, e.g. `... == \"x\"`";
+  return {};
+}
+
+// Issues as diagnostics at `file`:line:column inside the expression.
+void add_issues(const std::string& file, std::string_view expression,
+                const std::vector<Issue>& issues, util::Diagnostics& diags) {
+  for (const Issue& i : issues) {
+    const selectors::LineColumn lc = selectors::line_column(expression, i.offset);
+    util::Diagnostic d;
+    d.pos = {file, lc.line, lc.column};
+    d.message = i.message;
+    d.hint = hint_for(i);
+    std::string_view rest = expression;
+    for (uint32_t l = 1; l < lc.line; ++l) rest.remove_prefix(rest.find('\n') + 1);
+    d.snippet = std::string(rest.substr(0, rest.find('\n')));
+    diags.add(std::move(d));
+  }
+}
+
+int run_check(const CelOptions& opts, Io& io) {
+  if (opts.expressions.empty() && opts.source.filenames.empty()) {
+    io.err << "error: nothing to check\n"
+           << "  hint: give expressions, or manifests with -f\n";
+    return kExitError;
+  }
+  util::Diagnostics diags;
+  size_t checked = 0, errors = 0;
+  for (size_t i = 0; i < opts.expressions.size(); ++i) {
+    const std::string& e = opts.expressions[i];
+    const Compiled c = selectors::compile(e);
+    const std::string file =
+        opts.expressions.size() == 1 ? "<input>" : fmt::format("<input {}>", i + 1);
+    add_issues(file, e, c.issues, diags);
+    ++checked;
+    errors += c.ok() ? 0 : 1;
+  }
+  io.err << diags.to_long_string();
+  if (errors > 0) {
+    io.err << fmt::format("{} of {} {} invalid\n", errors, checked,
+                          checked == 1 ? "selector is" : "selectors are");
+    return kExitNegative;
+  }
+  io.out << fmt::format("{} {} valid\n", checked, checked == 1 ? "selector is" : "selectors are");
+  return kExitOk;
+}
+
+// The device for `cel eval EXPR`: from --device-json, or one with every field at its
+// default.
+std::optional<Value> single_device(const CelOptions& opts, Io& io) {
+  if (opts.device_json.empty()) return selectors::device_value(k8s::Device{}, "");
+  std::string text;
+  if (opts.device_json == "-") {
+    std::ostringstream ss;
+    ss << io.in.rdbuf();
+    text = ss.str();
+  } else {
+    std::ifstream in(opts.device_json, std::ios::binary);
+    if (!in) {
+      io.err << fmt::format("error: {}: cannot open the file\n", opts.device_json);
+      return std::nullopt;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
+  util::Diagnostics diags;
+  std::optional<Value> v = selectors::device_from_json_text(text, opts.device_json, diags);
+  io.err << diags.to_long_string();
+  return v;
+}
+
+int eval_one(const CelOptions& opts, const std::string& expression, Io& io) {
+  const bool json = opts.output == "json";
+  std::optional<Value> device = single_device(opts, io);
+  if (!device) return kExitError;
+  selectors::CompileOptions co;
+  co.require_bool = false;
+  const Compiled c = selectors::compile(expression, co);
+  if (!c.ok()) {
+    const std::string message = selectors::format_issues(expression, c.issues);
+    if (json) {
+      io.out << render::cel_error_json(message, c.issues.front().phase) << '\n';
+    } else {
+      io.err << message << '\n';
+    }
+    return kExitNegative;
+  }
+  selectors::Activation act;
+  act.bind("device", *device);
+  const Value v = device->is_error() ? *device : c.program->evaluate(act);
+  if (v.is_error()) {
+    if (json) {
+      io.out << render::cel_error_json(v.error_message(), Phase::Eval) << '\n';
+    } else {
+      io.err << "error: " << v.error_message() << '\n';
+    }
+    return kExitNegative;
+  }
+  io.out << (json ? render::cel_result_json(v) : selectors::to_debug_string(v)) << '\n';
+  return kExitOk;
+}
+
+std::string device_id(const alloc::DeviceRef& d) {
+  return fmt::format("{}/{}/{}", d.driver(), d.pool(), d.name());
+}
+
+// `cel eval EXPR -f DUMP`: the expression on every chosen device of the dump.
+int eval_dump(const CelOptions& opts, const std::string& expression, Io& io) {
+  const bool json = opts.output == "json";
+  util::Diagnostics diags;
+  k8s::Cluster cluster = load_source(opts.source, diags, io);
+  if (!checkpoint(diags, io)) return kExitError;
+  selectors::CompileOptions co;
+  co.require_bool = false;
+  const Compiled c = selectors::compile(expression, co);
+  if (!c.ok()) {
+    const std::string message = selectors::format_issues(expression, c.issues);
+    if (json) {
+      io.out << render::cel_error_json(message, c.issues.front().phase) << '\n';
+    } else {
+      io.err << message << '\n';
+    }
+    return kExitNegative;
+  }
+
+  // --class: the class's own selectors choose the devices first.
+  std::vector<std::shared_ptr<const selectors::Program>> class_selectors;
+  if (!opts.class_name.empty()) {
+    const k8s::DeviceClass* cls = nullptr;
+    for (const auto& dc : cluster.device_classes)
+      if (dc.metadata.name == opts.class_name) cls = &dc;
+    if (!cls) {
+      io.err << fmt::format("error: deviceclass \"{}\" not found\n", opts.class_name);
+      return kExitError;
+    }
+    for (size_t i = 0; i < cls->spec.selectors.size(); ++i) {
+      const auto& s = cls->spec.selectors[i];
+      if (!s.cel) continue;
+      const Compiled sc = selectors::compile(s.cel->expression);
+      if (!sc.ok()) {
+        io.err << fmt::format("error: class {}: selector #{}: CEL compile error: {}\n",
+                              opts.class_name, i,
+                              selectors::format_issues(s.cel->expression, sc.issues));
+        return kExitError;
+      }
+      class_selectors.push_back(sc.program);
+    }
+  }
+
+  const alloc::Inventory inv = alloc::build_inventory(cluster);
+  render::Table table{{"DEVICE", "NODE", "RESULT"}, {}};
+  std::string json_out = "[";
+  bool any_error = false;
+  size_t shown = 0;
+  for (const alloc::Pool& p : inv.pools) {
+    for (const alloc::DeviceRef& d : p.devices) {
+      if (!opts.device.empty() && device_id(d) != opts.device) continue;
+      const alloc::Reach reach = alloc::reach_of(d);
+      if (!opts.node.empty() &&
+          !(reach.kind == alloc::Reach::Kind::Node && reach.node == opts.node) &&
+          reach.kind != alloc::Reach::Kind::AllNodes)
+        continue;
+      selectors::Activation act;
+      const Value dv = selectors::device_value(*d.device, d.driver());
+      act.bind("device", dv);
+      bool in_class = true;
+      for (const auto& s : class_selectors) {
+        const Value r = dv.is_error() ? dv : s->evaluate(act);
+        if (r.kind() != selectors::ValueKind::Bool || !r.bool_value()) in_class = false;
+      }
+      if (!in_class) continue;
+      const Value v = dv.is_error() ? dv : c.program->evaluate(act);
+      any_error = any_error || v.is_error();
+      ++shown;
+      const std::string node = reach.kind == alloc::Reach::Kind::Node       ? reach.node
+                               : reach.kind == alloc::Reach::Kind::AllNodes ? "<all nodes>"
+                                                                            : "<selector>";
+      if (json) {
+        if (shown > 1) json_out += ",\n ";
+        json_out += "{\"device\": " + render::json_quote(device_id(d)) + ", ";
+        json_out += v.is_error() ? render::cel_error_json(v.error_message(), Phase::Eval).substr(1)
+                                 : render::cel_result_json(v).substr(1);
+      } else {
+        table.add({device_id(d), node,
+                   v.is_error() ? "error: " + v.error_message() : selectors::to_debug_string(v)});
+      }
+    }
+  }
+  if (json) {
+    io.out << json_out << "]\n";
+  } else if (shown == 0) {
+    io.err << "No devices found\n";
+  } else {
+    render::print(table, io.out);
+  }
+  if (!opts.device.empty() && shown == 0) {
+    io.err << fmt::format("error: device \"{}\" not found\n", opts.device);
+    return kExitNegative;
+  }
+  return any_error ? kExitNegative : kExitOk;
+}
+
+int run_eval(const CelOptions& opts, Io& io) {
+  if (opts.expression.empty()) {
+    io.err << "error: give the expression to evaluate\n"
+           << "  hint: quote it for the shell: kubectl dra cel eval 'device.driver == \"x\"'\n";
+    return kExitError;
+  }
+  const bool dump = !opts.source.filenames.empty();
+  if (!dump && (!opts.device.empty() || !opts.class_name.empty() || !opts.node.empty())) {
+    io.err << "error: --device, --class and --node choose devices of a dump: give it with -f\n";
+    return kExitError;
+  }
+  if (dump && !opts.device_json.empty()) {
+    io.err << "error: --device-json and -f cannot be used together\n";
+    return kExitError;
+  }
+  return dump ? eval_dump(opts, opts.expression, io) : eval_one(opts, opts.expression, io);
+}
+
+}  // namespace
+
+Command add_cel(CLI::App& root) {
+  CLI::App* app =
+      root.add_subcommand("cel", "Check CEL device selectors, evaluate CEL against devices");
+  app->require_subcommand(1);
+  auto check_opts = std::make_shared<CelOptions>();
+  CLI::App* check = app->add_subcommand("check", "Parse, type-check and cost CEL selectors");
+  check->footer(R"(Examples:
+  # Check one selector
+  kubectl dra cel check 'device.capacity["gpu.example.com"].memory.compareTo(quantity("40Gi")) >= 0'
+
+Exit status: 0 all valid, 1 errors found, 2 usage errors.)");
+  check->add_option("expressions", check_opts->expressions, "CEL expressions")->type_name("EXPR");
+  add_source_flags(*check, check_opts->source);
+
+  auto eval_opts = std::make_shared<CelOptions>();
+  CLI::App* eval = app->add_subcommand("eval", "Evaluate a CEL expression");
+  eval->footer(R"(Examples:
+  # Evaluate against a device given in its CEL view
+  kubectl dra cel eval 'device.attributes["gpu.example.com"].model == "h100"' --device-json dev.json -o json
+
+  # Evaluate against every device of a dump
+  kubectl dra cel eval 'device.capacity["gpu.example.com"].memory.compareTo(quantity("40Gi")) >= 0' -f examples/cluster.yaml)");
+  eval->add_option("expression", eval_opts->expression, "The CEL expression")->type_name("EXPR");
+  add_source_flags(*eval, eval_opts->source);
+  add_output_flag(*eval, eval_opts->output, "json");
+  eval->add_option("--device-json", eval_opts->device_json,
+                   "Bind `device` from this JSON file (its CEL view; - for stdin)")
+      ->type_name("FILE");
+  eval->add_option("--device", eval_opts->device, "Only this device of the dump")
+      ->type_name("DRIVER/POOL/DEVICE");
+  eval->add_option("--class", eval_opts->class_name, "Only devices this DeviceClass selects")
+      ->type_name("NAME");
+  eval->add_option("--node", eval_opts->node, "Only devices on this node")->type_name("NODE");
+  eval->add_flag("--explain", eval_opts->explain,
+                 "Show the value of every sub-expression for devices that do not match");
+
+  return {app, [=](Io& io) {
+            if (check->parsed()) return run_check(*check_opts, io);
+            return run_eval(*eval_opts, io);
+          }};
+}
+
+}  // namespace dra::commands
