@@ -94,9 +94,13 @@ struct Expr {
   std::vector<Expr> args;
   // Set by the type checker (checker.hpp) on a Call: the function it resolved to, and
   // whether the call names a namespaced function (sets.contains(a, b)), whose target
-  // args[0] is then the namespace, not an argument.
+  // args[0] is then the namespace, not an argument. On a Select, `qualified` marks a
+  // qualified name (net.IP) rather than a field selection.
   const Function* function = nullptr;
   bool qualified = false;
+  // Set by the type checker: 1, 2, ... in pre-order, for the evaluator's side tables
+  // (constants, planned overloads); 0 in an unchecked tree.
+  uint32_t id = 0;
   uint32_t height = 1;  // nodes on the longest path to a leaf; bounds recursion later
 };
 

@@ -253,6 +253,7 @@ class Checker {
   }
 
   Type check(Expr& e) {
+    e.id = ++next_id_;
     switch (e.kind) {
       case ExprKind::Literal:
         return set(e, literal_type(e.constant));
@@ -389,6 +390,7 @@ class Checker {
     // A qualified name of a library type (net.IP) is that type's type value.
     if (const std::string qn = qualified_name(e);
         !qn.empty() && is_library_type_name(qn) && !find_variable(qn.substr(0, qn.find('.')))) {
+      e.qualified = true;  // the evaluator resolves the name, not a field
       return Type::type_of(Type::opaque(qn));
     }
     const Type operand = check(e.args[0]);
@@ -729,6 +731,7 @@ class Checker {
   std::vector<std::pair<std::string, Type>> scopes_;
   std::vector<CheckError> errors_;
   int next_var_ = 0;
+  uint32_t next_id_ = 0;
 };
 
 }  // namespace

@@ -1256,3 +1256,26 @@ CostEstimate estimate_cost(const Program& program) {
 }
 
 }  // namespace dra::selectors
+
+namespace dra::selectors {
+
+bool call_cost_is_constant_one(std::string_view function, std::string_view overload_id) {
+  const Value text = Value::string(std::string(1000, 'x'));
+  ListPayload items(1000, Value::integer(1));
+  const Value list = Value::list(items);
+  std::vector<std::pair<Value, Value>> entries;
+  for (int i = 0; i < 1000; ++i) entries.emplace_back(Value::integer(i), Value::integer(i));
+  const Value map = Value::map(std::move(entries));
+  const std::vector<std::vector<Value>> probes = {
+      {},           {text},       {text, text}, {text, text, text}, {list},
+      {list, text}, {list, list}, {map},        {text, list},
+  };
+  for (const auto& args : probes) {
+    for (const Value& result : {text, list, Value::integer(1)}) {
+      if (default_call_cost(function, overload_id, args, result) != 1) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace dra::selectors

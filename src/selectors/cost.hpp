@@ -45,6 +45,11 @@ inline bool exceeds_cost_limit(const CostEstimate& e, uint64_t limit = kMaxSelec
 uint64_t default_call_cost(std::string_view function, std::string_view overload_id,
                            std::span<const Value> args, const Value& result);
 
+// Whether default_call_cost(function, overload_id, ...) is 1 whatever the arguments and
+// result, so an evaluator can skip it per call. Decided by probing with large strings,
+// lists and maps: every rule that depends on its arguments charges more for them.
+bool call_cost_is_constant_one(std::string_view function, std::string_view overload_id);
+
 // The overload id cel-go's planner gives the call behind `e` (a Call, Unary or Binary node):
 // the one overload the checker resolved, or "" when it left several (dyn arguments), in
 // which case only the function name drives the runtime cost. Empty for other nodes.

@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -572,6 +573,36 @@ std::string runtime_operator_id(Op op, const Value& a, const Value& b) {
 
 // ---- the evaluator proper
 
+// The evaluated arguments of one call: inline for up to four (nearly every call), so a
+// call allocates nothing.
+class Args {
+ public:
+  explicit Args(size_t n) {
+    if (n > kInline) heap_.reserve(n);
+  }
+  void push_back(Value v) {
+    if (heap_.capacity() == 0 && size_ < kInline) {
+      inline_[size_++] = std::move(v);
+    } else {
+      heap_.push_back(std::move(v));
+      ++size_;
+    }
+  }
+  size_t size() const { return size_; }
+  Value& back() { return heap_.capacity() ? heap_.back() : inline_[size_ - 1]; }
+  const Value& operator[](size_t i) const { return heap_.capacity() ? heap_[i] : inline_[i]; }
+  operator std::span<const Value>() const {
+    return heap_.capacity() ? std::span<const Value>(heap_)
+                            : std::span<const Value>(inline_.data(), size_);
+  }
+
+ private:
+  static constexpr size_t kInline = 4;
+  std::array<Value, kInline> inline_;
+  std::vector<Value> heap_;
+  size_t size_ = 0;
+};
+
 struct EvalState {
   const Evaluator& ev;
   const Activation& act;
@@ -593,12 +624,10 @@ struct EvalState {
   Value budget_error() const { return Value::error(kCostExceeded); }
 
   // The overload id cel-go plans for this call node, given its runtime-selected overload.
-  std::string overload_id(const Expr& e, std::string_view runtime_id) const {
-    if (ev.have_overload_ids_) {
-      auto it = ev.overload_ids_.find(&e);
-      if (it != ev.overload_ids_.end()) return it->second;
-    }
-    return std::string(runtime_id);
+  std::string_view overload_id(const Expr& e, std::string_view runtime_id) const {
+    if (ev.have_overload_ids_ && e.id < ev.planned_ids_.size() && !ev.planned_ids_[e.id].empty())
+      return ev.planned_ids_[e.id];
+    return runtime_id;
   }
 
   // Charges one call as cel-go's cost tracker does.
@@ -606,6 +635,10 @@ struct EvalState {
                    std::string_view runtime_id, std::span<const Value> args, const Value& result) {
     if (o && o->decl->cost) {
       charge(o->decl->cost(args, result));
+      return;
+    }
+    if (e.id != 0 && e.id < ev.cost_one_.size() && ev.cost_one_[e.id]) {
+      charge(1);
       return;
     }
     charge(default_call_cost(function, overload_id(e, o ? o->decl->id : runtime_id), args, result));
@@ -630,6 +663,7 @@ struct EvalState {
     if (exhausted) return budget_error();
     switch (e.kind) {
       case ExprKind::Literal:
+        if (e.id != 0 && e.id < ev.constants_.size()) return ev.constants_[e.id];
         return literal(e.constant);
       case ExprKind::Ident:
         return ident(e, free);
@@ -716,7 +750,9 @@ struct EvalState {
   Value select(const Expr& e, bool free) {
     // A variable whose name has dots ("a.b") wins over selecting b from a variable a,
     // unless a comprehension or cel.bind variable shadows a.
-    if (e.args[0].kind == ExprKind::Ident || e.args[0].kind == ExprKind::Select) {
+    // In a checked tree the checker has marked the qualified names.
+    if ((e.id == 0 || e.qualified) &&
+        (e.args[0].kind == ExprKind::Ident || e.args[0].kind == ExprKind::Select)) {
       const std::string dn = dotted_name(e);
       if (!dn.empty() && !is_local(std::string_view(dn).substr(0, dn.find('.')))) {
         if (const Value* v = act.find(dn)) {
@@ -740,10 +776,18 @@ struct EvalState {
       return field(*target.optional_value(), name, true);
     }
     if (target.kind() != ValueKind::Map) return no_overload();
-    bool missing = false;
-    Value v = index_value(target, Value::string(name), &missing);
-    if (optional) return missing ? Value::optional_none() : Value::optional_of(std::move(v));
-    return v;
+    // A string key needs no Value to look it up (the common case: device.driver, .memory).
+    const MapPayload& m = target.map_value();
+    for (const auto& [k, v] : m.entries) {
+      if (k.kind() == ValueKind::String && k.string_value() == name)
+        return optional ? Value::optional_of(v) : v;
+    }
+    if (m.absent_is_empty_map) {
+      static const Value kEmpty = Value::map({});
+      return optional ? Value::optional_of(kEmpty) : kEmpty;
+    }
+    if (optional) return Value::optional_none();
+    return Value::error("no such key: " + name);
   }
 
   Value index(const Expr& e, bool free) {
@@ -861,9 +905,17 @@ struct EvalState {
     Value b = eval(rhs);
     const Value result = binary_value(e, a, b);
     if (!set_membership) {
+      if (e.id != 0 && e.id < ev.cost_one_.size() && ev.cost_one_[e.id]) {
+        charge(1);
+        return result;
+      }
       const Value args[] = {a, b};
-      charge(default_call_cost(op_function_name(e.op),
-                               overload_id(e, runtime_operator_id(e.op, a, b)), args, result));
+      const bool planned =
+          ev.have_overload_ids_ && e.id < ev.planned_ids_.size() && !ev.planned_ids_[e.id].empty();
+      charge(default_call_cost(
+          op_function_name(e.op),
+          planned ? std::string_view(ev.planned_ids_[e.id]) : runtime_operator_id(e.op, a, b), args,
+          result));
     }
     return result;
   }
@@ -949,7 +1001,8 @@ struct EvalState {
 
   Value call(const Expr& e) {
     // Qualified library functions: sets.contains(a, b), lists.range(n), strings.quote(s).
-    if (e.has_target) {
+    // In a checked tree the checker has said which calls these are.
+    if (e.has_target && (e.id == 0 || e.qualified)) {
       const std::string ns = dotted_name(e.args[0]);
       if (!ns.empty() && !lookup(std::string_view(ns).substr(0, ns.find('.')))) {
         if (const Function* f = find_function(ns + "." + e.name);
@@ -981,8 +1034,7 @@ struct EvalState {
     const bool folded = is_constant(e);
     // Calls of one or two arguments evaluate all of them before reporting an error (cel-go's
     // evalUnary, evalBinary) and are charged; longer ones stop at the first error.
-    std::vector<Value> args;
-    args.reserve(e.args.size());
+    Args args(e.args.size());
     std::optional<size_t> failed;  // the first argument that is an error
     for (const Expr& a : e.args) {
       args.push_back(eval(a));
@@ -991,7 +1043,7 @@ struct EvalState {
         if (e.args.size() > 2) return args.back();
       }
     }
-    const Function* fn = find_function(e.name);
+    const Function* fn = e.id != 0 ? e.function : find_function(e.name);
     const Overload* o = fn && !failed ? select_overload(*fn, e.has_target, args) : nullptr;
     Value result = failed ? args[*failed] : call_value(e, fn, o, args);
     if (!folded) charge_call(e, e.name, o, "", args, result);
@@ -999,7 +1051,7 @@ struct EvalState {
   }
 
   Value call_value(const Expr& e, const Function* fn, const Overload* o,
-                   const std::vector<Value>& args) {
+                   std::span<const Value> args) {
     if (o && o->decl->impl) return o->decl->impl(args);
     const std::string& f = e.name;
     const size_t n = args.size();
@@ -1047,8 +1099,7 @@ struct EvalState {
 
   Value library_call(const Expr& e, const Function& f, bool receiver,
                      std::span<const Expr> arg_exprs) {
-    std::vector<Value> args;
-    args.reserve(arg_exprs.size());
+    Args args(arg_exprs.size());
     std::optional<size_t> failed;
     for (const Expr& a : arg_exprs) {
       args.push_back(eval(a));
@@ -1414,8 +1465,20 @@ Evaluator::Evaluator(const Expr& expr, const CheckResult& checked) : Evaluator(e
   while (!stack.empty()) {
     const Expr* e = stack.back();
     stack.pop_back();
-    if (e->kind == ExprKind::Call || e->kind == ExprKind::Unary || e->kind == ExprKind::Binary)
-      overload_ids_.emplace(e, planned_overload_id(*e, checked));
+    if (e->id >= constants_.size()) {
+      constants_.resize(e->id + 1);
+      planned_ids_.resize(e->id + 1);
+      cost_one_.resize(e->id + 1);
+    }
+    if (e->kind == ExprKind::Call || e->kind == ExprKind::Unary || e->kind == ExprKind::Binary) {
+      planned_ids_[e->id] = planned_overload_id(*e, checked);
+      if (!planned_ids_[e->id].empty()) {
+        const std::string_view fn = e->kind == ExprKind::Call ? std::string_view(e->name)
+                                                              : EvalState::op_function_name(e->op);
+        cost_one_[e->id] = call_cost_is_constant_one(fn, planned_ids_[e->id]);
+      }
+    }
+    if (e->kind == ExprKind::Literal) constants_[e->id] = EvalState::literal(e->constant);
     for (const Expr& a : e->args) stack.push_back(&a);
   }
 }

@@ -76,8 +76,12 @@ class Evaluator {
     std::string error;                   // then: the error message
   };
   const Expr* expr_;
-  std::unordered_map<const Expr*, CompiledRegex> regexes_;     // by the `matches` call node
-  std::unordered_map<const Expr*, std::string> overload_ids_;  // planned ids, by call node
+  std::unordered_map<const Expr*, CompiledRegex> regexes_;  // by the `matches` call node
+  // Side tables of a checked tree, by Expr::id: literal values built once, and the
+  // overload ids cel-go's planner would use for calls (empty: none planned).
+  std::vector<Value> constants_;
+  std::vector<std::string> planned_ids_;
+  std::vector<bool> cost_one_;  // default_call_cost is 1 for this call, whatever its arguments
   bool have_overload_ids_ = false;
 };
 
