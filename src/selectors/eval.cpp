@@ -625,7 +625,9 @@ struct EvalState {
 
   // The overload id cel-go plans for this call node, given its runtime-selected overload.
   std::string_view overload_id(const Expr& e, std::string_view runtime_id) const {
-    if (ev.have_overload_ids_ && e.id < ev.planned_ids_.size() && !ev.planned_ids_[e.id].empty())
+    // In a checked tree the planned id is used even when empty (a call left ambiguous by
+    // dyn arguments costs by its function name only).
+    if (ev.have_overload_ids_ && e.id != 0 && e.id < ev.planned_ids_.size())
       return ev.planned_ids_[e.id];
     return runtime_id;
   }
@@ -1472,11 +1474,9 @@ Evaluator::Evaluator(const Expr& expr, const CheckResult& checked) : Evaluator(e
     }
     if (e->kind == ExprKind::Call || e->kind == ExprKind::Unary || e->kind == ExprKind::Binary) {
       planned_ids_[e->id] = planned_overload_id(*e, checked);
-      if (!planned_ids_[e->id].empty()) {
-        const std::string_view fn = e->kind == ExprKind::Call ? std::string_view(e->name)
-                                                              : EvalState::op_function_name(e->op);
-        cost_one_[e->id] = call_cost_is_constant_one(fn, planned_ids_[e->id]);
-      }
+      const std::string_view fn = e->kind == ExprKind::Call ? std::string_view(e->name)
+                                                            : EvalState::op_function_name(e->op);
+      cost_one_[e->id] = call_cost_is_constant_one(fn, planned_ids_[e->id]);
     }
     if (e->kind == ExprKind::Literal) constants_[e->id] = EvalState::literal(e->constant);
     for (const Expr& a : e->args) stack.push_back(&a);
