@@ -6,12 +6,14 @@
 
 #include <CLI/CLI.hpp>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 
 #include "alloc/inventory.hpp"
 #include "commands/flags.hpp"
 #include "commands/registry.hpp"
+#include "k8s/scalar_map.hpp"
 #include "render/table.hpp"
 #include "selectors/device.hpp"
 #include "selectors/device_json.hpp"
@@ -72,6 +74,109 @@ void add_issues(const std::string& file, std::string_view expression,
   }
 }
 
+// A selector found in a manifest, and where.
+struct FoundSelector {
+  std::string context;  // "in DeviceClass gpu.example.com, spec.selectors[0].cel.expression"
+  const k8s::CELDeviceSelector* cel = nullptr;
+  uint32_t file = 0;
+};
+
+void collect(const std::vector<k8s::DeviceSelector>& selectors, const std::string& where,
+             const std::string& path, uint32_t file, std::vector<FoundSelector>& out) {
+  for (size_t i = 0; i < selectors.size(); ++i) {
+    if (!selectors[i].cel) continue;
+    out.push_back(
+        {fmt::format("in {}, {}[{}].cel.expression", where, path, i), &*selectors[i].cel, file});
+  }
+}
+
+void collect_claim(const k8s::DeviceClaim& devices, const std::string& where,
+                   const std::string& prefix, uint32_t file, std::vector<FoundSelector>& out) {
+  for (size_t r = 0; r < devices.requests.size(); ++r) {
+    const k8s::DeviceRequest& req = devices.requests[r];
+    const std::string base = fmt::format("{}devices.requests[{}]", prefix, r);
+    if (req.exactly) collect(req.exactly->selectors, where, base + ".exactly.selectors", file, out);
+    for (size_t f = 0; f < req.first_available.size(); ++f) {
+      collect(req.first_available[f].selectors, where,
+              fmt::format("{}.firstAvailable[{}].selectors", base, f), file, out);
+    }
+  }
+}
+
+// Every CEL selector of the classes, claims and claim templates, in input order per kind.
+std::vector<FoundSelector> find_selectors(const k8s::Cluster& cluster) {
+  std::vector<FoundSelector> out;
+  for (const auto& c : cluster.device_classes) {
+    collect(c.spec.selectors, "DeviceClass " + c.metadata.name, "spec.selectors", c.source.file,
+            out);
+  }
+  for (const auto& c : cluster.resource_claims) {
+    collect_claim(c.spec.devices,
+                  fmt::format("ResourceClaim {}/{}", c.metadata.namespace_, c.metadata.name),
+                  "spec.", c.source.file, out);
+  }
+  for (const auto& t : cluster.resource_claim_templates) {
+    collect_claim(
+        t.spec.spec.devices,
+        fmt::format("ResourceClaimTemplate {}/{}", t.metadata.namespace_, t.metadata.name),
+        "spec.spec.", t.source.file, out);
+  }
+  return out;
+}
+
+// The file's text, read once; empty for stdin or an unreadable file (positions then fall
+// back to the start of the expression).
+class FileTexts {
+ public:
+  const std::string& get(const std::string& file) {
+    auto [it, fresh] = texts_.try_emplace(file);
+    if (fresh && file != "-") {
+      std::ifstream in(file, std::ios::binary);
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      it->second = ss.str();
+    }
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, std::string> texts_;
+};
+
+std::string line_of(std::string_view text, uint32_t line) {
+  for (uint32_t l = 1; l < line; ++l) {
+    const size_t nl = text.find('\n');
+    if (nl == std::string_view::npos) return {};
+    text.remove_prefix(nl + 1);
+  }
+  std::string out(text.substr(0, text.find('\n')));
+  if (!out.empty() && out.back() == '\r') out.pop_back();
+  return out;
+}
+
+// Issues of a selector in a manifest, at the file position of the offending character.
+void add_file_issues(const FoundSelector& f, const std::string& file, FileTexts& texts,
+                     const std::vector<Issue>& issues, util::Diagnostics& diags) {
+  const std::string& text = texts.get(file);
+  const k8s::Pos start = f.cel->origin.at("expression");
+  for (const Issue& i : issues) {
+    k8s::Pos pos = start;
+    if (!text.empty()) {
+      if (std::optional<k8s::Pos> p = k8s::scalar_offset_pos(
+              text, k8s::detect_syntax(text), start, f.cel->style, f.cel->expression, i.offset)) {
+        pos = *p;
+      }
+    }
+    util::Diagnostic d;
+    d.pos = {file, pos.line, pos.column};
+    d.message = i.message;
+    d.context = f.context;
+    d.hint = hint_for(i);
+    if (!text.empty()) d.snippet = line_of(text, pos.line);
+    diags.add(std::move(d));
+  }
+}
+
 int run_check(const CelOptions& opts, Io& io) {
   if (opts.expressions.empty() && opts.source.filenames.empty()) {
     io.err << "error: nothing to check\n"
@@ -82,12 +187,28 @@ int run_check(const CelOptions& opts, Io& io) {
   size_t checked = 0, errors = 0;
   for (size_t i = 0; i < opts.expressions.size(); ++i) {
     const std::string& e = opts.expressions[i];
-    const Compiled c = selectors::compile(e);
+    const std::vector<Issue> issues = selectors::check_selector(e);
     const std::string file =
         opts.expressions.size() == 1 ? "<input>" : fmt::format("<input {}>", i + 1);
-    add_issues(file, e, c.issues, diags);
+    add_issues(file, e, issues, diags);
     ++checked;
-    errors += c.ok() ? 0 : 1;
+    errors += issues.empty() ? 0 : 1;
+  }
+  if (!opts.source.filenames.empty()) {
+    util::Diagnostics load_diags;
+    const k8s::Cluster cluster = load_source(opts.source, load_diags, io);
+    if (!checkpoint(load_diags, io)) return kExitError;
+    FileTexts texts;
+    for (const FoundSelector& f : find_selectors(cluster)) {
+      const std::vector<Issue> issues = selectors::check_selector(f.cel->expression);
+      add_file_issues(f, cluster.files[f.file], texts, issues, diags);
+      ++checked;
+      errors += issues.empty() ? 0 : 1;
+    }
+    if (checked == 0) {
+      io.err << "No CEL selectors found\n";
+      return kExitOk;
+    }
   }
   io.err << diags.to_long_string();
   if (errors > 0) {

@@ -11,6 +11,7 @@
 #include "alloc/inventory.hpp"
 #include "alloc/node_match.hpp"
 #include "render/get.hpp"
+#include "selectors/cache.hpp"
 
 namespace dra::commands {
 namespace {
@@ -92,6 +93,10 @@ int run_get(const GetOptions& opts, Io& io) {
     return kExitError;
   }
   const render::OutputFormat format = *render::parse_output(opts.output);
+  if ((!opts.class_name.empty() || !opts.selector.empty()) && *resource != Resource::Devices) {
+    io.err << "error: --class and --selector choose devices: use them with `get devices`\n";
+    return kExitError;
+  }
   if (!opts.source.namespace_.empty() && opts.source.all_namespaces) {
     io.err << "error: -n/--namespace and -A/--all-namespaces cannot be used together\n";
     return kExitError;
@@ -114,6 +119,52 @@ int run_get(const GetOptions& opts, Io& io) {
   switch (*resource) {
     case Resource::Devices: {
       kind = "device";
+      // --class and --selector: CEL selectors every shown device must match.
+      selectors::ProgramCache programs;
+      std::vector<const selectors::Program*> filters;
+      auto add_filter = [&](const std::string& expression, const std::string& what) {
+        const selectors::Compiled& c = programs.get(expression);
+        if (!c.ok()) {
+          io.err << fmt::format("error: {}: CEL compile error:\n{}\n", what,
+                                selectors::format_issues(expression, c.issues));
+          return false;
+        }
+        filters.push_back(c.program.get());
+        return true;
+      };
+      if (!opts.class_name.empty()) {
+        const k8s::DeviceClass* cls = nullptr;
+        for (const auto& dc : cluster.device_classes)
+          if (dc.metadata.name == opts.class_name) cls = &dc;
+        if (!cls) {
+          io.err << fmt::format("error: deviceclass \"{}\" not found\n", opts.class_name);
+          return kExitError;
+        }
+        for (size_t i = 0; i < cls->spec.selectors.size(); ++i) {
+          const auto& sel = cls->spec.selectors[i];
+          if (sel.cel && !add_filter(sel.cel->expression,
+                                     fmt::format("class {}: selector #{}", opts.class_name, i)))
+            return kExitError;
+        }
+      }
+      if (!opts.selector.empty() && !add_filter(opts.selector, "--selector")) return kExitError;
+      selectors::MatchCache matches;
+      size_t failed = 0;
+      std::string first_error;
+      auto selected = [&](const alloc::DeviceRef& d) {
+        for (const selectors::Program* p : filters) {
+          const selectors::Match m =
+              selectors::to_match(matches.evaluate(*p, *d.device, d.driver()));
+          if (!m.error.empty()) {
+            if (failed++ == 0)
+              first_error = fmt::format("device {}/{}/{}: {}", d.driver(), d.pool(), d.name(),
+                                        selectors::enhance_runtime_error(m.error));
+            return false;
+          }
+          if (!m.matches) return false;
+        }
+        return true;
+      };
       std::vector<alloc::DeviceRef> list;
       for (const alloc::Pool& p : inv.pools) {
         if (!opts.driver.empty() && p.driver != opts.driver) continue;
@@ -121,6 +172,7 @@ int run_get(const GetOptions& opts, Io& io) {
           std::initializer_list<std::string> forms = {
               std::string(d.name()), fmt::format("{}/{}/{}", d.driver(), d.pool(), d.name())};
           if (!name_matches(opts.names, forms) || !node_matches(alloc::reach_of(d))) continue;
+          if (!selected(d)) continue;
           mark_seen(opts, seen, forms);
           list.push_back(d);
         }
@@ -131,6 +183,12 @@ int run_get(const GetOptions& opts, Io& io) {
       });
       shown = list.size();
       if (shown) render::devices(list, inv, format, io.out);
+      if (failed > 0) {
+        io.err << fmt::format(
+            "warning: {} {} not shown: CEL runtime error (the scheduler fails the allocation "
+            "on it)\n  first: {}\n",
+            failed, failed == 1 ? "device" : "devices", first_error);
+      }
       break;
     }
     case Resource::Pools: {
@@ -240,6 +298,10 @@ Command add_get(CLI::App& root) {
   # Claims of one namespace, their state and devices
   kubectl dra get claims -n team-a -f examples/cluster.yaml
 
+  # Devices a class selects, and those of them with at least 40Gi of memory
+  kubectl dra get devices --class gpu.example.com -f examples/cluster.yaml
+  kubectl dra get devices --selector 'device.capacity["gpu.example.com"].memory.compareTo(quantity("40Gi")) >= 0' -f examples/cluster.yaml
+
   # Devices of one driver on one node, names only
   kubectl dra get devices --node gpu-node-1 --driver gpu.example.com -o name -f dump.yaml)");
   app->add_option("resource", opts->resource, "devices, pools, slices, classes or claims")
@@ -252,6 +314,10 @@ Command add_get(CLI::App& root) {
   add_output_flag(*app, opts->output, "wide|name|yaml|json");
   app->add_option("--node", opts->node, "Only devices usable on NODE")->type_name("NODE");
   app->add_option("--driver", opts->driver, "Only devices of DRIVER")->type_name("DRIVER");
+  app->add_option("--class", opts->class_name, "Only devices the DeviceClass NAME selects")
+      ->type_name("NAME");
+  app->add_option("--selector", opts->selector, "Only devices the CEL expression selects")
+      ->type_name("EXPR");
   return {app, [opts](Io& io) { return run_get(*opts, io); }};
 }
 

@@ -13,9 +13,11 @@ struct GetOptions {
   std::string resource;            // devices, pools, slices, classes, claims (or an alias)
   std::vector<std::string> names;  // optional NAME...
   SourceOptions source;
-  std::string output;  // -o
-  std::string node;    // --node
-  std::string driver;  // --driver
+  std::string output;      // -o
+  std::string node;        // --node
+  std::string driver;      // --driver
+  std::string class_name;  // --class: devices that DeviceClass selects
+  std::string selector;    // --selector: devices this CEL expression selects
 };
 
 int run_get(const GetOptions& opts, Io& io);

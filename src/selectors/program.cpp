@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "selectors/cost.hpp"
 #include "selectors/parser.hpp"
 
 namespace dra::selectors {
@@ -147,6 +148,24 @@ Compiled compile(std::string_view expression, const CompileOptions& options) {
   out.program =
       std::make_shared<const Program>(std::string(expression), std::move(ast), std::move(checked));
   return out;
+}
+
+std::vector<Issue> check_selector(std::string_view expression, uint64_t* estimated_cost) {
+  if (expression.size() > kMaxSelectorLength) {
+    return {{Phase::Check, 0,
+             fmt::format("must be no more than {} bytes (this one has {})", kMaxSelectorLength,
+                         expression.size())}};
+  }
+  Compiled c = compile(expression);
+  if (!c.ok()) return std::move(c.issues);
+  const CostEstimate cost = estimate_cost(*c.program);
+  if (estimated_cost) *estimated_cost = cost.max;
+  if (exceeds_cost_limit(cost)) {
+    return {{Phase::Check, 0,
+             fmt::format("{} (estimated cost {}, limit {})", kCostLimitMessage, cost.max,
+                         kMaxSelectorCost)}};
+  }
+  return {};
 }
 
 std::string format_issues(std::string_view expression, const std::vector<Issue>& issues) {

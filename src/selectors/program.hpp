@@ -61,6 +61,16 @@ struct Compiled {
 
 Compiled compile(std::string_view expression, const CompileOptions& options = {});
 
+// The limits the API server enforces on a selector expression (kubernetes/api resource/v1
+// CELSelectorExpressionMaxLength, CELSelectorExpressionMaxCost; spec/cel.md §1.4, §7.1).
+inline constexpr size_t kMaxSelectorLength = 10 * 1024;
+
+// A selector checked as the API server validates it: longer than kMaxSelectorLength bytes
+// is an issue ("must be no more than 10240 bytes"), else it is compiled, and an estimated
+// cost above the limit is an issue ("too complex, exceeds cost limit"). `estimated_cost`
+// (if given) receives the estimate's maximum when the selector compiles.
+std::vector<Issue> check_selector(std::string_view expression, uint64_t* estimated_cost = nullptr);
+
 // cel-go's rendering of issues, as DRA reports them after "compilation failed: ":
 //   ERROR: <input>:1:5: undeclared reference to 'x' (in container '')
 //    | 1 + x

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "cel_test_util.hpp"
+#include "selectors/cache.hpp"
 #include "selectors/device.hpp"
 #include "selectors/library.hpp"
 #include "selectors/parser.hpp"
@@ -319,6 +320,47 @@ TEST_CASE("selectors: every declared signature parses and resolves", "[selectors
   }
   CHECK_FALSE(parse_type("list(int"));
   CHECK_FALSE(parse_type("map(int)"));
+}
+
+}  // namespace dra::selectors
+
+namespace dra::selectors {
+
+TEST_CASE("selectors: each expression compiles once, each (expression, device) pair evaluates once",
+          "[selectors]") {
+  using A = k8s::DeviceAttribute;
+  std::vector<k8s::Device> devices(3);
+  for (size_t i = 0; i < devices.size(); ++i) {
+    devices[i].name = "d" + std::to_string(i);
+    devices[i].attributes.push_back({util::Atom("n"), A::of_int(static_cast<int64_t>(i))});
+  }
+  ProgramCache programs;
+  MatchCache matches;
+  const std::string e = "device.attributes['x.example.com'].n >= 1";
+  for (int round = 0; round < 5; ++round) {
+    const Compiled& c = programs.get(e);
+    REQUIRE(c.ok());
+    for (const k8s::Device& d : devices) {
+      const Match m = to_match(matches.evaluate(*c.program, d, "x.example.com"));
+      CHECK(m.error.empty());
+      CHECK(m.matches == (&d != &devices[0]));
+    }
+  }
+  CHECK(programs.compilations() == 1);
+  CHECK(matches.evaluations() == devices.size());
+  // A failed compilation is remembered too.
+  CHECK_FALSE(programs.get("device.nope").ok());
+  CHECK_FALSE(programs.get("device.nope").ok());
+  CHECK(programs.compilations() == 2);
+  // Non-bool results and errors are no match, with upstream's messages.
+  CHECK(to_match(Value::integer(1)).error ==
+        "CEL result of type int could not be converted to bool");
+  CHECK(enhance_runtime_error("no such key: x") ==
+        "no such key: x. consider using CEL optional chaining (.? followed by orValue()) or "
+        "guarding the check with has() for optional fields");
+  CHECK(enhance_runtime_error(enhance_runtime_error("no such key: x")) ==
+        enhance_runtime_error("no such key: x"));
+  CHECK(enhance_runtime_error("division by zero") == "division by zero");
 }
 
 }  // namespace dra::selectors

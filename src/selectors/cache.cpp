@@ -1,0 +1,65 @@
+// src/selectors/cache.cpp -- compile and match caches (cache.hpp).
+#include "selectors/cache.hpp"
+
+#include <fmt/format.h>
+
+#include "selectors/device.hpp"
+
+namespace dra::selectors {
+
+const Compiled& ProgramCache::get(std::string_view expression) {
+  auto [it, fresh] = compiled_.try_emplace(std::string(expression));
+  if (fresh) {
+    ++compilations_;
+    it->second = compile(expression);
+  }
+  return it->second;
+}
+
+const Value& MatchCache::device(const k8s::Device& device, std::string_view driver) {
+  auto [it, fresh] = devices_.try_emplace(&device);
+  if (fresh) it->second = device_value(device, driver);
+  return it->second;
+}
+
+const Value& MatchCache::evaluate(const Program& program, const k8s::Device& d,
+                                  std::string_view driver) {
+  auto [it, fresh] = results_.try_emplace({&program, &d});
+  if (!fresh) return it->second;
+  const Value& dv = device(d, driver);
+  if (dv.is_error()) {
+    it->second = dv;
+    return it->second;
+  }
+  ++evaluations_;
+  Activation act;
+  act.bind("device", dv);
+  it->second = program.evaluate(act);
+  return it->second;
+}
+
+Match to_match(const Value& result) {
+  if (result.is_error()) return {false, result.error_message()};
+  if (result.kind() != ValueKind::Bool) {
+    return {false,
+            fmt::format("CEL result of type {} could not be converted to bool", type_name(result))};
+  }
+  return {result.bool_value(), {}};
+}
+
+}  // namespace dra::selectors
+
+namespace dra::selectors {
+
+std::string enhance_runtime_error(std::string message) {
+  static constexpr std::string_view kAdvice =
+      ". consider using CEL optional chaining (.? followed by orValue()) or guarding the check "
+      "with has() for optional fields";
+  if (message.find("no such key:") != std::string::npos &&
+      message.find(kAdvice) == std::string::npos) {
+    message += kAdvice;
+  }
+  return message;
+}
+
+}  // namespace dra::selectors
