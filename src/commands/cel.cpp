@@ -280,6 +280,29 @@ std::string device_id(const alloc::DeviceRef& d) {
   return fmt::format("{}/{}/{}", d.driver(), d.pool(), d.name());
 }
 
+// Why a device did not match: the value of every sub-expression evaluated, innermost
+// first, as "EXPR = VALUE" lines under the device. Constants and whole maps (device,
+// device.attributes) are left out; they say nothing new.
+std::string explain(const selectors::Program& program, const selectors::Activation& act,
+                    const std::string& device, const Value& result, bool device_error) {
+  std::string out = fmt::format(
+      "\n{}: {}\n", device,
+      result.is_error() ? "error: " + result.error_message() : selectors::to_debug_string(result));
+  if (device_error) return out;
+  std::vector<std::pair<const selectors::Expr*, Value>> trace;
+  selectors::EvalOptions options;
+  options.trace = &trace;
+  program.evaluate(act, options);
+  for (const auto& [e, v] : trace) {
+    if (e->kind == selectors::ExprKind::Literal || v.kind() == selectors::ValueKind::Map) continue;
+    const std::string text = selectors::to_cel_string(*e);
+    const std::string value =
+        v.is_error() ? "error: " + v.error_message() : selectors::to_debug_string(v);
+    if (text != value) out += fmt::format("  {} = {}\n", text, value);  // not a constant
+  }
+  return out;
+}
+
 // `cel eval EXPR -f DUMP`: the expression on every chosen device of the dump.
 int eval_dump(const CelOptions& opts, const std::string& expression, Io& io) {
   const bool json = opts.output == "json";
@@ -325,6 +348,7 @@ int eval_dump(const CelOptions& opts, const std::string& expression, Io& io) {
 
   const alloc::Inventory inv = alloc::build_inventory(cluster);
   render::Table table{{"DEVICE", "NODE", "RESULT"}, {}};
+  std::string explanation;
   std::string json_out = "[";
   bool any_error = false;
   size_t shown = 0;
@@ -351,6 +375,8 @@ int eval_dump(const CelOptions& opts, const std::string& expression, Io& io) {
       const std::string node = reach.kind == alloc::Reach::Kind::Node       ? reach.node
                                : reach.kind == alloc::Reach::Kind::AllNodes ? "<all nodes>"
                                                                             : "<selector>";
+      if (opts.explain && !json && !(v.kind() == selectors::ValueKind::Bool && v.bool_value()))
+        explanation += explain(*c.program, act, device_id(d), v, dv.is_error());
       if (json) {
         if (shown > 1) json_out += ",\n ";
         json_out += "{\"device\": " + render::json_quote(device_id(d)) + ", ";
@@ -368,6 +394,7 @@ int eval_dump(const CelOptions& opts, const std::string& expression, Io& io) {
     io.err << "No devices found\n";
   } else {
     render::print(table, io.out);
+    if (opts.explain) io.out << explanation;
   }
   if (!opts.device.empty() && shown == 0) {
     io.err << fmt::format("error: device \"{}\" not found\n", opts.device);

@@ -113,4 +113,8 @@ std::string_view op_symbol(Op op);
 // (1u, 1.0, "\n", b"\xff").
 std::string to_debug_string(const Expr& e);
 
+// The expression as a person writes it, with parentheses only where precedence needs
+// them: `device.driver == "x" && !(a || b)`. For explain.
+std::string to_cel_string(const Expr& e);
+
 }  // namespace dra::selectors

@@ -612,6 +612,8 @@ struct EvalState {
   // Set while evaluating a node whose attribute chain cel-go resolves without observing
   // its root (a conditional's branch, a has() operand, an attribute used as an index).
   bool root_free = false;
+  std::vector<std::pair<const Expr*, Value>>* trace = nullptr;  // EvalOptions::trace
+  int in_macro = 0;
   std::vector<std::pair<std::string_view, Value>> locals;  // innermost last
 
   // Adds to the actual cost; past the limit the evaluation is cancelled.
@@ -661,6 +663,13 @@ struct EvalState {
   }
 
   Value eval(const Expr& e) {
+    if (!trace || in_macro > 0) return eval_node(e);
+    Value v = eval_node(e);
+    trace->push_back({&e, v});
+    return v;
+  }
+
+  Value eval_node(const Expr& e) {
     const bool free = std::exchange(root_free, false);
     if (exhausted) return budget_error();
     switch (e.kind) {
@@ -685,8 +694,13 @@ struct EvalState {
         return binary(e);
       case ExprKind::Conditional:
         return conditional(e);
-      case ExprKind::Macro:
-        return macro(e);
+      case ExprKind::Macro: {
+        // Sub-expressions of comprehensions run once per element: not recorded.
+        ++in_macro;
+        Value v = macro(e);
+        --in_macro;
+        return v;
+      }
     }
     return no_overload();
   }
@@ -1490,6 +1504,7 @@ Evaluator& Evaluator::operator=(Evaluator&&) noexcept = default;
 Value Evaluator::evaluate(const Activation& activation, const EvalOptions& options) const {
   const uint64_t limit = options.max_steps != 0 ? options.max_steps : options.cost_limit;
   EvalState state{*this, activation, limit};
+  state.trace = options.trace;
   Value v = state.eval(*expr_);
   if (options.actual_cost) *options.actual_cost = state.cost;
   if (state.exhausted) return state.budget_error();

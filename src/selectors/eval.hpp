@@ -48,6 +48,9 @@ struct EvalOptions {
   // When set, receives the actual cost of the evaluation (cel-go's EvalDetails.ActualCost,
   // up to the point of cancellation).
   uint64_t* actual_cost = nullptr;
+  // For explain: when set, receives the value of every evaluated node outside comprehension
+  // bodies, children before parents (cel-go's EvalState of OptTrackState).
+  std::vector<std::pair<const Expr*, Value>>* trace = nullptr;
 };
 
 struct CheckResult;  // checker.hpp

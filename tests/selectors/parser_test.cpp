@@ -509,3 +509,36 @@ TEST_CASE("selectors: line and column of an offset count code points", "[selecto
 }
 
 }  // namespace dra::selectors
+
+namespace dra::selectors {
+
+TEST_CASE("selectors: expressions print back as written, parentheses only where needed",
+          "[selectors]") {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"a && b || c", "a && b || c"},
+      {"a && (b || c)", "a && (b || c)"},
+      {"(a + b) * c - d / (e - f)", "(a + b) * c - d / (e - f)"},
+      {"a - (b - c)", "a - (b - c)"},
+      {"!(a in [1, 2])", "!(a in [1, 2])"},
+      {"-(-1)", "-(-1)"},
+      {"(a ? b : c) ? d : e", "(a ? b : c) ? d : e"},
+      {"(a + b).size()", "(a + b).size()"},
+      {"device.capacity['d'].memory.compareTo(quantity('40Gi')) >= 0",
+       R"(device.capacity["d"].memory.compareTo(quantity("40Gi")) >= 0)"},
+      {"l.all(x, x > 0) && has(m.f) && cel.bind(v, 1, v + 1) == 2",
+       "l.all(x, x > 0) && has(m.f) && cel.bind(v, 1, v + 1) == 2"},
+      {"m.?f.orValue(1) + l[?0].orValue(2)", "m.?f.orValue(1) + l[?0].orValue(2)"},
+      {"{'a': [b'\\x01', 1u, 2.5]}", R"({"a": [b"\x01", 1u, 2.5]})"},
+  };
+  for (const auto& [in, want] : cases) {
+    INFO(in);
+    const ParseResult r = parse(in);
+    REQUIRE(r.ok());
+    CHECK(to_cel_string(*r.expr) == want);
+    const ParseResult again = parse(to_cel_string(*r.expr));  // and parses to the same tree
+    REQUIRE(again.ok());
+    CHECK(to_debug_string(*again.expr) == to_debug_string(*r.expr));
+  }
+}
+
+}  // namespace dra::selectors
