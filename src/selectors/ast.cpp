@@ -333,6 +333,46 @@ std::string_view op_symbol(Op op) {
   return "";
 }
 
+std::string_view op_function_name(Op op) {
+  switch (op) {
+    case Op::Not:
+      return "!_";
+    case Op::Negate:
+      return "-_";
+    case Op::Or:
+      return "_||_";
+    case Op::And:
+      return "_&&_";
+    case Op::Eq:
+      return "_==_";
+    case Op::Ne:
+      return "_!=_";
+    case Op::Lt:
+      return "_<_";
+    case Op::Le:
+      return "_<=_";
+    case Op::Gt:
+      return "_>_";
+    case Op::Ge:
+      return "_>=_";
+    case Op::In:
+      return "@in";
+    case Op::Add:
+      return "_+_";
+    case Op::Sub:
+      return "_-_";
+    case Op::Mul:
+      return "_*_";
+    case Op::Div:
+      return "_/_";
+    case Op::Mod:
+      return "_%_";
+    case Op::None:
+      break;
+  }
+  return "";
+}
+
 std::string to_debug_string(const Expr& e) {
   std::string out;
   render(out, e);

@@ -107,6 +107,10 @@ struct Expr {
 // The operator as written in CEL: "!", "-", "||", "==", "in", "+", ...
 std::string_view op_symbol(Op op);
 
+// The name cel-go declares the operator's function under: "!_", "-_", "_||_", "_==_",
+// "@in", "_+_", ...; "" for Op::None.
+std::string_view op_function_name(Op op);
+
 // A canonical, fully parenthesised rendering for tests and debugging: every unary, binary
 // and conditional operation in parentheses, macros marked with "@" (m.@all(x, p),
 // @has(a.b), @cel.bind(x, i, e)), literals in a form that reads back to the same value

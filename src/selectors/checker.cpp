@@ -166,46 +166,6 @@ void collect_params(const Type& t, std::set<std::string>& out) {
   for (const Type& p : t.params) collect_params(p, out);
 }
 
-std::string_view op_function(Op op) {
-  switch (op) {
-    case Op::Not:
-      return "!_";
-    case Op::Negate:
-      return "-_";
-    case Op::Or:
-      return "_||_";
-    case Op::And:
-      return "_&&_";
-    case Op::Eq:
-      return "_==_";
-    case Op::Ne:
-      return "_!=_";
-    case Op::Lt:
-      return "_<_";
-    case Op::Le:
-      return "_<=_";
-    case Op::Gt:
-      return "_>_";
-    case Op::Ge:
-      return "_>=_";
-    case Op::In:
-      return "@in";
-    case Op::Add:
-      return "_+_";
-    case Op::Sub:
-      return "_-_";
-    case Op::Mul:
-      return "_*_";
-    case Op::Div:
-      return "_/_";
-    case Op::Mod:
-      return "_%_";
-    case Op::None:
-      break;
-  }
-  return "";
-}
-
 // "a.b.c" when e is an identifier or a chain of plain selects on one; empty otherwise.
 std::string qualified_name(const Expr& e) {
   if (e.kind == ExprKind::Ident) return e.name;
@@ -270,10 +230,10 @@ class Checker {
       case ExprKind::Map:
         return set(e, map(e));
       case ExprKind::Unary:
-        return set(e, operator_call(e, op_function(e.op)));
+        return set(e, operator_call(e, op_function_name(e.op)));
       case ExprKind::Binary:
         if (e.op == Op::And || e.op == Op::Or) return set(e, logical(e));
-        return set(e, operator_call(e, op_function(e.op)));
+        return set(e, operator_call(e, op_function_name(e.op)));
       case ExprKind::Conditional:
         return set(e, operator_call(e, "_?_:_"));
       case ExprKind::Macro:

@@ -246,43 +246,7 @@ std::vector<Candidate> candidates(const Function& f, bool receiver, const std::v
 std::string_view operator_function(const Expr& e) {
   if (e.kind == ExprKind::Conditional) return "_?_:_";
   if (e.kind == ExprKind::Index) return e.optional ? "_[?_]" : "_[_]";
-  switch (e.op) {
-    case Op::Not:
-      return "!_";
-    case Op::Negate:
-      return "-_";
-    case Op::Or:
-      return "_||_";
-    case Op::And:
-      return "_&&_";
-    case Op::Eq:
-      return "_==_";
-    case Op::Ne:
-      return "_!=_";
-    case Op::Lt:
-      return "_<_";
-    case Op::Le:
-      return "_<=_";
-    case Op::Gt:
-      return "_>_";
-    case Op::Ge:
-      return "_>=_";
-    case Op::In:
-      return "@in";
-    case Op::Add:
-      return "_+_";
-    case Op::Sub:
-      return "_-_";
-    case Op::Mul:
-      return "_*_";
-    case Op::Div:
-      return "_/_";
-    case Op::Mod:
-      return "_%_";
-    case Op::None:
-      break;
-  }
-  return "";
+  return op_function_name(e.op);
 }
 
 struct CallResult {

@@ -936,37 +936,6 @@ struct EvalState {
     return result;
   }
 
-  static std::string_view op_function_name(Op op) {
-    switch (op) {
-      case Op::Eq:
-        return "_==_";
-      case Op::Ne:
-        return "_!=_";
-      case Op::Lt:
-        return "_<_";
-      case Op::Le:
-        return "_<=_";
-      case Op::Gt:
-        return "_>_";
-      case Op::Ge:
-        return "_>=_";
-      case Op::In:
-        return "@in";
-      case Op::Add:
-        return "_+_";
-      case Op::Sub:
-        return "_-_";
-      case Op::Mul:
-        return "_*_";
-      case Op::Div:
-        return "_/_";
-      case Op::Mod:
-        return "_%_";
-      default:
-        return "";
-    }
-  }
-
   Value binary_value(const Expr& e, const Value& a, const Value& b) {
     if (a.is_error()) return a;
     if (b.is_error()) return b;
@@ -1488,8 +1457,8 @@ Evaluator::Evaluator(const Expr& expr, const CheckResult& checked) : Evaluator(e
     }
     if (e->kind == ExprKind::Call || e->kind == ExprKind::Unary || e->kind == ExprKind::Binary) {
       planned_ids_[e->id] = planned_overload_id(*e, checked);
-      const std::string_view fn = e->kind == ExprKind::Call ? std::string_view(e->name)
-                                                            : EvalState::op_function_name(e->op);
+      const std::string_view fn =
+          e->kind == ExprKind::Call ? std::string_view(e->name) : op_function_name(e->op);
       cost_one_[e->id] = call_cost_is_constant_one(fn, planned_ids_[e->id]);
     }
     if (e->kind == ExprKind::Literal) constants_[e->id] = EvalState::literal(e->constant);
