@@ -4,12 +4,17 @@
 // dynamic-resource-allocation 3d036712930c cel/compile.go.
 #include "selectors/cost.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "selectors/program.hpp"
@@ -1046,9 +1051,27 @@ uint64_t k8s_size(const Value& v) {
   }
 }
 
+// The code points of UTF-8 text: its bytes less its continuation bytes (10xxxxxx), eight
+// at a time.
+uint64_t code_points(std::string_view s) {
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  uint64_t continuation = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    continuation += static_cast<uint64_t>(std::popcount(w & ~(w << 1) & kHigh));
+  }
+  for (; i < s.size(); ++i) continuation += (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
+  return s.size() - continuation;
+}
+
 uint64_t ceil_factor(uint64_t n, double f) {
   return static_cast<uint64_t>(std::ceil(static_cast<double>(n) * f));
 }
+
+
+}  // namespace
 
 // apiserver library/cost.go traversalCost.
 uint64_t traversal_cost(const Value& v) {
@@ -1072,76 +1095,10 @@ uint64_t traversal_cost(const Value& v) {
   }
 }
 
-std::optional<uint64_t> kubernetes_call_cost(std::string_view fn, std::string_view id,
-                                             std::span<const Value> args, const Value& result) {
-  if (fn == "isSorted" || fn == "sum" || fn == "max" || fn == "min" || fn == "indexOf" ||
-      fn == "lastIndexOf") {
-    return args.empty() ? 0 : traversal_cost(args[0]);
-  }
-  if (fn == "url" || fn == "lowerAscii" || fn == "upperAscii" || fn == "substring" ||
-      fn == "trim" || fn == "jsonpatch.escapeKey" || fn == "cidr" || fn == "isIP" ||
-      fn == "isCIDR" || fn == "quantity" || fn == "isQuantity" || fn == "semver" ||
-      fn == "isSemver") {
-    if (args.empty()) return std::nullopt;
-    return ceil_factor(k8s_size(args[0]), kStringTraversal);
-  }
-  if (fn == "replace" || fn == "split") {
-    if (args.empty()) return std::nullopt;
-    return ceil_factor(k8s_size(args[0]), 2 * kStringTraversal);
-  }
-  if (fn == "join") {
-    if (args.empty()) return std::nullopt;
-    return ceil_factor(k8s_size(result), 2 * kStringTraversal);
-  }
-  if (fn == "find" || fn == "findAll") {
-    if (args.size() < 2) return std::nullopt;
-    const uint64_t str = static_cast<uint64_t>(
-        std::ceil((1.0 + static_cast<double>(k8s_size(args[0]))) * kStringTraversal));
-    return str * ceil_factor(k8s_size(args[1]), kRegexLength);
-  }
-  if (fn == "ip") {
-    if (args.empty()) return std::nullopt;
-    if (id == "cidr_ip") return 1;
-    return ceil_factor(k8s_size(args[0]), kStringTraversal);
-  }
-  if (fn == "ip.isCanonical") {
-    if (args.empty()) return std::nullopt;
-    return ceil_factor(k8s_size(args[0]), 2 * kStringTraversal);
-  }
-  if (fn == "containsIP" || fn == "containsCIDR") {
-    if (args.size() < 2) return std::nullopt;
-    const uint64_t cidr = k8s_size(args[0]);
-    uint64_t c = ceil_factor(cidr + cidr, kStringTraversal);
-    if (fn == "containsCIDR") c += ceil_factor(cidr, kStringTraversal) + 1;
-    if (id == "cidr_contains_ip_string" || id == "cidr_contains_cidr_string")
-      c += ceil_factor(k8s_size(args[1]), kStringTraversal);
-    return c;
-  }
-  if (fn == "masked" || fn == "prefixLength" || fn == "family" || fn == "isUnspecified" ||
-      fn == "isLoopback" || fn == "isLinkLocalMulticast" || fn == "isLinkLocalUnicast" ||
-      fn == "isGlobalUnicast" || fn == "format.named" || fn == "sign" || fn == "asInteger" ||
-      fn == "isInteger" || fn == "asApproximateFloat" || fn == "isGreaterThan" ||
-      fn == "isLessThan" || fn == "compareTo" || fn == "add" || fn == "sub" || fn == "major" ||
-      fn == "minor" || fn == "patch" || fn == "getScheme" || fn == "getHostname" ||
-      fn == "getHost" || fn == "getPort" || fn == "getEscapedPath" || fn == "getQuery") {
-    return 1;
-  }
-  if (fn == "_==_" && args.size() == 2) {
-    const ValueKind k = args[0].kind();
-    if (k == ValueKind::Quantity || k == ValueKind::Semver || k == ValueKind::Opaque) return 1;
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
 uint64_t actual_size(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::String: {
-      uint64_t n = 0;
-      for (unsigned char c : v.string_value()) n += (c & 0xC0) != 0x80;
-      return n;
-    }
+    case ValueKind::String:
+      return code_points(v.string_value());
     case ValueKind::Bytes:
       return v.bytes_value().size();
     case ValueKind::List:
@@ -1155,34 +1112,169 @@ uint64_t actual_size(const Value& v) {
   }
 }
 
-uint64_t default_call_cost(std::string_view fn, std::string_view id, std::span<const Value> args,
-                           const Value& result) {
-  if (auto k = kubernetes_call_cost(fn, id, args, result)) return *k;
+namespace {
+
+// Kubernetes' CallCost rules (apiserver library/cost.go), by function name.
+std::optional<CallCostRule> kubernetes_rule(std::string_view fn, std::string_view id) {
+  using R = CallCostRule;
+  if (fn == "isSorted" || fn == "sum" || fn == "max" || fn == "min" || fn == "indexOf" ||
+      fn == "lastIndexOf") {
+    return R::Traversal;
+  }
+  if (fn == "url" || fn == "lowerAscii" || fn == "upperAscii" || fn == "substring" ||
+      fn == "trim" || fn == "jsonpatch.escapeKey" || fn == "cidr" || fn == "isIP" ||
+      fn == "isCIDR" || fn == "quantity" || fn == "isQuantity" || fn == "semver" ||
+      fn == "isSemver") {
+    return R::Size;
+  }
+  if (fn == "replace" || fn == "split") return R::SizeTwice;
+  if (fn == "join") return R::ResultSizeTwice;
+  if (fn == "find" || fn == "findAll") return R::Regex;
+  if (fn == "ip") return id == "cidr_ip" ? R::One : R::Size;
+  if (fn == "ip.isCanonical") return R::SizeTwice;
+  if (fn == "containsIP") return id == "cidr_contains_ip_string" ? R::ContainsIPString : R::ContainsIP;
+  if (fn == "containsCIDR") {
+    return id == "cidr_contains_cidr_string" ? R::ContainsCIDRString : R::ContainsCIDR;
+  }
+  if (fn == "masked" || fn == "prefixLength" || fn == "family" || fn == "isUnspecified" ||
+      fn == "isLoopback" || fn == "isLinkLocalMulticast" || fn == "isLinkLocalUnicast" ||
+      fn == "isGlobalUnicast" || fn == "format.named" || fn == "sign" || fn == "asInteger" ||
+      fn == "isInteger" || fn == "asApproximateFloat" || fn == "isGreaterThan" ||
+      fn == "isLessThan" || fn == "compareTo" || fn == "add" || fn == "sub" || fn == "major" ||
+      fn == "minor" || fn == "patch" || fn == "getScheme" || fn == "getHostname" ||
+      fn == "getHost" || fn == "getPort" || fn == "getEscapedPath" || fn == "getQuery") {
+    return R::One;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+CallCostRule call_cost_rule(std::string_view fn, std::string_view id) {
+  using R = CallCostRule;
+  if (auto k = kubernetes_rule(fn, id)) return *k;
+  const bool comparison = id == "less_string" || id == "greater_string" ||
+                          id == "less_equals_string" || id == "greater_equals_string" ||
+                          id == "less_bytes" || id == "greater_bytes" ||
+                          id == "less_equals_bytes" || id == "greater_equals_bytes" ||
+                          id == "equals" || id == "not_equals";
+  // Kubernetes charges 1 for == on its own types before cel-go's rule applies.
+  if (fn == "_==_") return id == "equals" ? R::Equals : R::EqualsLibraryOrOne;
+  if (comparison) return R::Comparison;
   if (id == "starts_with_string" || id == "ends_with_string" || id == "string_to_bytes" ||
       id == "bytes_to_string" || id == "strings_quote" || id == "string_format") {
-    return args.empty() ? 1 : ceil_factor(actual_size(args[0]), kStringTraversal);
+    return R::Traverse;
   }
-  if (id == "in_list" && args.size() == 2) return actual_size(args[1]);
-  if ((id == "less_string" || id == "greater_string" || id == "less_equals_string" ||
-       id == "greater_equals_string" || id == "less_bytes" || id == "greater_bytes" ||
-       id == "less_equals_bytes" || id == "greater_equals_bytes" || id == "equals" ||
-       id == "not_equals") &&
-      args.size() == 2) {
-    return ceil_factor(std::min(actual_size(args[0]), actual_size(args[1])), kStringTraversal);
-  }
-  if ((id == "add_string" || id == "add_bytes") && args.size() == 2) {
-    return ceil_factor(actual_size(args[0]) + actual_size(args[1]), kStringTraversal);
-  }
-  if (id == "matches_string" && args.size() == 2) {
-    const uint64_t str = static_cast<uint64_t>(
-        std::ceil((1.0 + static_cast<double>(actual_size(args[0]))) * kStringTraversal));
-    return str * ceil_factor(actual_size(args[1]), kRegexLength);
-  }
-  if (id == "contains_string" && args.size() == 2) {
-    return ceil_factor(actual_size(args[0]), kStringTraversal) *
-           ceil_factor(actual_size(args[1]), kStringTraversal);
+  if (id == "in_list") return R::InList;
+  if (id == "add_string" || id == "add_bytes") return R::Concat;
+  if (id == "matches_string") return R::Matches;
+  if (id == "contains_string") return R::Contains;
+  return R::One;
+}
+
+namespace {
+
+// The code points of s, counting no further than `limit`.
+uint64_t code_points_up_to(std::string_view s, uint64_t limit) {
+  if (limit >= s.size()) return code_points(s);
+  uint64_t n = 0;
+  for (size_t i = 0; i < s.size() && n < limit; ++i)
+    n += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
+  return n;
+}
+
+// min(actual_size(a), actual_size(b)), counting the code points of the shorter string first
+// and of the longer one only up to that.
+uint64_t smaller_size(const Value& a, const Value& b) {
+  if (a.kind() != ValueKind::String || b.kind() != ValueKind::String)
+    return std::min(actual_size(a), actual_size(b));
+  std::string_view x = a.string_value(), y = b.string_value();
+  if (x.size() > y.size()) std::swap(x, y);
+  const uint64_t shorter = code_points_up_to(x, x.size());
+  return code_points_up_to(y, shorter);
+}
+
+// The cost of one call under `rule`; arg(i) is the i-th of n arguments.
+template <typename Arg>
+uint64_t rule_cost(CallCostRule rule, size_t n, Arg arg, const Value& result) {
+  using R = CallCostRule;
+  switch (rule) {
+    case R::One:
+      return 1;
+    case R::Traversal:
+      return n == 0 ? 0 : traversal_cost(arg(0));
+    case R::Size:
+      return n == 0 ? 1 : ceil_factor(k8s_size(arg(0)), kStringTraversal);
+    case R::SizeTwice:
+      return n == 0 ? 1 : ceil_factor(k8s_size(arg(0)), 2 * kStringTraversal);
+    case R::ResultSizeTwice:
+      return n == 0 ? 1 : ceil_factor(k8s_size(result), 2 * kStringTraversal);
+    case R::Regex: {
+      if (n < 2) return 1;
+      const uint64_t str = static_cast<uint64_t>(
+          std::ceil((1.0 + static_cast<double>(k8s_size(arg(0)))) * kStringTraversal));
+      return str * ceil_factor(k8s_size(arg(1)), kRegexLength);
+    }
+    case R::ContainsIP:
+    case R::ContainsIPString:
+    case R::ContainsCIDR:
+    case R::ContainsCIDRString: {
+      if (n < 2) return 1;
+      const uint64_t cidr = k8s_size(arg(0));
+      uint64_t c = ceil_factor(cidr + cidr, kStringTraversal);
+      if (rule == R::ContainsCIDR || rule == R::ContainsCIDRString)
+        c += ceil_factor(cidr, kStringTraversal) + 1;
+      if (rule == R::ContainsIPString || rule == R::ContainsCIDRString)
+        c += ceil_factor(k8s_size(arg(1)), kStringTraversal);
+      return c;
+    }
+    case R::Equals:
+    case R::EqualsLibraryOrOne:
+      if (n == 2) {
+        const ValueKind k = arg(0).kind();
+        if (k == ValueKind::Quantity || k == ValueKind::Semver || k == ValueKind::Opaque) return 1;
+      }
+      if (rule == R::EqualsLibraryOrOne) return 1;
+      [[fallthrough]];
+    case R::Comparison:
+      if (n != 2) return 1;
+      return ceil_factor(smaller_size(arg(0), arg(1)), kStringTraversal);
+    case R::Traverse:
+      return n == 0 ? 1 : ceil_factor(actual_size(arg(0)), kStringTraversal);
+    case R::InList:
+      return n == 2 ? actual_size(arg(1)) : 1;
+    case R::Concat:
+      return n == 2 ? ceil_factor(actual_size(arg(0)) + actual_size(arg(1)), kStringTraversal)
+                    : 1;
+    case R::Matches: {
+      if (n != 2) return 1;
+      const uint64_t str = static_cast<uint64_t>(
+          std::ceil((1.0 + static_cast<double>(actual_size(arg(0)))) * kStringTraversal));
+      return str * ceil_factor(actual_size(arg(1)), kRegexLength);
+    }
+    case R::Contains:
+      return n == 2 ? ceil_factor(actual_size(arg(0)), kStringTraversal) *
+                          ceil_factor(actual_size(arg(1)), kStringTraversal)
+                    : 1;
   }
   return 1;
+}
+
+}  // namespace
+
+uint64_t call_cost(CallCostRule rule, std::span<const Value> args, const Value& result) {
+  return rule_cost(
+      rule, args.size(), [&](size_t i) -> const Value& { return args[i]; }, result);
+}
+
+uint64_t call_cost(CallCostRule rule, const Value& a, const Value& b, const Value& result) {
+  return rule_cost(
+      rule, 2, [&](size_t i) -> const Value& { return i == 0 ? a : b; }, result);
+}
+
+uint64_t default_call_cost(std::string_view fn, std::string_view id, std::span<const Value> args,
+                           const Value& result) {
+  return call_cost(call_cost_rule(fn, id), args, result);
 }
 
 std::string planned_overload_id(const Expr& e, const CheckResult& checked) {
@@ -1217,29 +1309,6 @@ CostEstimate estimate_cost(const Expr& expr, const CheckResult& checked) {
 
 CostEstimate estimate_cost(const Program& program) {
   return estimate_cost(program.ast(), program.checked());
-}
-
-}  // namespace dra::selectors
-
-namespace dra::selectors {
-
-bool call_cost_is_constant_one(std::string_view function, std::string_view overload_id) {
-  const Value text = Value::string(std::string(1000, 'x'));
-  ListPayload items(1000, Value::integer(1));
-  const Value list = Value::list(items);
-  std::vector<std::pair<Value, Value>> entries;
-  for (int i = 0; i < 1000; ++i) entries.emplace_back(Value::integer(i), Value::integer(i));
-  const Value map = Value::map(std::move(entries));
-  const std::vector<std::vector<Value>> probes = {
-      {},           {text},       {text, text}, {text, text, text}, {list},
-      {list, text}, {list, list}, {map},        {text, list},
-  };
-  for (const auto& args : probes) {
-    for (const Value& result : {text, list, Value::integer(1)}) {
-      if (default_call_cost(function, overload_id, args, result) != 1) return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace dra::selectors

@@ -6,7 +6,7 @@
 // API validation compares against CELSelectorExpressionMaxCost. Macros, kept unexpanded
 // in our AST, are costed as the comprehensions cel-go expands them to.
 // The runtime cost (cel-go interpreter/runtimecost.go) is tracked by the evaluator
-// (eval.hpp, EvalOptions::cost_limit); the Kubernetes runtime cost of a call is here too.
+// (eval.hpp, EvalOptions::cost_limit) with the call cost rules of cost_rule.hpp.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "selectors/checker.hpp"
+#include "selectors/cost_rule.hpp"
 #include "selectors/library.hpp"
 
 namespace dra::selectors {
@@ -39,24 +40,9 @@ inline bool exceeds_cost_limit(const CostEstimate& e, uint64_t limit = kMaxSelec
   return e.max > limit;
 }
 
-// The Kubernetes runtime cost of one call of `function` with overload `overload_id`
-// (apiserver library/cost.go CallCost, then cel-go's defaults of runtimecost.go costCall),
-// for calls whose declaration has no `cost` hook. args: the receiver first.
-uint64_t default_call_cost(std::string_view function, std::string_view overload_id,
-                           std::span<const Value> args, const Value& result);
-
-// Whether default_call_cost(function, overload_id, ...) is 1 whatever the arguments and
-// result, so an evaluator can skip it per call. Decided by probing with large strings,
-// lists and maps: every rule that depends on its arguments charges more for them.
-bool call_cost_is_constant_one(std::string_view function, std::string_view overload_id);
-
 // The overload id cel-go's planner gives the call behind `e` (a Call, Unary or Binary node):
 // the one overload the checker resolved, or "" when it left several (dyn arguments), in
 // which case only the function name drives the runtime cost. Empty for other nodes.
 std::string planned_overload_id(const Expr& e, const CheckResult& checked);
-
-// cel-go's actualSize: the size of strings (code points), bytes, lists and maps, of the
-// value inside an optional; 1 otherwise.
-uint64_t actual_size(const Value& v);
 
 }  // namespace dra::selectors

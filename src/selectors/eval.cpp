@@ -625,27 +625,24 @@ struct EvalState {
   }
   Value budget_error() const { return Value::error(kCostExceeded); }
 
-  // The overload id cel-go plans for this call node, given its runtime-selected overload.
-  std::string_view overload_id(const Expr& e, std::string_view runtime_id) const {
-    // In a checked tree the planned id is used even when empty (a call left ambiguous by
-    // dyn arguments costs by its function name only).
-    if (ev.have_overload_ids_ && e.id != 0 && e.id < ev.planned_ids_.size())
-      return ev.planned_ids_[e.id];
-    return runtime_id;
+  // The cost rule of a call node of a checked tree (planned from its overload id), or
+  // nullptr in an unchecked tree.
+  const CallCostRule* planned_rule(const Expr& e) const {
+    if (ev.have_overload_ids_ && e.id != 0 && e.id < ev.cost_rules_.size())
+      return &ev.cost_rules_[e.id];
+    return nullptr;
   }
 
   // Charges one call as cel-go's cost tracker does.
   void charge_call(const Expr& e, std::string_view function, const Overload* o,
-                   std::string_view runtime_id, std::span<const Value> args, const Value& result) {
+                   std::span<const Value> args, const Value& result) {
     if (o && o->decl->cost) {
       charge(o->decl->cost(args, result));
-      return;
+    } else if (const CallCostRule* r = planned_rule(e)) {
+      charge(call_cost(*r, args, result));
+    } else {
+      charge(default_call_cost(function, o ? std::string_view(o->decl->id) : "", args, result));
     }
-    if (e.id != 0 && e.id < ev.cost_one_.size() && ev.cost_one_[e.id]) {
-      charge(1);
-      return;
-    }
-    charge(default_call_cost(function, overload_id(e, o ? o->decl->id : runtime_id), args, result));
   }
 
   bool is_local(std::string_view name) const {
@@ -679,10 +676,18 @@ struct EvalState {
       case ExprKind::Ident:
         return ident(e, free);
       case ExprKind::Select:
-        return select(e, free);
-      case ExprKind::Index:
-        return index(e, free);
+      case ExprKind::Index: {
+        if (!is_chain(e)) return e.kind == ExprKind::Select ? select(e, free) : index(e, free);
+        Value scratch;
+        const Value& v = walk_chain(e, free, scratch);
+        return &v == &scratch ? std::move(scratch) : v;  // copies only the final value
+      }
       case ExprKind::Call:
+        if (e.id != 0 && e.id < ev.folded_costs_.size() && ev.folded_costs_[e.id] >= 0 &&
+            !trace) {
+          charge(static_cast<uint64_t>(ev.folded_costs_[e.id]));
+          return ev.constants_[e.id];
+        }
         return call(e);
       case ExprKind::List:
         return list(e);
@@ -723,6 +728,81 @@ struct EvalState {
         return Value::bytes(c.bytes);
     }
     return Value::null();
+  }
+
+  // Whether e is an attribute chain of a checked tree that walk_chain can resolve: plain
+  // selects and constant-key indexes on a variable.
+  bool is_chain(const Expr& e) const {
+    // Explain records every node of the chain: walked node by node then.
+    if (trace && in_macro == 0) return false;
+    return e.id != 0 && e.id < ev.chains_.size() && ev.chains_[e.id];
+  }
+
+  // The value of the chain e (is_chain(e)), charged as select() and index() charge it,
+  // read through the values it selects from without copying them: a reference into the
+  // activation, or to `scratch` when a step makes a new value.
+  const Value& walk_chain(const Expr& e, bool free, Value& scratch) {
+    static constexpr size_t kMaxDepth = 16;
+    const Expr* nodes[kMaxDepth];  // outermost first, the variable last
+    size_t n = 0;
+    for (const Expr* x = &e;; x = &x->args[0]) {
+      nodes[n++] = x;
+      if (x->kind == ExprKind::Ident) break;
+    }
+    if (exhausted) {
+      scratch = budget_error();
+      return scratch;
+    }
+    const Expr& root = *nodes[n - 1];
+    std::string_view name = root.name;
+    if (!name.empty() && name[0] == '.') name.remove_prefix(1);
+    const Value* cur = lookup(name);
+    if (cur) {
+      if (!free) charge(1);
+    } else {
+      scratch = ident(root, free);
+      cur = &scratch;
+    }
+    static const Value kEmptyMap = Value::map({});
+    for (size_t i = n - 1; i-- > 0;) {
+      if (cur->is_error()) return *cur;
+      const Expr& q = *nodes[i];
+      charge(1);  // the qualifier
+      const Value* key = q.kind == ExprKind::Index ? &ev.constants_[q.args[1].id] : nullptr;
+      if (cur->kind() == ValueKind::Map && (!key || key->kind() == ValueKind::String)) {
+        const MapPayload& m = cur->map_value();
+        if (const Value* found = m.find_string(key ? key->string_value() : q.name)) {
+          cur = found;
+          continue;
+        }
+        if (m.absent_is_empty_map) {
+          cur = &kEmptyMap;
+          continue;
+        }
+      }
+      Value next = key ? index_of(*cur, *key, false) : field(*cur, q.name, false);
+      scratch = std::move(next);
+      cur = &scratch;
+    }
+    return *cur;
+  }
+
+  // The value of e, by reference when it is a constant or an attribute chain (no copy);
+  // otherwise evaluated into `scratch`.
+  const Value& eval_ref(const Expr& e, Value& scratch) {
+    if (!trace || in_macro > 0) {
+      if (e.kind == ExprKind::Literal && e.id != 0 && e.id < ev.constants_.size() &&
+          !exhausted) {
+        root_free = false;
+        return ev.constants_[e.id];
+      }
+      if (is_chain(e) || (e.kind == ExprKind::Ident && e.id != 0)) {
+        const bool free = std::exchange(root_free, false);
+        return walk_chain(e, free, scratch);
+      }
+    }
+    scratch = eval(e);
+    return scratch;
   }
 
   // `free`: the attribute's own observation is not charged (see root_free).
@@ -917,21 +997,18 @@ struct EvalState {
                                 });
     if (set_membership && rhs.args.empty()) return Value::boolean(false);
     // Both operands are evaluated before an error in either is reported (evalBinary).
-    Value a = eval(e.args[0]);
-    Value b = eval(rhs);
-    const Value result = binary_value(e, a, b);
+    Value scratch_a, scratch_b;
+    const Value& a = eval_ref(e.args[0], scratch_a);
+    const Value& b = eval_ref(rhs, scratch_b);
+    Value result = binary_value(e, a, b);
     if (!set_membership) {
-      if (e.id != 0 && e.id < ev.cost_one_.size() && ev.cost_one_[e.id]) {
-        charge(1);
-        return result;
+      if (const CallCostRule* r = planned_rule(e)) {
+        charge(call_cost(*r, a, b, result));
+      } else {
+        const Value args[] = {a, b};
+        charge(default_call_cost(op_function_name(e.op), runtime_operator_id(e.op, a, b), args,
+                                 result));
       }
-      const Value args[] = {a, b};
-      const bool planned =
-          ev.have_overload_ids_ && e.id < ev.planned_ids_.size() && !ev.planned_ids_[e.id].empty();
-      charge(default_call_cost(
-          op_function_name(e.op),
-          planned ? std::string_view(ev.planned_ids_[e.id]) : runtime_operator_id(e.op, a, b), args,
-          result));
     }
     return result;
   }
@@ -1004,7 +1081,8 @@ struct EvalState {
       return r;
     }
     // x.or(y), x.orValue(y): cel-go evaluates y only when x is empty, at no call cost.
-    if (e.has_target && e.args.size() == 2 && (e.name == "or" || e.name == "orValue")) {
+    if (e.has_target && e.args.size() == 2 &&
+        (std::string_view(e.name) == "or" || std::string_view(e.name) == "orValue")) {
       Value t = eval(e.args[0]);
       if (t.is_error()) return t;
       if (t.kind() != ValueKind::Optional) return no_overload();
@@ -1031,14 +1109,14 @@ struct EvalState {
     const Function* fn = e.id != 0 ? e.function : find_function(e.name);
     const Overload* o = fn && !failed ? select_overload(*fn, e.has_target, args) : nullptr;
     Value result = failed ? args[*failed] : call_value(e, fn, o, args);
-    if (!folded) charge_call(e, e.name, o, "", args, result);
+    if (!folded) charge_call(e, e.name, o, args, result);
     return result;
   }
 
   Value call_value(const Expr& e, const Function* fn, const Overload* o,
                    std::span<const Value> args) {
     if (o && o->decl->impl) return o->decl->impl(args);
-    const std::string& f = e.name;
+    const std::string_view f = e.name;
     const size_t n = args.size();
     if (!e.has_target && n == 1) {
       const Value& x = args[0];
@@ -1097,7 +1175,7 @@ struct EvalState {
     Value result = failed                   ? args[*failed]
                    : (!o || !o->decl->impl) ? no_overload()
                                             : o->decl->impl(args);
-    charge_call(e, f.name, o, "", args, result);
+    charge_call(e, f.name, o, args, result);
     return result;
   }
 
@@ -1446,23 +1524,72 @@ Evaluator::Evaluator(const Expr& expr) : expr_(&expr) {
 
 Evaluator::Evaluator(const Expr& expr, const CheckResult& checked) : Evaluator(expr) {
   have_overload_ids_ = true;
+  // Children before parents (post-order), so a node's side tables can use its children's.
+  std::vector<const Expr*> order;
   std::vector<const Expr*> stack{&expr};
   while (!stack.empty()) {
     const Expr* e = stack.back();
     stack.pop_back();
-    if (e->id >= constants_.size()) {
-      constants_.resize(e->id + 1);
-      planned_ids_.resize(e->id + 1);
-      cost_one_.resize(e->id + 1);
-    }
-    if (e->kind == ExprKind::Call || e->kind == ExprKind::Unary || e->kind == ExprKind::Binary) {
-      planned_ids_[e->id] = planned_overload_id(*e, checked);
-      const std::string_view fn =
-          e->kind == ExprKind::Call ? std::string_view(e->name) : op_function_name(e->op);
-      cost_one_[e->id] = call_cost_is_constant_one(fn, planned_ids_[e->id]);
-    }
-    if (e->kind == ExprKind::Literal) constants_[e->id] = EvalState::literal(e->constant);
+    order.push_back(e);
     for (const Expr& a : e->args) stack.push_back(&a);
+  }
+  std::reverse(order.begin(), order.end());
+  size_t size = 0;
+  for (const Expr* e : order) size = std::max<size_t>(size, e->id + 1);
+  constants_.resize(size);
+  cost_rules_.resize(size, CallCostRule::One);
+  chains_.resize(size, false);
+  chain_depths_.resize(size, 0);
+  folded_costs_.resize(size, -1);
+  auto checked_literal = [](const Expr& a) { return a.kind == ExprKind::Literal && a.id != 0; };
+  for (const Expr* e : order) {
+    if (e->id == 0) continue;
+    switch (e->kind) {
+      case ExprKind::Literal:
+        constants_[e->id] = EvalState::literal(e->constant);
+        break;
+      case ExprKind::Ident:
+        chains_[e->id] = true;
+        chain_depths_[e->id] = 1;
+        break;
+      case ExprKind::Select:
+      case ExprKind::Index: {
+        const Expr& target = e->args[0];
+        const bool qualifier_ok = e->kind == ExprKind::Select
+                                      ? !e->qualified
+                                      : checked_literal(e->args[1]);
+        if (!e->optional && qualifier_ok && target.id != 0 && chains_[target.id] &&
+            chain_depths_[target.id] < 16) {
+          chains_[e->id] = true;
+          chain_depths_[e->id] = static_cast<uint8_t>(chain_depths_[target.id] + 1);
+        }
+        break;
+      }
+      case ExprKind::Call:
+      case ExprKind::Unary:
+      case ExprKind::Binary: {
+        // In a checked tree the planned id is used even when empty (a call left ambiguous by
+        // dyn arguments costs by its function name only).
+        const std::string_view fn =
+            e->kind == ExprKind::Call ? std::string_view(e->name) : op_function_name(e->op);
+        cost_rules_[e->id] = call_cost_rule(fn, planned_overload_id(*e, checked));
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  // A call of constant arguments (quantity("40Gi")) gives the same value at the same cost
+  // every time: computed once here. Every library function is deterministic.
+  const Activation none;
+  for (const Expr* e : order) {
+    if (e->id == 0 || e->kind != ExprKind::Call || e->qualified || e->args.empty() ||
+        !std::all_of(e->args.begin(), e->args.end(), checked_literal)) {
+      continue;
+    }
+    EvalState state{*this, none, std::numeric_limits<uint64_t>::max()};
+    constants_[e->id] = state.call(*e);
+    folded_costs_[e->id] = static_cast<int64_t>(state.cost);
   }
 }
 

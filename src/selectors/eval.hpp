@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "selectors/ast.hpp"
+#include "selectors/cost_rule.hpp"
 #include "selectors/value.hpp"
 
 namespace re2 {
@@ -80,11 +81,15 @@ class Evaluator {
   };
   const Expr* expr_;
   std::unordered_map<const Expr*, CompiledRegex> regexes_;  // by the `matches` call node
-  // Side tables of a checked tree, by Expr::id: literal values built once, and the
-  // overload ids cel-go's planner would use for calls (empty: none planned).
+  // Side tables of a checked tree, by Expr::id: literal values built once, the runtime cost
+  // rule of each call (from the overload id cel-go's planner would use), which nodes are
+  // attribute chains (walked without copies), and calls of constant arguments (their
+  // value in constants_, their cost here; -1: not such a call).
   std::vector<Value> constants_;
-  std::vector<std::string> planned_ids_;
-  std::vector<bool> cost_one_;  // default_call_cost is 1 for this call, whatever its arguments
+  std::vector<CallCostRule> cost_rules_;
+  std::vector<bool> chains_;
+  std::vector<uint8_t> chain_depths_;
+  std::vector<int64_t> folded_costs_;
   bool have_overload_ids_ = false;
 };
 

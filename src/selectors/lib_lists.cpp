@@ -22,47 +22,6 @@ namespace dra::selectors {
 
 namespace list_detail {
 
-uint64_t actual_size(const Value& v) {
-  switch (v.kind()) {
-    case ValueKind::String: {
-      uint64_t n = 0;
-      for (unsigned char c : v.string_value()) n += (c & 0xC0) != 0x80;
-      return n;
-    }
-    case ValueKind::Bytes:
-      return v.bytes_value().size();
-    case ValueKind::List:
-      return v.list_value().size();
-    case ValueKind::Map:
-      return v.map_value().entries.size();
-    default:
-      return 1;
-  }
-}
-
-uint64_t traversal_cost(const Value& v) {
-  switch (v.kind()) {
-    case ValueKind::String:
-      return static_cast<uint64_t>(static_cast<double>(v.string_value().size()) *
-                                   kStringTraversalCostFactor);
-    case ValueKind::Bytes:
-      return static_cast<uint64_t>(static_cast<double>(v.bytes_value().size()) *
-                                   kStringTraversalCostFactor);
-    case ValueKind::List: {
-      uint64_t c = 0;
-      for (const Value& e : v.list_value()) c += traversal_cost(e);
-      return c;
-    }
-    case ValueKind::Map: {
-      uint64_t c = 0;
-      for (const auto& [k, e] : v.map_value().entries) c += traversal_cost(k) + traversal_cost(e);
-      return c;
-    }
-    default:
-      return 1;
-  }
-}
-
 }  // namespace list_detail
 
 namespace {

@@ -9,6 +9,7 @@
 #include <limits>
 #include <optional>
 
+#include "selectors/cost_rule.hpp"
 #include "selectors/library.hpp"
 #include "selectors/value.hpp"
 
@@ -109,13 +110,7 @@ inline SizeEstimate arg_size(std::span<const SizeEstimate> args, size_t i) {
 
 // ---- runtime sizes and traversal costs
 
-// cel-go's actualSize: the size of a string (code points), bytes, list or map; 1 otherwise.
-uint64_t actual_size(const Value& v);
-
-// The Kubernetes cost estimator's traversalCost (library/cost.go): strings and bytes cost
-// a tenth of their byte length (rounded down), lists and maps the sum over their elements
-// (keys and values), anything else 1.
-uint64_t traversal_cost(const Value& v);
+// actual_size and traversal_cost: cost_rule.hpp.
 
 // ---- cel-go ext.Lists (version 3) cost estimates that depend on integer literals among
 // the arguments (cel-go's nodeAsIntValue: a negative literal counts as 0). The

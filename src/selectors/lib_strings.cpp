@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "selectors/cost_rule.hpp"
 #include "selectors/eval.hpp"
 #include "selectors/library.hpp"
 
@@ -118,23 +119,6 @@ uint64_t mul_sat(uint64_t a, uint64_t b) { return b != 0 && a > kMaxU64 / b ? kM
 
 CostEstimate cost_by_factor(SizeEstimate s, double f) {
   return {by_factor(s.min, f), by_factor(s.max, f)};
-}
-
-// The size Kubernetes' actualSize gives a runtime value: code points of a string, entries of
-// a list or map, 1 otherwise.
-uint64_t actual_size(const Value& v) {
-  switch (v.kind()) {
-    case ValueKind::String:
-      return rune_count(v.string_value());
-    case ValueKind::Bytes:
-      return v.bytes_value().size();
-    case ValueKind::List:
-      return v.list_value().size();
-    case ValueKind::Map:
-      return v.map_value().entries.size();
-    default:
-      return 1;
-  }
 }
 
 // ceil(size(target) * 0.1): lowerAscii, upperAscii, substring, trim (cost.go); format and

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace dra::selectors {
@@ -26,15 +27,16 @@ std::shared_ptr<const MapPayload> make_map(std::vector<std::pair<Value, Value>> 
   m->absent_is_empty_map = defaulting;
   m->entries.reserve(entries.size());
   for (auto& [k, v] : entries) {
-    bool replaced = false;
-    for (auto& e : m->entries) {
-      if (equals(e.first, k)) {
-        e.second = std::move(v);
-        replaced = true;
-        break;
-      }
+    const bool text = k.kind() == ValueKind::String;
+    auto same = std::find_if(m->entries.begin(), m->entries.end(), [&](const auto& e) {
+      return text ? e.first.kind() == ValueKind::String && e.first.string_value() == k.string_value()
+                  : equals(e.first, k);
+    });
+    if (same != m->entries.end()) {
+      same->second = std::move(v);
+    } else {
+      m->entries.emplace_back(std::move(k), std::move(v));
     }
-    if (!replaced) m->entries.emplace_back(std::move(k), std::move(v));
   }
   return m;
 }
@@ -76,7 +78,15 @@ Value Value::opaque(std::shared_ptr<const OpaqueValue> v) {
   return Value(Rep(std::in_place_index<14>, std::move(v)));
 }
 
+const Value* MapPayload::find_string(std::string_view key) const {
+  for (const auto& [k, v] : entries) {
+    if (k.kind() == ValueKind::String && k.string_value() == key) return &v;
+  }
+  return nullptr;
+}
+
 const Value* MapPayload::find(const Value& key) const {
+  if (key.kind() == ValueKind::String) return find_string(key.string_value());
   for (const auto& [k, v] : entries) {
     if (equals(k, key)) return &v;
   }

@@ -127,6 +127,8 @@ struct MapPayload {
   bool absent_is_empty_map = false;              // see Value::defaulting_map
   // The entry whose key equals `key` under CEL equality (1 finds 1u and 1.0), or nullptr.
   const Value* find(const Value& key) const;
+  // The same for a string key.
+  const Value* find_string(std::string_view key) const;
 };
 
 // The CEL runtime type name: "bool", "int", "uint", "double", "string", "bytes", "list",

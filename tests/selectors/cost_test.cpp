@@ -468,6 +468,32 @@ TEST_CASE("selectors: Kubernetes and cel-go call costs", "[selectors]") {
     CHECK(actual_size(Value::optional_of(Value::string("abcd"))) == 4);
     CHECK(actual_size(Value::integer(7)) == 1);
   }
+  {
+    // Code points, counted eight bytes at a time and then byte by byte: two-, three- and
+    // four-byte sequences across the word boundaries.
+    const std::string mixed = "gr\xc3\xbc\xc3\x9f \xe2\x82\xac 100 \xf0\x9f\x9a\x80 GPU-\xc3\xa9";
+    CHECK(actual_size(Value::string(mixed)) == 18);
+    CHECK(actual_size(Value::string(std::string(64, 'x') + "\xc3\xa9")) == 65);
+  }
+  {
+    // == and < cost by the smaller operand in code points, not bytes: "\xc3\xa9\xc3\xa9\xc3\xa9"
+    // is 3 long, "abcdefghijklmnopqrstu" 21; ceil(3 * 0.1) = 1 and ceil(21 * 0.1) = 3.
+    const Value e3 = Value::string("\xc3\xa9\xc3\xa9\xc3\xa9");
+    const Value a21 = Value::string("abcdefghijklmnopqrstu");
+    const Value a25 = Value::string("abcdefghijklmnopqrstuvwxy");
+    const Value ab[] = {a21, e3};
+    CHECK(default_call_cost("_==_", "equals", ab, t) == 1);
+    const Value ba[] = {a25, a21};
+    CHECK(default_call_cost("_<_", "less_string", ba, t) == 3);
+    CHECK(call_cost(CallCostRule::Comparison, a21, a25, t) == 3);
+    // The rule of a call is decided by its name and planned overload id.
+    CHECK(call_cost_rule("_==_", "equals") == CallCostRule::Equals);
+    CHECK(call_cost_rule("_==_", "") == CallCostRule::EqualsLibraryOrOne);
+    CHECK(call_cost_rule("compareTo", "quantity_compare_to") == CallCostRule::One);
+    CHECK(call_cost_rule("ip", "cidr_ip") == CallCostRule::One);
+    CHECK(call_cost_rule("ip", "string_to_ip") == CallCostRule::Size);
+    CHECK(call_cost_rule("contains", "contains_string") == CallCostRule::Contains);
+  }
 }
 
 }  // namespace

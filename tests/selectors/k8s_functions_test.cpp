@@ -3,7 +3,6 @@
 // (TestQuantity) and semver_test.go (TestSemver), named after them; compile errors upstream
 // are "check: ..." rows, and dyn() variants show the same calls failing at evaluation.
 // Upstream's mul/div/divInt cases are left out (not part of this library port).
-#include "selectors/k8s_functions.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
