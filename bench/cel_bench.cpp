@@ -3,7 +3,8 @@
 // For each selector: compile once, then evaluate it on a prepared device (the `device`
 // value built once, as the allocator will do per device) many times, in R rounds; print the
 // median nanoseconds per evaluation, and the same for a hand-written C++ check of the same
-// condition on the k8s::Device struct, and the median of their per-round ratios. One JSON object per line:
+// condition on the k8s::Device struct, and the median of their per-round ratios. One JSON object
+// per line:
 //   {"what":"cel.eval","selector":"class","ns_per_eval":N,"handwritten_ns":H,"ratio":R}
 // Usage: bench_cel [ROUNDS] [ITERATIONS] [SELECTOR]  (SELECTOR: run only that case, for profiling)
 #include <algorithm>

@@ -178,6 +178,15 @@ bool render_source(std::string& out, const Expr& e) {
       }
       return true;
     case ExprKind::Macro: {
+      if (e.macro == MacroKind::Bind && e.name == "sortBy") {
+        // The expansion of l.sortBy(x, key), printed back as written.
+        const Expr& keys = e.args[1].args[1];
+        render_source_operand(out, e.args[0], precedence(e.args[0]) < 8);
+        out += ".sortBy(" + keys.vars[0] + ", ";
+        render(out, keys.args[1], Style::Source);
+        out += ')';
+        return true;
+      }
       const bool receiver = e.macro != MacroKind::Has && e.macro != MacroKind::Bind;
       if (receiver) {
         render_source_operand(out, e.args[0], precedence(e.args[0]) < 8);

@@ -61,10 +61,14 @@ enum class MacroKind {
   TransformList,      // args[0].transformList(vars[0], vars[1], [filter,] transform)
   TransformMap,       // as TransformList
   TransformMapEntry,  // as TransformList
-  Bind,               // cel.bind(vars[0], args[0] init, args[1] body)
+  Bind,               // cel.bind(vars[0], args[0] init, args[1] body); named "sortBy" when it
+                      // is the expansion of l.sortBy(x, key) (parser.cpp sort_by)
   OptMap,             // args[0].optMap(vars[0], args[1])
   OptFlatMap,         // args[0].optFlatMap(vars[0], args[1])
 };
+
+// The variable of the sortBy expansion; no CEL identifier can be spelled so.
+inline constexpr std::string_view kSortByInput = "@__sortBy_input__";
 
 // A literal value. Strings hold UTF-8; bytes hold arbitrary octets.
 struct Constant {

@@ -437,7 +437,9 @@ class Checker {
     std::vector<Type> args;
     for (Expr& a : e.args) args.push_back(check(a));
     const Function* f = find_function(e.name);
-    if (!f || f->name.starts_with('_') || f->name.starts_with('@')) {
+    // Operators ("_+_") are not callable by name. Hidden functions ("@in",
+    // "@sortByAssociatedKeys") cannot be spelled in source; only macro expansions call them.
+    if (!f || f->name.starts_with('_')) {
       error(e.offset, fmt::format("undeclared reference to '{}' (in container '')", e.name));
       return error_type();
     }

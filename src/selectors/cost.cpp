@@ -1070,7 +1070,6 @@ uint64_t ceil_factor(uint64_t n, double f) {
   return static_cast<uint64_t>(std::ceil(static_cast<double>(n) * f));
 }
 
-
 }  // namespace
 
 // apiserver library/cost.go traversalCost.
@@ -1132,7 +1131,8 @@ std::optional<CallCostRule> kubernetes_rule(std::string_view fn, std::string_vie
   if (fn == "find" || fn == "findAll") return R::Regex;
   if (fn == "ip") return id == "cidr_ip" ? R::One : R::Size;
   if (fn == "ip.isCanonical") return R::SizeTwice;
-  if (fn == "containsIP") return id == "cidr_contains_ip_string" ? R::ContainsIPString : R::ContainsIP;
+  if (fn == "containsIP")
+    return id == "cidr_contains_ip_string" ? R::ContainsIPString : R::ContainsIP;
   if (fn == "containsCIDR") {
     return id == "cidr_contains_cidr_string" ? R::ContainsCIDRString : R::ContainsCIDR;
   }
@@ -1244,8 +1244,7 @@ uint64_t rule_cost(CallCostRule rule, size_t n, Arg arg, const Value& result) {
     case R::InList:
       return n == 2 ? actual_size(arg(1)) : 1;
     case R::Concat:
-      return n == 2 ? ceil_factor(actual_size(arg(0)) + actual_size(arg(1)), kStringTraversal)
-                    : 1;
+      return n == 2 ? ceil_factor(actual_size(arg(0)) + actual_size(arg(1)), kStringTraversal) : 1;
     case R::Matches: {
       if (n != 2) return 1;
       const uint64_t str = static_cast<uint64_t>(

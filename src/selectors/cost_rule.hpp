@@ -15,13 +15,13 @@ namespace dra::selectors {
 // cel-go's defaults of runtimecost.go costCall): decided once per call node from its
 // function name and planned overload id, applied per evaluation to the argument values.
 enum class CallCostRule : uint8_t {
-  One,                 // 1
-  Traversal,           // Kubernetes' traversal cost of the first argument
-  Size,                // ceil(0.1 * size of the first argument)
-  SizeTwice,           // ceil(0.2 * size of the first argument)
-  ResultSizeTwice,     // ceil(0.2 * size of the result)
-  Regex,               // find/findAll: string length × pattern length factors
-  ContainsIP,          // cidr.containsIP(ip) and its string form
+  One,              // 1
+  Traversal,        // Kubernetes' traversal cost of the first argument
+  Size,             // ceil(0.1 * size of the first argument)
+  SizeTwice,        // ceil(0.2 * size of the first argument)
+  ResultSizeTwice,  // ceil(0.2 * size of the result)
+  Regex,            // find/findAll: string length × pattern length factors
+  ContainsIP,       // cidr.containsIP(ip) and its string form
   ContainsIPString,
   ContainsCIDR,
   ContainsCIDRString,

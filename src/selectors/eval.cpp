@@ -683,8 +683,7 @@ struct EvalState {
         return &v == &scratch ? std::move(scratch) : v;  // copies only the final value
       }
       case ExprKind::Call:
-        if (e.id != 0 && e.id < ev.folded_costs_.size() && ev.folded_costs_[e.id] >= 0 &&
-            !trace) {
+        if (e.id != 0 && e.id < ev.folded_costs_.size() && ev.folded_costs_[e.id] >= 0 && !trace) {
           charge(static_cast<uint64_t>(ev.folded_costs_[e.id]));
           return ev.constants_[e.id];
         }
@@ -791,8 +790,7 @@ struct EvalState {
   // otherwise evaluated into `scratch`.
   const Value& eval_ref(const Expr& e, Value& scratch) {
     if (!trace || in_macro > 0) {
-      if (e.kind == ExprKind::Literal && e.id != 0 && e.id < ev.constants_.size() &&
-          !exhausted) {
+      if (e.kind == ExprKind::Literal && e.id != 0 && e.id < ev.constants_.size() && !exhausted) {
         root_free = false;
         return ev.constants_[e.id];
       }
@@ -1555,9 +1553,8 @@ Evaluator::Evaluator(const Expr& expr, const CheckResult& checked) : Evaluator(e
       case ExprKind::Select:
       case ExprKind::Index: {
         const Expr& target = e->args[0];
-        const bool qualifier_ok = e->kind == ExprKind::Select
-                                      ? !e->qualified
-                                      : checked_literal(e->args[1]);
+        const bool qualifier_ok =
+            e->kind == ExprKind::Select ? !e->qualified : checked_literal(e->args[1]);
         if (!e->optional && qualifier_ok && target.id != 0 && chains_[target.id] &&
             chain_depths_[target.id] < 16) {
           chains_[e->id] = true;

@@ -48,9 +48,15 @@ Value is_greater_than(std::span<const Value> a) {
 }
 
 // Upstream converts the uint64 fields to int64 as Go does, wrapping above 2^63-1.
-Value major(std::span<const Value> a) { return Value::integer(static_cast<int64_t>(v0(a).major())); }
-Value minor(std::span<const Value> a) { return Value::integer(static_cast<int64_t>(v0(a).minor())); }
-Value patch(std::span<const Value> a) { return Value::integer(static_cast<int64_t>(v0(a).patch())); }
+Value major(std::span<const Value> a) {
+  return Value::integer(static_cast<int64_t>(v0(a).major()));
+}
+Value minor(std::span<const Value> a) {
+  return Value::integer(static_cast<int64_t>(v0(a).minor()));
+}
+Value patch(std::span<const Value> a) {
+  return Value::integer(static_cast<int64_t>(v0(a).patch()));
+}
 
 constexpr OverloadDecl kLibrary[] = {
     {"string_to_semver", "semver(string) -> kubernetes.Semver", parse},

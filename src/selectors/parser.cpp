@@ -568,6 +568,8 @@ class Parser {
       vars = 2;
     } else if ((name == "optMap" || name == "optFlatMap") && n == 2) {
       macro = name == "optMap" ? MacroKind::OptMap : MacroKind::OptFlatMap;
+    } else if (name == "sortBy" && n == 2) {
+      return sort_by(open, std::move(*target), std::move(args));
     } else if (name == "bind" && n == 3 && target->kind == ExprKind::Ident &&
                target->name == "cel") {
       // cel.bind: "cel" is a namespace, not a receiver.
@@ -610,6 +612,49 @@ class Parser {
     if (target) e.args.push_back(std::move(*target));
     for (size_t i = vars; i < n; ++i) e.args.push_back(std::move(args[i]));
     return finish(std::move(e));
+  }
+
+  // l.sortBy(x, key) (cel-go ext.Lists version 3) is the expansion cel-go's macro makes:
+  // cel.bind(@__sortBy_input__, l,
+  //          @__sortBy_input__.@sortByAssociatedKeys(@__sortBy_input__.map(x, key)))
+  // with the Bind node named "sortBy", so that it prints back as written.
+  Expr sort_by(uint32_t open, Expr target, std::vector<Expr> args) {
+    if (target.kind == ExprKind::Literal || target.kind == ExprKind::Map) {
+      report(target.offset,
+             "sortBy can only be applied to a list, identifier, comprehension, call or select "
+             "expression");
+    }
+    const Expr& v = args[0];
+    if (v.kind != ExprKind::Ident) {
+      report(v.offset, "argument 1 of sortBy() must be a variable name");
+    } else if (v.name == kAccumulator) {
+      report(v.offset, fmt::format("\"{}\" is reserved for the accumulator of sortBy() and "
+                                   "cannot be a variable name",
+                                   kAccumulator));
+    }
+    auto input = [&] {
+      Expr i = node(ExprKind::Ident, open);
+      i.name = std::string(kSortByInput);
+      return finish(std::move(i));
+    };
+    Expr keys = node(ExprKind::Macro, open);
+    keys.macro = MacroKind::Map;
+    keys.name = "map";
+    keys.vars.push_back(v.name);
+    keys.args.push_back(input());
+    keys.args.push_back(std::move(args[1]));
+    Expr sorted = node(ExprKind::Call, open);
+    sorted.name = "@sortByAssociatedKeys";
+    sorted.has_target = true;
+    sorted.args.push_back(input());
+    sorted.args.push_back(finish(std::move(keys)));
+    Expr bind = node(ExprKind::Macro, open);
+    bind.macro = MacroKind::Bind;
+    bind.name = "sortBy";
+    bind.vars.push_back(std::string(kSortByInput));
+    bind.args.push_back(std::move(target));
+    bind.args.push_back(finish(std::move(sorted)));
+    return finish(std::move(bind));
   }
 
   std::string_view src_;

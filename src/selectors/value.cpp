@@ -29,8 +29,9 @@ std::shared_ptr<const MapPayload> make_map(std::vector<std::pair<Value, Value>> 
   for (auto& [k, v] : entries) {
     const bool text = k.kind() == ValueKind::String;
     auto same = std::find_if(m->entries.begin(), m->entries.end(), [&](const auto& e) {
-      return text ? e.first.kind() == ValueKind::String && e.first.string_value() == k.string_value()
-                  : equals(e.first, k);
+      return text
+                 ? e.first.kind() == ValueKind::String && e.first.string_value() == k.string_value()
+                 : equals(e.first, k);
     });
     if (same != m->entries.end()) {
       same->second = std::move(v);
