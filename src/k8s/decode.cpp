@@ -66,6 +66,17 @@ class Decoder {
     d.hint = std::move(hint);
     ctx_.diags.add(std::move(d));
   }
+  // A problem that does not stop the object from loading.
+  void warning(Pos pos, std::string message, std::string hint = {}) {
+    util::Diagnostic d;
+    d.severity = util::Severity::Warning;
+    d.pos = {ctx_.file, pos.line, pos.column};
+    std::string p = path();
+    d.message = p.empty() ? std::move(message) : fmt::format("{}: {}", p, message);
+    d.context = context_;
+    d.hint = std::move(hint);
+    ctx_.diags.add(std::move(d));
+  }
   void set_context(std::string c) { context_ = std::move(c); }
 
   void type_error(const Node& v, std::string_view want) {
@@ -393,12 +404,16 @@ void decode_attribute(Decoder& d, const Node& v, DeviceAttribute& a) {
               "versions)");
     }
   });
-  if (members != 1 && v.is_mapping())
-    d.error(
-        v.pos,
-        members == 0 ? "exactly one value must be specified"
-                     : "exactly one value must be specified, found several",
-        "an attribute is one of int, bool, string, version (or ints, bools, strings, versions)");
+  // An attribute with no value is kept (type None): the API server rejects it, but the
+  // allocator must see it as written (its CEL conversion then fails, as upstream's does).
+  if (members == 0 && v.is_mapping())
+    d.warning(v.pos, "exactly one value must be specified",
+              "an attribute is one of int, bool, string, version (or ints, bools, strings, "
+              "versions)");
+  if (members > 1 && v.is_mapping())
+    d.error(v.pos, "exactly one value must be specified, found several",
+            "an attribute is one of int, bool, string, version (or ints, bools, strings, "
+            "versions)");
 }
 
 void decode_request_policy(Decoder& d, const Node& v, util::Box<CapacityRequestPolicy>& out) {

@@ -112,6 +112,14 @@ class Quantity {
   [[nodiscard]] bool add(const Quantity& y);
   [[nodiscard]] bool sub(const Quantity& y);
 
+  // The same value in the same representation: Go's == on two resource.Quantity structs
+  // (value, scale, cached text and format all equal), which upstream's capacity policy
+  // check uses where it means numeric equality (spec/allocator.md §19.8).
+  bool identical(const Quantity& o) const {
+    return digits_ == o.digits_ && exponent_ == o.exponent_ && typed_scale_ == o.typed_scale_ &&
+           negative_ == o.negative_ && format_ == o.format_ && typed_ == o.typed_;
+  }
+
   // The negated value, same format (upstream's Neg).
   Quantity operator-() const;
 

@@ -1,0 +1,1575 @@
+// src/alloc/allocator.cpp -- the DRA allocator (see allocator.hpp).
+// Section numbers (§) refer to spec/allocator.md; names in comments to upstream's
+// structured/internal/experimental package, whose behaviour this reproduces.
+#include "alloc/allocator.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <limits>
+#include <map>
+#include <random>
+#include <set>
+#include <utility>
+#include <variant>
+
+#include "alloc/node_match.hpp"
+
+namespace dra::alloc {
+
+// ---- allocated state ----------------------------------------------------------------------
+
+namespace {
+
+// The boxed value or nullptr.
+template <typename T>
+const T* ptr(const util::Box<T>& b) {
+  return b ? &*b : nullptr;
+}
+
+std::string device_id(std::string_view driver, std::string_view pool, std::string_view device) {
+  std::string id;
+  id.reserve(driver.size() + pool.size() + device.size() + 2);
+  id.append(driver).append("/").append(pool).append("/").append(device);
+  return id;
+}
+
+void add_amounts(CapacityAmounts& into, const CapacityAmounts& more) {
+  for (const auto& [name, q] : more) {
+    auto it =
+        std::find_if(into.begin(), into.end(), [&](const auto& e) { return e.first == name; });
+    if (it == into.end()) {
+      into.emplace_back(name, q);
+    } else if (!it->second.add(q)) {
+      it->second = q;  // beyond kMaxDigits: keep the larger part rather than wrap
+    }
+  }
+}
+
+void sub_amounts(CapacityAmounts& from, const CapacityAmounts& less) {
+  for (const auto& [name, q] : less) {
+    auto it =
+        std::find_if(from.begin(), from.end(), [&](const auto& e) { return e.first == name; });
+    if (it != from.end()) (void)it->second.sub(q);
+  }
+}
+
+const k8s::Quantity* amount(const CapacityAmounts& a, std::string_view name) {
+  for (const auto& [n, q] : a)
+    if (n == name) return &q;
+  return nullptr;
+}
+
+}  // namespace
+
+void AllocatedState::add(const k8s::AllocationResult& allocation, const Features& features) {
+  for (const k8s::DeviceRequestAllocationResult& r : allocation.devices.results) {
+    if (r.admin_access.value_or(false)) continue;  // holds nothing
+    std::string id = device_id(r.driver, r.pool, r.device);
+    if (features.consumable_capacity && r.share_id) {
+      shared[id] = true;
+      if (!r.consumed_capacity.empty()) add_amounts(aggregated_capacity[id], r.consumed_capacity);
+      continue;
+    }
+    exclusive[std::move(id)] = true;
+  }
+}
+
+bool AllocatedState::is_allocated(const std::string& id) const {
+  return exclusive.count(id) || shared.count(id) || aggregated_capacity.count(id);
+}
+
+AllocatedState allocated_state(const k8s::Cluster& cluster, const Features& features) {
+  AllocatedState s;
+  for (const k8s::ResourceClaim& claim : cluster.resource_claims)
+    if (claim.status.allocation) s.add(*claim.status.allocation, features);
+  return s;
+}
+
+std::string_view to_string(Rejection r) {
+  switch (r) {
+    case Rejection::InUse:
+      return "in use";
+    case Rejection::InUseSameClaim:
+      return "already taken by this claim";
+    case Rejection::BindingConditions:
+      return "has binding conditions";
+    case Rejection::ClassSelector:
+      return "class selector is false";
+    case Rejection::RequestSelector:
+      return "request selector is false";
+    case Rejection::NodeMismatch:
+      return "not available on this node";
+    case Rejection::Capacity:
+      return "not enough capacity";
+    case Rejection::Counters:
+      return "shared counters exhausted";
+    case Rejection::PartitionableOff:
+      return "consumes counters (partitionable devices off)";
+    case Rejection::Taint:
+      return "taint not tolerated";
+    case Rejection::Constraint:
+      return "claim constraint not satisfied";
+  }
+  return "?";
+}
+
+// ---- the allocator object -----------------------------------------------------------------
+
+// Counter sets with their counters, as values.
+using CounterValues = std::vector<std::pair<std::string, k8s::Quantity>>;
+using CounterSets = std::vector<std::pair<std::string, CounterValues>>;
+
+struct Allocator::CounterCache {
+  std::map<std::string, CounterSets> available;  // by "driver/pool"
+};
+
+Allocator::Allocator(const k8s::Cluster& cluster, AllocatedState state, Options options)
+    : Allocator(
+          [&] {
+            std::vector<const k8s::DeviceClass*> v;
+            for (const auto& c : cluster.device_classes) v.push_back(&c);
+            return v;
+          }(),
+          [&] {
+            std::vector<const k8s::ResourceSlice*> v;
+            for (const auto& s : cluster.resource_slices) v.push_back(&s);
+            return v;
+          }(),
+          std::move(state), options) {}
+
+Allocator::Allocator(std::vector<const k8s::DeviceClass*> classes,
+                     std::vector<const k8s::ResourceSlice*> slices, AllocatedState state,
+                     Options options)
+    : classes_(std::move(classes)),
+      all_slices_(std::move(slices)),
+      state_(std::move(state)),
+      options_(options),
+      counters_(std::make_unique<CounterCache>()) {
+  for (const k8s::ResourceSlice* s : all_slices_) {
+    const std::string node = s->spec.node_name.value_or("");
+    if (node.empty()) {
+      slices_shared_.push_back(s);
+    } else {
+      slices_on_node_[node].push_back(s);
+    }
+  }
+}
+
+Allocator::~Allocator() = default;
+
+const k8s::DeviceClass* Allocator::find_class(std::string_view name) const {
+  for (const k8s::DeviceClass* c : classes_)
+    if (c->metadata.name == name) return c;
+  return nullptr;
+}
+
+void Allocator::commit(const std::vector<k8s::AllocationResult>& results) {
+  for (const k8s::AllocationResult& r : results) state_.add(r, options_.features);
+  counters_->available.clear();
+}
+
+// ---- pools (§5, GatherPools) ------------------------------------------------------------
+
+namespace {
+
+struct Pool {
+  std::string driver, name;
+  std::string key;  // "driver/pool"
+  bool incomplete = false;
+  bool invalid = false;
+  std::string invalid_reason;
+  std::vector<const k8s::ResourceSlice*> device_slices;  // targeting the node, by name
+  std::vector<const k8s::ResourceSlice*> not_targeting;  // other device slices of the pool
+  std::vector<const k8s::CounterSet*> counter_sets;
+};
+
+struct PoolError {
+  std::string message;
+};
+
+bool has_shared_counters(const k8s::ResourceSlice& s) { return !s.spec.shared_counters.empty(); }
+
+bool has_binding_conditions(const Pool& p) {
+  for (const k8s::ResourceSlice* s : p.device_slices)
+    for (const k8s::Device& d : s->spec.devices)
+      if (!d.binding_conditions.empty()) return true;
+  return false;
+}
+
+// buildPool: splits the slices, then checks device names and counter references.
+Pool build_pool(std::string driver, std::string name, std::vector<const k8s::ResourceSlice*> slices,
+                const Features& features,
+                const std::vector<const k8s::ResourceSlice*>* all_for_pool) {
+  Pool p;
+  p.driver = std::move(driver);
+  p.name = std::move(name);
+  p.key = p.driver + "/" + p.name;
+  std::stable_sort(slices.begin(), slices.end(), [](const auto* a, const auto* b) {
+    return a->metadata.name < b->metadata.name;
+  });
+  std::vector<const k8s::ResourceSlice*> counter_slices;
+  for (const k8s::ResourceSlice* s : slices) {
+    if (features.partitionable_devices && has_shared_counters(*s)) {
+      counter_slices.push_back(s);
+    } else {
+      p.device_slices.push_back(s);
+    }
+  }
+  if (all_for_pool && slices.size() < all_for_pool->size()) {
+    std::set<std::string_view> targeting;
+    for (const k8s::ResourceSlice* s : slices) targeting.insert(s->metadata.name);
+    for (const k8s::ResourceSlice* s : *all_for_pool) {
+      if (targeting.count(s->metadata.name)) continue;
+      if (features.partitionable_devices && has_shared_counters(*s)) {
+        counter_slices.push_back(s);
+      } else {
+        p.not_targeting.push_back(s);
+      }
+    }
+  }
+  auto invalid = [&](std::string reason) {
+    Pool q;
+    q.driver = std::move(p.driver);
+    q.name = std::move(p.name);
+    q.key = std::move(p.key);
+    q.invalid = true;
+    q.invalid_reason = std::move(reason);
+    return q;
+  };
+  std::set<std::string_view> names;
+  for (const k8s::ResourceSlice* s : p.device_slices)
+    for (const k8s::Device& d : s->spec.devices)
+      if (!names.insert(d.name).second) return invalid("duplicate device name " + d.name);
+  if (!features.partitionable_devices) {
+    p.not_targeting.clear();
+    return p;
+  }
+  for (const k8s::ResourceSlice* s : counter_slices) {
+    for (const k8s::CounterSet& cs : s->spec.shared_counters) {
+      for (const k8s::CounterSet* have : p.counter_sets)
+        if (have->name == cs.name) return invalid("duplicate counter set name " + cs.name);
+      p.counter_sets.push_back(&cs);
+    }
+  }
+  auto check_consumption = [&](const std::vector<const k8s::ResourceSlice*>& list) -> std::string {
+    for (const k8s::ResourceSlice* s : list)
+      for (const k8s::Device& d : s->spec.devices)
+        for (const k8s::DeviceCounterConsumption& c : d.consumes_counters) {
+          const k8s::CounterSet* set = nullptr;
+          for (const k8s::CounterSet* cs : p.counter_sets)
+            if (cs->name == c.counter_set) set = cs;
+          if (!set) return "counter set " + c.counter_set + " not found";
+          for (const auto& [counter, _] : c.counters) {
+            const bool known = std::any_of(set->counters.begin(), set->counters.end(),
+                                           [&](const auto& e) { return e.first == counter; });
+            if (!known) return "counter " + counter + " not found in counter set " + set->name;
+          }
+        }
+    return {};
+  };
+  if (std::string e = check_consumption(p.device_slices); !e.empty()) return invalid(std::move(e));
+  if (std::string e = check_consumption(p.not_targeting); !e.empty()) return invalid(std::move(e));
+  return p;
+}
+
+std::string selector_text(const k8s::NodeSelector& s) {
+  std::string out = "{";
+  for (const auto& t : s.node_selector_terms) {
+    out += "[";
+    for (const auto& r : t.match_expressions)
+      out += fmt::format("{} {} {}", r.key, r.operator_, fmt::join(r.values, ","));
+    for (const auto& r : t.match_fields)
+      out += fmt::format("{} {} {}", r.key, r.operator_, fmt::join(r.values, ","));
+    out += "]";
+  }
+  return out + "}";
+}
+
+// GatherPools for `node` (§5): the pools of the slices that target it, newest generation
+// only, completeness judged over all slices; sorted by driver and name, pools with binding
+// conditions last.
+std::variant<std::vector<Pool>, PoolError> gather_pools(
+    const std::vector<const k8s::ResourceSlice*>& for_node, const k8s::NodeObject& node,
+    const Features& features, const std::vector<const k8s::ResourceSlice*>& all) {
+  struct Gathered {
+    std::string driver, name;
+    std::vector<const k8s::ResourceSlice*> slices;
+  };
+  std::vector<Gathered> pools;
+  std::map<std::pair<std::string_view, std::string_view>, size_t> index;
+  for (const k8s::ResourceSlice* s : for_node) {
+    const auto& spec = s->spec;
+    if (!features.partitionable_devices &&
+        (spec.per_device_node_selection.has_value() || has_shared_counters(*s)))
+      continue;
+    bool relevant = false;
+    const bool named = !spec.node_name.value_or("").empty();
+    if (named || spec.all_nodes.value_or(false) || spec.node_selector) {
+      auto m = node_matches(node, spec.node_name, spec.all_nodes,
+                            spec.node_selector ? &*spec.node_selector : nullptr);
+      if (!m)
+        return PoolError{fmt::format(
+            "failed to perform node selection for slice {}: failed to parse node selector {}: {}",
+            s->metadata.name, spec.node_selector ? selector_text(*spec.node_selector) : "",
+            m.error())};
+      relevant = *m;
+    } else if (spec.per_device_node_selection.value_or(false)) {
+      for (const k8s::Device& d : spec.devices) {
+        auto m = node_matches(node, d.node_name, d.all_nodes, ptr(d.node_selector));
+        if (!m)
+          return PoolError{fmt::format(
+              "failed to perform node selection for device {} in slice {}: failed to parse node "
+              "selector {}: {}",
+              d.name, s->metadata.name, d.node_selector ? selector_text(*d.node_selector) : "",
+              m.error())};
+        if (*m) {
+          relevant = true;
+          break;
+        }
+      }
+    } else {
+      continue;  // an unknown future way of selecting nodes
+    }
+    if (!relevant) continue;
+    // addSlice: only the newest generation seen so far is kept.
+    const auto key =
+        std::make_pair(std::string_view(spec.driver), std::string_view(spec.pool.name));
+    auto it = index.find(key);
+    if (it == index.end()) {
+      index.emplace(key, pools.size());
+      pools.push_back({spec.driver, spec.pool.name, {s}});
+      continue;
+    }
+    Gathered& g = pools[it->second];
+    const int64_t have = g.slices.front()->spec.pool.generation;
+    if (spec.pool.generation < have) continue;
+    if (spec.pool.generation > have) {
+      g.slices = {s};
+      continue;
+    }
+    g.slices.push_back(s);
+  }
+
+  std::vector<Pool> result, with_binding_conditions;
+  for (Gathered& g : pools) {
+    const k8s::ResourceSlice& first = *g.slices.front();
+    const int64_t count = first.spec.pool.resource_slice_count;
+    std::optional<Pool> p;
+    if (static_cast<int64_t>(g.slices.size()) == count) {
+      p = build_pool(g.driver, g.name, std::move(g.slices), features, nullptr);
+    } else {
+      // checkSlicesInPool over every slice: a newer generation elsewhere makes this one
+      // obsolete; otherwise the pool is complete if all its slices exist somewhere.
+      const int64_t generation = first.spec.pool.generation;
+      std::vector<const k8s::ResourceSlice*> all_for_pool;
+      bool obsolete = false;
+      for (const k8s::ResourceSlice* s : all) {
+        if (s->spec.driver != g.driver || s->spec.pool.name != g.name) continue;
+        if (s->spec.pool.generation == generation) {
+          all_for_pool.push_back(s);
+        } else if (s->spec.pool.generation > generation) {
+          obsolete = true;
+          break;
+        }
+      }
+      if (obsolete) continue;
+      if (static_cast<int64_t>(all_for_pool.size()) != count) {
+        Pool q;
+        q.driver = g.driver;
+        q.name = g.name;
+        q.key = g.driver + "/" + g.name;
+        q.incomplete = true;
+        result.push_back(std::move(q));
+        continue;
+      }
+      p = build_pool(g.driver, g.name, std::move(g.slices), features, &all_for_pool);
+    }
+    if (has_binding_conditions(*p)) {
+      with_binding_conditions.push_back(std::move(*p));
+    } else {
+      result.push_back(std::move(*p));
+    }
+  }
+  auto by_id = [](const Pool& a, const Pool& b) {
+    return std::tie(a.driver, a.name) < std::tie(b.driver, b.name);
+  };
+  std::sort(result.begin(), result.end(), by_id);
+  std::sort(with_binding_conditions.begin(), with_binding_conditions.end(), by_id);
+  for (Pool& p : with_binding_conditions) result.push_back(std::move(p));
+  return result;
+}
+
+// ---- requests ------------------------------------------------------------------------------
+
+// A request or a subrequest (upstream's requestAccessor).
+struct RequestView {
+  const std::string* name = nullptr;
+  const std::string* class_name = nullptr;
+  const std::string* mode = nullptr;
+  int64_t count = 0;
+  std::optional<bool> admin;
+  const std::vector<k8s::DeviceSelector>* selectors = nullptr;
+  const std::vector<k8s::DeviceToleration>* tolerations = nullptr;
+  const k8s::CapacityRequirements* capacity = nullptr;
+  bool admin_access() const { return admin.value_or(false); }
+
+  static RequestView of(const k8s::ExactDeviceRequest& r, const std::string& name) {
+    return {&name,
+            &r.device_class_name,
+            &r.allocation_mode,
+            r.count,
+            r.admin_access,
+            &r.selectors,
+            &r.tolerations,
+            r.capacity ? &*r.capacity : nullptr};
+  }
+  static RequestView of(const k8s::DeviceSubRequest& r) {
+    return {&r.name,
+            &r.device_class_name,
+            &r.allocation_mode,
+            r.count,
+            std::nullopt,
+            &r.selectors,
+            &r.tolerations,
+            r.capacity ? &*r.capacity : nullptr};
+  }
+};
+
+// A device with where it is.
+struct Candidate {
+  size_t pool = 0;
+  const k8s::ResourceSlice* slice = nullptr;
+  const k8s::Device* device = nullptr;
+  std::string id;
+};
+
+struct RequestData {
+  RequestView request;
+  const std::string* parent = nullptr;  // the request's name, for a subrequest
+  const k8s::DeviceClass* cls = nullptr;
+  int num_devices = 0;
+  int selected_subrequest = 0;
+  std::vector<Candidate> all_devices;  // allocation mode All
+  std::string full_name() const { return parent ? *parent + "/" + *request.name : *request.name; }
+};
+
+std::string claim_name(const k8s::ResourceClaim& c) {
+  return c.metadata.namespace_.empty() ? c.metadata.name
+                                       : c.metadata.namespace_ + "/" + c.metadata.name;
+}
+
+struct Fatal {
+  std::string message;
+};
+
+// ---- attributes and constraints (§10) -------------------------------------------------
+
+const k8s::DeviceAttribute* lookup_attribute(const k8s::Device& d, std::string_view driver,
+                                             std::string_view qualified) {
+  for (const auto& [n, a] : d.attributes)
+    if (n.view() == qualified) return &a;
+  const size_t slash = qualified.find('/');
+  if (slash == std::string_view::npos || qualified.substr(0, slash) != driver) return nullptr;
+  const std::string_view bare = qualified.substr(slash + 1);
+  for (const auto& [n, a] : d.attributes)
+    if (n.view() == bare) return &a;
+  return nullptr;
+}
+
+using T = k8s::DeviceAttribute::Type;
+
+// An attribute as a set of values of one kind (attributeAsSet); kind None for an empty or
+// unknown attribute. Versions and strings are both text, kept apart by kind.
+struct ValueSet {
+  enum class Kind { None, Int, Bool, String, Version } kind = Kind::None;
+  std::set<int64_t> ints;
+  std::set<std::string> texts;  // strings, versions, or "0"/"1" for bools
+  bool intersects(const ValueSet& o) const {
+    if (kind == Kind::None || kind != o.kind) return false;
+    if (kind == Kind::Int) {
+      for (int64_t v : ints)
+        if (o.ints.count(v)) return true;
+      return false;
+    }
+    for (const std::string& v : texts)
+      if (o.texts.count(v)) return true;
+    return false;
+  }
+  void intersect(const ValueSet& o) {
+    if (kind == Kind::None || kind != o.kind) return;
+    std::erase_if(ints, [&](int64_t v) { return !o.ints.count(v); });
+    std::erase_if(texts, [&](const std::string& v) { return !o.texts.count(v); });
+  }
+};
+
+ValueSet as_set(const k8s::DeviceAttribute& a) {
+  ValueSet s;
+  using K = ValueSet::Kind;
+  switch (a.type) {
+    case T::Ints:
+      if (a.ints().empty()) return s;
+      s.kind = K::Int;
+      s.ints.insert(a.ints().begin(), a.ints().end());
+      return s;
+    case T::Bools:
+      if (a.bools().empty()) return s;
+      s.kind = K::Bool;
+      for (bool b : a.bools()) s.texts.insert(b ? "1" : "0");
+      return s;
+    case T::Strings:
+    case T::Versions:
+      if (a.strings().empty()) return s;
+      s.kind = a.type == T::Strings ? K::String : K::Version;
+      s.texts.insert(a.strings().begin(), a.strings().end());
+      return s;
+    case T::Int:
+      s.kind = K::Int;
+      s.ints.insert(a.int_value());
+      return s;
+    case T::Bool:
+      s.kind = K::Bool;
+      s.texts.insert(a.bool_value() ? "1" : "0");
+      return s;
+    case T::String:
+    case T::Version:
+      s.kind = a.type == T::String ? K::String : K::Version;
+      s.texts.insert(std::string(a.string_value()));
+      return s;
+    case T::None:
+      return s;
+  }
+  return s;
+}
+
+// Scalar equality of two attributes as upstream compares them without list support: by the
+// kind of `a`; list attributes and empty ones never match.
+bool scalar_equal(const k8s::DeviceAttribute& a, const k8s::DeviceAttribute& b) {
+  switch (a.type) {
+    case T::String:
+    case T::Version:
+      return b.type == a.type && a.string_value() == b.string_value();
+    case T::Int:
+    case T::Bool:
+      return b.type == a.type && a.int_value() == b.int_value();
+    default:
+      return false;
+  }
+}
+
+bool scalar_known(const k8s::DeviceAttribute& a) {
+  return a.type == T::String || a.type == T::Version || a.type == T::Int || a.type == T::Bool;
+}
+
+struct Constraint {
+  bool distinct = false;
+  std::vector<std::string> requests;  // empty: all
+  std::string attribute;
+  bool lists = true;  // ListTypeAttributes
+  // matchAttribute
+  const k8s::DeviceAttribute* first = nullptr;
+  ValueSet intersection;
+  int num_devices = 0;
+  // distinctAttribute: by request name (QUIRK: one entry per request, §19.4)
+  std::vector<std::pair<std::string, const k8s::DeviceAttribute*>> seen;
+
+  bool applies(const std::string& request, const std::string* sub) const {
+    if (requests.empty()) return true;
+    auto has = [&](std::string_view n) {
+      return std::find(requests.begin(), requests.end(), n) != requests.end();
+    };
+    if (has(request)) return true;
+    return sub && has(request + "/" + *sub);
+  }
+
+  bool add(const std::string& request, const std::string* sub, const k8s::Device& d,
+           std::string_view driver) {
+    if (!applies(request, sub)) return true;
+    const k8s::DeviceAttribute* a = lookup_attribute(d, driver, attribute);
+    if (!a) return false;
+    return distinct ? add_distinct(request, *a) : add_match(*a);
+  }
+
+  void remove(const std::string& request, const std::string* sub) {
+    if (!applies(request, sub)) return;
+    if (distinct) {
+      std::erase_if(seen, [&](const auto& e) { return e.first == request; });
+    }
+    // matchAttribute: the intersection is not widened again (QUIRK §19.4).
+    --num_devices;
+  }
+
+  bool add_match(const k8s::DeviceAttribute& a) {
+    if (num_devices == 0) {
+      if (lists) {
+        intersection = as_set(a);
+        if (intersection.kind == ValueSet::Kind::None) return false;
+      } else {
+        first = &a;
+      }
+      num_devices = 1;
+      return true;
+    }
+    if (lists) {
+      const ValueSet s = as_set(a);
+      if (s.kind == ValueSet::Kind::None || !intersection.intersects(s)) return false;
+      intersection.intersect(s);
+    } else {
+      if (!scalar_known(a) || !scalar_equal(a, *first)) return false;
+    }
+    ++num_devices;
+    return true;
+  }
+
+  bool add_distinct(const std::string& request, const k8s::DeviceAttribute& a) {
+    auto put = [&] {
+      auto it =
+          std::find_if(seen.begin(), seen.end(), [&](const auto& e) { return e.first == request; });
+      if (it == seen.end()) {
+        seen.emplace_back(request, &a);
+      } else {
+        it->second = &a;
+      }
+    };
+    if (num_devices == 0) {
+      put();
+      num_devices = 1;
+      return true;
+    }
+    if (lists) {
+      const ValueSet s = as_set(a);
+      if (s.kind == ValueSet::Kind::None) return false;
+      for (const auto& [_, other] : seen) {
+        const ValueSet o = as_set(*other);
+        if (o.kind == ValueSet::Kind::None) continue;
+        if (s.intersects(o)) return false;
+      }
+    } else {
+      if (!scalar_known(a)) return false;
+      for (const auto& [_, other] : seen)
+        if (scalar_equal(a, *other)) return false;
+    }
+    put();
+    ++num_devices;
+    return true;
+  }
+};
+
+// ---- consumable capacity (§12) --------------------------------------------------------
+
+const k8s::Quantity* requested(const k8s::CapacityRequirements* req, std::string_view name) {
+  if (!req) return nullptr;
+  for (const auto& [n, q] : req->requests)
+    if (n == name) return &q;
+  return nullptr;
+}
+
+// calculateConsumedCapacity.
+k8s::Quantity consumed_amount(const k8s::Quantity* want, const k8s::DeviceCapacity& cap) {
+  const k8s::CapacityRequestPolicy* policy = ptr(cap.request_policy);
+  if (!want) {
+    if (policy && policy->default_) return *policy->default_;
+    return cap.value;
+  }
+  if (!policy) return *want;
+  if (policy->valid_range && policy->valid_range->min) {
+    const auto& range = *policy->valid_range;
+    if (*want < *range.min) return *range.min;
+    if (!range.step) return *want;
+    const int64_t w = want->value(), step = range.step->value(), min = range.min->value();
+    const int64_t added = w - min;
+    int64_t n = step != 0 ? added / step : 0;
+    if (step != 0 && added % step != 0) ++n;
+    return k8s::Quantity::from_int(min + step * n, k8s::Quantity::Format::BinarySI);
+  }
+  if (!policy->valid_values.empty()) {
+    for (const k8s::Quantity& v : policy->valid_values)
+      if (*want <= v) return v;
+  }
+  return *want;
+}
+
+// violatesPolicy.
+bool violates_policy(const k8s::Quantity& q, const k8s::CapacityRequestPolicy* policy) {
+  if (!policy) return false;
+  if (policy->default_ && q.identical(*policy->default_)) return false;
+  if (policy->valid_range) {
+    const auto& range = *policy->valid_range;
+    if (range.max && q > *range.max) return true;
+    if (range.step) {
+      const int64_t step = range.step->value();
+      const int64_t min = range.min ? range.min->value() : 0;
+      if (step != 0 && (q.value() - min) % step != 0) return true;
+    }
+    return false;
+  }
+  if (!policy->valid_values.empty()) {
+    for (const k8s::Quantity& v : policy->valid_values)
+      if (q == v) return false;
+    return true;
+  }
+  return false;
+}
+
+// CmpRequestOverCapacity: nullopt when the request names a capacity the device lacks.
+std::optional<bool> capacity_fits(const CapacityAmounts& in_use,
+                                  const k8s::CapacityRequirements* req, const k8s::Device& d,
+                                  const CapacityAmounts* allocating) {
+  if (req) {
+    for (const auto& [n, _] : req->requests) {
+      const bool known = std::any_of(d.capacity.begin(), d.capacity.end(),
+                                     [&](const auto& c) { return c.first.view() == n; });
+      if (!known) return std::nullopt;
+    }
+  }
+  for (const auto& [name, cap] : d.capacity) {
+    const k8s::Quantity consumed = consumed_amount(requested(req, name.view()), cap);
+    if (violates_policy(consumed, ptr(cap.request_policy))) return false;
+    k8s::Quantity total = consumed;
+    if (const k8s::Quantity* used = amount(in_use, name.view())) {
+      total = *used;
+      if (!total.add(consumed)) return false;
+    }
+    if (allocating)
+      if (const k8s::Quantity* more = amount(*allocating, name.view()))
+        if (!total.add(*more)) return false;
+    if (total > cap.value) return false;
+  }
+  return true;
+}
+
+CapacityAmounts consumed_capacity(const k8s::CapacityRequirements* req, const k8s::Device& d) {
+  CapacityAmounts out;
+  for (const auto& [name, cap] : d.capacity)
+    out.emplace_back(std::string(name.view()), consumed_amount(requested(req, name.view()), cap));
+  return out;
+}
+
+// ---- taints (§13) ---------------------------------------------------------------------------
+
+bool tolerates(const k8s::DeviceToleration& t, const k8s::DeviceTaint& taint) {
+  if (!t.effect.empty() && t.effect != taint.effect) return false;
+  if (!t.key.empty() && t.key != taint.key) return false;
+  if (t.operator_.empty() || t.operator_ == "Equal") return t.value == taint.value;
+  return t.operator_ == "Exists";
+}
+
+// The index of the first NoSchedule/NoExecute taint no toleration covers, or -1.
+int untolerated_taint(const k8s::Device& d, const std::vector<k8s::DeviceToleration>& tolerations) {
+  for (size_t i = 0; i < d.taints.size(); ++i) {
+    const k8s::DeviceTaint& taint = d.taints[i];
+    if (taint.effect != "NoSchedule" && taint.effect != "NoExecute") continue;
+    const bool ok = std::any_of(tolerations.begin(), tolerations.end(),
+                                [&](const auto& t) { return tolerates(t, taint); });
+    if (!ok) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// ---- node selector of a result (§16.3) --------------------------------------------------------
+
+bool same_requirement(const k8s::NodeSelectorRequirement& a,
+                      const k8s::NodeSelectorRequirement& b) {
+  if (a.key != b.key || a.operator_ != b.operator_) return false;
+  const std::set<std::string> x(a.values.begin(), a.values.end());
+  const std::set<std::string> y(b.values.begin(), b.values.end());
+  return x == y;
+}
+
+void add_requirements(const std::vector<k8s::NodeSelectorRequirement>& from,
+                      std::vector<k8s::NodeSelectorRequirement>& to) {
+  for (const auto& r : from) {
+    const bool have =
+        std::any_of(to.begin(), to.end(), [&](const auto& e) { return same_requirement(e, r); });
+    if (!have) {
+      k8s::NodeSelectorRequirement copy;
+      copy.key = r.key;
+      copy.operator_ = r.operator_;
+      copy.values = r.values;
+      to.push_back(std::move(copy));
+    }
+  }
+}
+
+}  // namespace
+
+// ---- the search ---------------------------------------------------------------------------------
+
+struct DeviceResult {
+  std::string request;  // request or subrequest name
+  const std::string* parent = nullptr;
+  const Candidate* candidate = nullptr;  // points into stable storage (see Search::taken_)
+  std::optional<std::string> share_id;
+  CapacityAmounts consumed;
+  bool admin_access = false;
+};
+
+struct Search {
+  Search(Allocator& alloc, const Features& f, Observer* o, const k8s::NodeObject& n,
+         const std::vector<const k8s::ResourceClaim*>& c)
+      : a(alloc), features(f), obs(o), node(n), claims(c) {}
+
+  Allocator& a;
+  const Features& features;
+  Observer* obs;
+  const k8s::NodeObject& node;
+  const std::vector<const k8s::ResourceClaim*>& claims;
+  std::vector<Pool> pools;
+  // data[claim][request][subrequest or 0]
+  std::vector<std::vector<std::vector<RequestData>>> data;
+  std::vector<std::vector<Constraint>> constraints;
+  std::vector<std::vector<DeviceResult>> results;
+  // Devices picked in this search, with the claims they were picked for.
+  std::vector<std::pair<std::string, int>> allocating;
+  // Capacity picked in this search, per device.
+  std::map<std::string, CapacityAmounts> allocating_capacity;
+  // Counters consumed in this search, per pool key.
+  std::map<std::string, CounterSets> consumed_counters;
+  std::unordered_map<std::string, bool> matches;  // (device id, request key) -> selectable
+  std::deque<Candidate> candidates;               // stable storage for results
+  uint64_t steps = 0;
+
+  enum class Step { Done, NotDone, MaxSizeExceeded };
+
+  static RequestRef ref(int c, int r, int s) { return {c, r, s}; }
+
+  bool in_use(const std::string& id) const {
+    if (a.state_.exclusive.count(id)) return true;
+    return std::any_of(allocating.begin(), allocating.end(),
+                       [&](const auto& e) { return e.first == id; });
+  }
+  bool allocating_for_claim(const std::string& id, int claim) const {
+    return std::any_of(allocating.begin(), allocating.end(),
+                       [&](const auto& e) { return e.first == id && e.second == claim; });
+  }
+  bool capacity_in_use(const std::string& id) const {
+    return a.state_.aggregated_capacity.count(id) || allocating_capacity.count(id);
+  }
+
+  // ---- selectors (isSelectable, selectorsMatch)
+
+  // Whether the selectors are all true for the device; Fatal on CEL errors.
+  std::variant<bool, Fatal> selectors_match(int claim, const k8s::DeviceClass* cls,
+                                            const std::vector<k8s::DeviceSelector>& selectors,
+                                            const Candidate& c, int* failed) {
+    for (size_t i = 0; i < selectors.size(); ++i) {
+      const std::string& expr = selectors[i].cel->expression;
+      const selectors::Compiled& compiled = a.programs_.get(expr);
+      const std::string who =
+          cls ? "class " + cls->metadata.name : "claim " + claim_name(*claims[claim]);
+      if (!compiled.ok())
+        return Fatal{fmt::format("{}: selector #{}: CEL compile error: {}", who, i,
+                                 selectors::format_issues(expr, compiled.issues))};
+      const selectors::Match m = selectors::to_match(
+          a.matches_.evaluate(*compiled.program, *c.device, c.slice->spec.driver));
+      if (!m.error.empty())
+        return Fatal{fmt::format("{}: selector #{} on device {}: CEL runtime error: {}", who, i,
+                                 c.id, selectors::enhance_runtime_error(m.error))};
+      if (!m.matches) {
+        *failed = static_cast<int>(i);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  std::variant<bool, Fatal> selectable(int claim, int request, int sub, const RequestData& rd,
+                                       const Candidate& c) {
+    const RequestRef r = ref(claim, request, sub);
+    if (!features.device_binding_and_status && !c.device->binding_conditions.empty()) {
+      if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::BindingConditions, -1);
+      return false;
+    }
+    const std::string key = fmt::format("{}\n{}/{}/{}", c.id, claim, request, sub);
+    if (auto it = matches.find(key); it != matches.end()) return it->second;
+    int failed = -1;
+    if (rd.cls) {
+      auto m = selectors_match(claim, rd.cls, rd.cls->spec.selectors, c, &failed);
+      if (auto* f = std::get_if<Fatal>(&m)) return *f;
+      if (!std::get<bool>(m)) {
+        if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::ClassSelector, failed);
+        return matches[key] = false;
+      }
+    }
+    auto m = selectors_match(claim, nullptr, *rd.request.selectors, c, &failed);
+    if (auto* f = std::get_if<Fatal>(&m)) return *f;
+    if (!std::get<bool>(m)) {
+      if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::RequestSelector, failed);
+      return matches[key] = false;
+    }
+    if (c.slice->spec.per_device_node_selection.value_or(false)) {
+      auto nm = node_matches(node, c.device->node_name, c.device->all_nodes,
+                             ptr(c.device->node_selector));
+      if (!nm) return Fatal{nm.error()};
+      if (!*nm) {
+        if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::NodeMismatch, -1);
+        return matches[key] = false;
+      }
+    }
+    return matches[key] = true;
+  }
+
+  std::optional<bool> capacity_ok(const RequestView& req, const Candidate& c) {
+    static const CapacityAmounts kNone;
+    auto it = a.state_.aggregated_capacity.find(c.id);
+    const CapacityAmounts& used = it == a.state_.aggregated_capacity.end() ? kNone : it->second;
+    auto al = allocating_capacity.find(c.id);
+    return capacity_fits(used, req.capacity, *c.device,
+                         al == allocating_capacity.end() ? nullptr : &al->second);
+  }
+
+  // ---- validation (validateDeviceRequest)
+
+  std::variant<RequestData, Fatal> validate(int claim, const RequestView& req,
+                                            const std::string* parent) {
+    const k8s::ResourceClaim& cl = *claims[claim];
+    RequestData rd;
+    rd.request = req;
+    rd.parent = parent;
+    for (size_t i = 0; i < req.selectors->size(); ++i)
+      if (!(*req.selectors)[i].cel)
+        return Fatal{
+            fmt::format("claim {}, request {}, selector #{}: CEL expression empty "
+                        "(unsupported selector type?)",
+                        claim_name(cl), *req.name, i)};
+    if (!features.admin_access && req.admin.has_value())
+      return Fatal{fmt::format(
+          "claim {}, request {}: admin access is requested, but the feature is disabled",
+          claim_name(cl), *req.name)};
+    if (req.class_name->empty())
+      return Fatal{
+          fmt::format("claim {}, request {}: missing device class name (unsupported request type?)",
+                      claim_name(cl), *req.name)};
+    rd.cls = a.find_class(*req.class_name);
+    if (!rd.cls)
+      return Fatal{fmt::format(
+          "claim {}, request {}: could not retrieve device class {}: deviceclass.resource.k8s.io "
+          "\"{}\" not found",
+          claim_name(cl), *req.name, *req.class_name, *req.class_name)};
+    if (*req.mode == "ExactCount") {
+      if (req.count > std::numeric_limits<int>::max())
+        return Fatal{fmt::format("claim {}, request {}: exact count {} is too large",
+                                 claim_name(cl), *req.name, req.count)};
+      rd.num_devices = static_cast<int>(req.count);
+      return rd;
+    }
+    if (*req.mode != "All")
+      return Fatal{fmt::format("claim {}, request {}: unsupported count mode {}", claim_name(cl),
+                               *req.name, *req.mode)};
+    for (size_t p = 0; p < pools.size(); ++p) {
+      const Pool& pool = pools[p];
+      if (pool.incomplete)
+        return Fatal{fmt::format(
+            "claim {}, request {}: asks for all devices, but resource pool {} is currently being "
+            "updated",
+            claim_name(cl), *req.name, pool.key)};
+      if (pool.invalid)
+        return Fatal{fmt::format(
+            "claim {}, request {}: asks for all devices, but resource pool {} is currently invalid",
+            claim_name(cl), *req.name, pool.key)};
+      for (const k8s::ResourceSlice* s : pool.device_slices) {
+        for (const k8s::Device& d : s->spec.devices) {
+          Candidate c{p, s, &d, device_id(pool.driver, pool.name, d.name)};
+          auto sel = selectable(claim, request_index_, sub_index_, rd, c);
+          if (auto* f = std::get_if<Fatal>(&sel)) return *f;
+          if (!std::get<bool>(sel)) continue;
+          if (features.consumable_capacity) {
+            auto fits = capacity_ok(req, c);
+            if (!fits || !*fits) continue;
+          }
+          rd.all_devices.push_back(std::move(c));
+        }
+      }
+    }
+    rd.num_devices = static_cast<int>(rd.all_devices.size());
+    return rd;
+  }
+  int request_index_ = 0, sub_index_ = -1;  // of the request being validated
+
+  // ---- counters (checkAvailableCounters)
+
+  const CounterSets& available_counters(const Pool& pool) {
+    auto it = a.counters_->available.find(pool.key);
+    if (it != a.counters_->available.end()) return it->second;
+    CounterSets avail;
+    for (const k8s::CounterSet* cs : pool.counter_sets) {
+      CounterValues v;
+      for (const auto& [name, counter] : cs->counters) v.emplace_back(name, counter.value);
+      avail.emplace_back(cs->name, std::move(v));
+    }
+    for (const auto* list : {&pool.device_slices, &pool.not_targeting})
+      for (const k8s::ResourceSlice* s : *list)
+        for (const k8s::Device& d : s->spec.devices) {
+          if (!a.state_.is_allocated(device_id(pool.driver, pool.name, d.name))) continue;
+          for (const k8s::DeviceCounterConsumption& c : d.consumes_counters)
+            for (auto& [set, values] : avail) {
+              if (set != c.counter_set) continue;
+              for (const auto& [name, counter] : c.counters)
+                for (auto& [n, q] : values)
+                  if (n == name) (void)q.sub(counter.value);  // may go negative: none left
+            }
+        }
+    return a.counters_->available[pool.key] = std::move(avail);
+  }
+
+  static void change(CounterSets& sets, const k8s::Device& d, bool add) {
+    for (const k8s::DeviceCounterConsumption& c : d.consumes_counters) {
+      auto set = std::find_if(sets.begin(), sets.end(),
+                              [&](const auto& e) { return e.first == c.counter_set; });
+      if (set == sets.end()) {
+        sets.emplace_back(c.counter_set, CounterValues{});
+        set = sets.end() - 1;
+      }
+      for (const auto& [name, counter] : c.counters) {
+        auto v = std::find_if(set->second.begin(), set->second.end(),
+                              [&](const auto& e) { return e.first == name; });
+        if (v == set->second.end()) {
+          set->second.emplace_back(name, add ? counter.value : -counter.value);
+        } else {
+          (void)(add ? v->second.add(counter.value) : v->second.sub(counter.value));
+        }
+      }
+    }
+  }
+
+  bool check_counters(const Candidate& c) {
+    const Pool& pool = pools[c.pool];
+    const CounterSets& avail = available_counters(pool);
+    CounterSets& used = consumed_counters[pool.key];
+    change(used, *c.device, true);
+    for (const auto& [set, values] : avail) {
+      auto u =
+          std::find_if(used.begin(), used.end(), [&](const auto& e) { return e.first == set; });
+      for (const auto& [name, q] : values) {
+        k8s::Quantity consumed;
+        if (u != used.end())
+          for (const auto& [n, v] : u->second)
+            if (n == name) consumed = v;
+        if (q < consumed) {
+          change(used, *c.device, false);
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  void release_counters(const Candidate& c) {
+    change(consumed_counters[pools[c.pool].key], *c.device, false);
+  }
+
+  // ---- allocateDevice
+
+  struct Undo {
+    int claim;
+    std::string base, sub;  // request names for constraints
+    bool has_sub = false;
+    const Candidate* c = nullptr;
+    bool multiple = false;
+    size_t previous_results = 0;
+  };
+
+  // nullopt: not allocated; Fatal: error; else the undo record.
+  std::variant<std::monostate, Undo, Fatal> allocate_device(int claim, int request, int sub,
+                                                            const Candidate& c, bool must) {
+    const RequestData& rd = data[claim][request][sub < 0 ? 0 : sub];
+    const RequestView& req = rd.request;
+    const RequestRef r = ref(claim, request, sub);
+    const bool multiple =
+        features.consumable_capacity && c.device->allow_multiple_allocations.value_or(false);
+    if (!multiple && req.admin_access() && allocating_for_claim(c.id, claim)) {
+      if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::InUseSameClaim, -1);
+      return std::monostate{};
+    }
+    if (!req.admin_access() && in_use(c.id)) {
+      if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::InUse, -1);
+      return std::monostate{};
+    }
+    if (!features.partitionable_devices && !c.device->consumes_counters.empty()) {
+      if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::PartitionableOff, -1);
+      return std::monostate{};
+    }
+    const bool skip_counters = multiple && capacity_in_use(c.id);
+    if (!skip_counters && !c.device->consumes_counters.empty() && !check_counters(c)) {
+      if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::Counters, -1);
+      return std::monostate{};
+    }
+    // From here on, a refusal leaves the counters consumed (QUIRK §19.1).
+    Undo u;
+    u.claim = claim;
+    u.has_sub = rd.parent != nullptr;
+    u.base = rd.parent ? *rd.parent : *req.name;
+    if (rd.parent) u.sub = *req.name;
+    if (features.device_taints) {
+      if (int t = untolerated_taint(*c.device, *req.tolerations); t >= 0) {
+        if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::Taint, t);
+        return std::monostate{};
+      }
+    }
+    std::vector<Constraint>& cons = constraints[claim];
+    for (size_t i = 0; i < cons.size(); ++i) {
+      if (!cons[i].add(u.base, u.has_sub ? &u.sub : nullptr, *c.device, c.slice->spec.driver)) {
+        if (must)
+          return Fatal{fmt::format(
+              "claim {}, request {}: cannot add device {} because a claim constraint would not be "
+              "satisfied",
+              claim_name(*claims[claim]), *req.name, c.id)};
+        for (size_t e = 0; e < i; ++e) cons[e].remove(u.base, u.has_sub ? &u.sub : nullptr);
+        if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::Constraint, static_cast<int>(i));
+        return std::monostate{};
+      }
+    }
+    if (!multiple) allocating.emplace_back(c.id, claim);
+    CapacityAmounts consumed;
+    std::optional<std::string> share;
+    if (features.consumable_capacity) {
+      auto fits = capacity_ok(req, c);
+      // QUIRK (§19.2): constraints stay added and the device stays marked allocating.
+      if (!fits || !*fits) {
+        if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::Capacity, -1);
+        return std::monostate{};
+      }
+      if (multiple) {
+        consumed = consumed_capacity(req.capacity, *c.device);
+        share = new_share_id();
+        add_amounts(allocating_capacity[c.id], consumed);
+      }
+    }
+    candidates.push_back(c);
+    u.c = &candidates.back();
+    u.multiple = multiple;
+    u.previous_results = results[claim].size();
+    DeviceResult res;
+    res.request = *req.name;
+    res.parent = rd.parent;
+    res.candidate = u.c;
+    res.share_id = std::move(share);
+    res.admin_access = req.admin_access();
+    res.consumed = std::move(consumed);
+    results[claim].push_back(std::move(res));
+    if (obs) obs->taken(r, *c.slice, *c.device);
+    return u;
+  }
+
+  void deallocate(const Undo& u, int request, int sub) {
+    const Candidate& c = *u.c;
+    for (Constraint& con : constraints[u.claim]) con.remove(u.base, u.has_sub ? &u.sub : nullptr);
+    auto mine = std::find(allocating.begin(), allocating.end(), std::make_pair(c.id, u.claim));
+    if (mine != allocating.end()) allocating.erase(mine);
+    if (u.multiple) {
+      const CapacityAmounts& consumed = results[u.claim][u.previous_results].consumed;
+      if (!consumed.empty()) {
+        auto it = allocating_capacity.find(c.id);
+        if (it != allocating_capacity.end()) {
+          sub_amounts(it->second, consumed);
+          // Remove the entry once nothing is left, as upstream's collection does.
+          const bool empty = std::all_of(it->second.begin(), it->second.end(),
+                                         [](const auto& e) { return e.second.is_zero(); });
+          if (empty) allocating_capacity.erase(it);
+        }
+      }
+    } else if (features.partitionable_devices && !c.device->consumes_counters.empty()) {
+      release_counters(c);
+    }
+    results[u.claim].resize(u.previous_results);
+    if (obs) obs->released(ref(u.claim, request, sub), *c.slice, *c.device);
+  }
+
+  std::string new_share_id() {
+    if (a.options_.deterministic_share_ids) return fmt::format("share-{}", ++a.next_share_);
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    const uint64_t hi = rng(), lo = rng();
+    return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xffff,
+                       hi & 0xfff, 0x8000 | (lo >> 48 & 0x3fff), lo & 0xffffffffffffULL);
+  }
+
+  // ---- allocateOne
+
+  struct Location {
+    size_t pool = 0, slice = 0, device = 0;
+  };
+
+  std::variant<Step, Fatal> allocate_one(int claim, int request, int sub, int device,
+                                         bool in_subrequest, Location start) {
+    ++steps;
+    if (steps > a.options_.max_steps)
+      return Fatal{fmt::format(
+          "search budget exhausted after {} steps; the claims and devices allow too many "
+          "combinations (raise --max-steps, or narrow the claims with selectors or constraints)",
+          a.options_.max_steps)};
+    if (claim >= static_cast<int>(claims.size())) return Step::Done;
+    const k8s::ResourceClaim& cl = *claims[claim];
+    if (request >= static_cast<int>(cl.spec.devices.requests.size())) {
+      auto r = allocate_one(claim + 1, 0, -1, 0, false, {});
+      if (auto* s = std::get_if<Step>(&r); s && *s == Step::MaxSizeExceeded) return Step::NotDone;
+      return r;
+    }
+    auto& subs = data[claim][request];
+    const bool has_subs = subs.front().parent != nullptr;
+    if (!in_subrequest && has_subs) {
+      bool all_exceeded = true;
+      for (int s = 0; s < static_cast<int>(subs.size()); ++s) {
+        auto r = allocate_one(claim, request, s, device, true, {});
+        if (auto* st = std::get_if<Step>(&r); st && *st == Step::MaxSizeExceeded) continue;
+        all_exceeded = false;
+        if (std::holds_alternative<Fatal>(r)) return r;
+        if (std::get<Step>(r) == Step::Done) {
+          subs.front().selected_subrequest = s;
+          return Step::Done;
+        }
+      }
+      return all_exceeded ? Step::MaxSizeExceeded : Step::NotDone;
+    }
+    RequestData& rd = subs[sub < 0 ? 0 : sub];
+    const RequestView& req = rd.request;
+    const bool all = *req.mode == "All";
+    if (all && rd.all_devices.empty()) return Step::NotDone;
+    if (device >= rd.num_devices) return allocate_one(claim, request + 1, -1, 0, false, {});
+    const size_t after = results[claim].size() + static_cast<size_t>(rd.num_devices - device);
+    if (after > kMaxResults) return Step::MaxSizeExceeded;
+
+    if (all) {
+      const Candidate& c = rd.all_devices[static_cast<size_t>(device)];
+      auto taken = allocate_device(claim, request, sub, c, true);
+      if (auto* f = std::get_if<Fatal>(&taken)) return *f;
+      if (std::holds_alternative<std::monostate>(taken)) return Step::NotDone;
+      const Undo u = std::get<Undo>(taken);
+      auto r = allocate_one(claim, request, sub, device + 1, in_subrequest, {});
+      if (std::holds_alternative<Fatal>(r) || std::get<Step>(r) != Step::Done) {
+        deallocate(u, request, sub);
+        return r;
+      }
+      return r;
+    }
+
+    for (size_t p = start.pool; p < pools.size(); ++p) {
+      const Pool& pool = pools[p];
+      if (pool.incomplete || pool.invalid) continue;
+      const size_t slice_start = p == start.pool ? start.slice : 0;
+      for (size_t si = slice_start; si < pool.device_slices.size(); ++si) {
+        const k8s::ResourceSlice* s = pool.device_slices[si];
+        const size_t device_start = p == start.pool && si == start.slice ? start.device : 0;
+        for (size_t di = device_start; di < s->spec.devices.size(); ++di) {
+          const k8s::Device& d = s->spec.devices[di];
+          Candidate c{p, s, &d, device_id(pool.driver, pool.name, d.name)};
+          const RequestRef r = ref(claim, request, sub);
+          if (req.admin_access() && allocating_for_claim(c.id, claim)) {
+            if (obs) obs->rejected(r, *s, d, Rejection::InUseSameClaim, -1);
+            continue;
+          }
+          if (!req.admin_access() && in_use(c.id)) {
+            if (obs) obs->rejected(r, *s, d, Rejection::InUse, -1);
+            continue;
+          }
+          auto sel = selectable(claim, request, sub, rd, c);
+          if (auto* f = std::get_if<Fatal>(&sel)) return *f;
+          if (!std::get<bool>(sel)) continue;
+          if (features.consumable_capacity) {
+            auto fits = capacity_ok(req, c);
+            if (!fits || !*fits) {
+              if (obs) obs->rejected(r, *s, d, Rejection::Capacity, -1);
+              continue;
+            }
+          }
+          auto taken = allocate_device(claim, request, sub, c, false);
+          if (auto* f = std::get_if<Fatal>(&taken)) return *f;
+          if (std::holds_alternative<std::monostate>(taken)) continue;
+          const Undo u = std::get<Undo>(taken);
+          auto next = allocate_one(claim, request, sub, device + 1, in_subrequest, {p, si, di + 1});
+          if (auto* st = std::get_if<Step>(&next); st && *st == Step::Done) return Step::Done;
+          deallocate(u, request, sub);
+          if (!std::holds_alternative<Step>(next) || std::get<Step>(next) != Step::NotDone)
+            return next;
+        }
+      }
+    }
+    return Step::NotDone;
+  }
+
+  static constexpr size_t kMaxResults = 32;  // resourceapi.AllocationResultsMaxSize
+};
+
+}  // namespace dra::alloc
+
+namespace dra::alloc {
+
+namespace {
+
+// The results of one claim in the API's shape (§16).
+k8s::AllocationResult build_result(const Search& s, int claim, const Features& features) {
+  const k8s::ResourceClaim& cl = *s.claims[claim];
+  k8s::AllocationResult out;
+  for (const DeviceResult& r : s.results[claim]) {
+    const Candidate& c = *r.candidate;
+    k8s::DeviceRequestAllocationResult res;
+    res.request = r.parent ? *r.parent + "/" + r.request : r.request;
+    res.driver = c.slice->spec.driver;
+    res.pool = c.slice->spec.pool.name;
+    res.device = c.device->name;
+    if (r.admin_access) res.admin_access = true;
+    // lookupRequest: the tolerations of the (sub)request that produced the result.
+    for (const k8s::DeviceRequest& req : cl.spec.devices.requests) {
+      if (req.name != (r.parent ? *r.parent : r.request)) continue;
+      if (!r.parent) {
+        if (req.exactly) res.tolerations = req.exactly->tolerations;
+      } else {
+        for (const k8s::DeviceSubRequest& sub : req.first_available)
+          if (sub.name == r.request) res.tolerations = sub.tolerations;
+      }
+      break;
+    }
+    if (features.device_binding_and_status) {
+      res.binding_conditions.assign(c.device->binding_conditions.begin(),
+                                    c.device->binding_conditions.end());
+      res.binding_failure_conditions.assign(c.device->binding_failure_conditions.begin(),
+                                            c.device->binding_failure_conditions.end());
+    }
+    res.share_id = r.share_id;
+    res.consumed_capacity = r.consumed;
+    std::sort(res.consumed_capacity.begin(), res.consumed_capacity.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
+    out.devices.results.push_back(std::move(res));
+  }
+
+  // Configuration: class configs once per class, at the first request using it; then the
+  // claim's configs that apply to a request or to the chosen subrequest.
+  const auto& requests = cl.spec.devices.requests;
+  auto chosen = [&](size_t i) -> const RequestData& {
+    const auto& subs = s.data[claim][i];
+    return subs.front().parent ? subs[static_cast<size_t>(subs.front().selected_subrequest)]
+                               : subs.front();
+  };
+  std::vector<std::pair<std::string, std::pair<size_t, size_t>>> class_ranges;
+  auto& config = out.devices.config;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const RequestData& rd = chosen(i);
+    if (!rd.cls) continue;
+    auto range = std::find_if(class_ranges.begin(), class_ranges.end(),
+                              [&](const auto& e) { return e.first == rd.cls->metadata.name; });
+    if (range != class_ranges.end()) {
+      for (size_t k = range->second.first; k < range->second.second; ++k)
+        config[k].requests.push_back(rd.full_name());
+      continue;
+    }
+    const size_t start = config.size();
+    for (const k8s::DeviceClassConfiguration& cc : rd.cls->spec.config) {
+      k8s::DeviceAllocationConfiguration c;
+      c.source = "FromClass";
+      c.requests = {rd.full_name()};
+      c.config = cc.config;
+      config.push_back(std::move(c));
+    }
+    class_ranges.push_back({rd.cls->metadata.name, {start, config.size()}});
+  }
+  auto selected_name = [&](size_t i) -> std::optional<std::string> {
+    const RequestData& rd = chosen(i);
+    if (!rd.parent) return std::nullopt;
+    return rd.full_name();
+  };
+  auto contains = [](const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  };
+  for (const k8s::DeviceClaimConfiguration& cc : cl.spec.devices.config) {
+    bool applies = cc.requests.empty();
+    for (size_t i = 0; !applies && i < requests.size(); ++i) {
+      if (contains(cc.requests, requests[i].name))
+        applies = true;
+      else if (auto sub = selected_name(i); sub && contains(cc.requests, *sub))
+        applies = true;
+    }
+    if (!applies) continue;
+    k8s::DeviceAllocationConfiguration c;
+    c.source = "FromClaim";
+    c.requests = cc.requests;
+    c.config = cc.config;
+    config.push_back(std::move(c));
+  }
+  for (k8s::DeviceAllocationConfiguration& c : config) {
+    if (c.requests.empty()) continue;
+    bool all = true;
+    for (size_t i = 0; all && i < requests.size(); ++i) {
+      if (contains(c.requests, requests[i].name)) continue;
+      if (auto sub = selected_name(i); sub && contains(c.requests, *sub)) continue;
+      all = false;
+    }
+    if (all) c.requests.clear();
+  }
+  return out;
+}
+
+// createNodeSelector: nullopt result with an error message in `error`.
+std::optional<k8s::NodeSelector> node_selector(const Search& s, int claim, std::string* error) {
+  k8s::NodeSelectorTerm term;
+  for (const DeviceResult& r : s.results[claim]) {
+    const Candidate& c = *r.candidate;
+    const auto& spec = c.slice->spec;
+    const bool per_device = spec.per_device_node_selection.value_or(false);
+    const std::optional<std::string>& name = per_device ? c.device->node_name : spec.node_name;
+    const k8s::NodeSelector* sel = per_device
+                                       ? ptr(c.device->node_selector)
+                                       : (spec.node_selector ? &*spec.node_selector : nullptr);
+    if (name.has_value() || c.device->binds_to_node.value_or(false)) {
+      k8s::NodeSelector ns;
+      k8s::NodeSelectorTerm t;
+      k8s::NodeSelectorRequirement req;
+      req.key = "metadata.name";
+      req.operator_ = "In";
+      req.values = {s.node.metadata.name};
+      t.match_fields.push_back(std::move(req));
+      ns.node_selector_terms.push_back(std::move(t));
+      return ns;
+    }
+    if (!sel) continue;
+    if (sel->node_selector_terms.size() == 1) {
+      add_requirements(sel->node_selector_terms[0].match_fields, term.match_fields);
+      add_requirements(sel->node_selector_terms[0].match_expressions, term.match_expressions);
+    } else if (sel->node_selector_terms.size() > 1) {
+      *error = fmt::format("unsupported ResourceSlice.NodeSelector with {} terms",
+                           sel->node_selector_terms.size());
+      return std::nullopt;
+    }
+  }
+  if (term.match_fields.empty() && term.match_expressions.empty()) return std::nullopt;
+  k8s::NodeSelector ns;
+  ns.node_selector_terms.push_back(std::move(term));
+  return ns;
+}
+
+Outcome fatal(std::string message, uint64_t steps = 0) {
+  Outcome o;
+  o.kind = Outcome::Kind::Error;
+  o.error = std::move(message);
+  o.steps = steps;
+  return o;
+}
+
+}  // namespace
+
+Outcome Allocator::allocate(const k8s::NodeObject& node,
+                            const std::vector<const k8s::ResourceClaim*>& claims) {
+  const Features& f = options_.features;
+  Search s(*this, f, options_.observer, node, claims);
+  std::vector<const k8s::ResourceSlice*> for_node;
+  if (auto it = slices_on_node_.find(node.metadata.name); it != slices_on_node_.end())
+    for_node = it->second;
+  for_node.insert(for_node.end(), slices_shared_.begin(), slices_shared_.end());
+  auto gathered = gather_pools(for_node, node, f, all_slices_);
+  if (auto* e = std::get_if<PoolError>(&gathered))
+    return fatal("gather pool information: " + e->message);
+  s.pools = std::move(std::get<std::vector<Pool>>(gathered));
+  if (s.obs) {
+    std::vector<PoolInfo> info;
+    for (const Pool& p : s.pools) {
+      size_t n = 0;
+      for (const auto* sl : p.device_slices) n += sl->spec.devices.size();
+      info.push_back({p.driver, p.name, p.incomplete, p.invalid, p.invalid_reason, n});
+    }
+    s.obs->pools(info);
+  }
+
+  // Validation of every request, the claim limit, the constraints (§6).
+  s.data.resize(claims.size());
+  s.constraints.resize(claims.size());
+  s.results.resize(claims.size());
+  for (size_t ci = 0; ci < claims.size(); ++ci) {
+    const k8s::ResourceClaim& cl = *claims[ci];
+    const int claim = static_cast<int>(ci);
+    int64_t min_devices = 0;
+    auto& requests = cl.spec.devices.requests;
+    s.data[ci].resize(requests.size());
+    for (size_t ri = 0; ri < requests.size(); ++ri) {
+      const k8s::DeviceRequest& req = requests[ri];
+      const bool has_subs = !req.first_available.empty();
+      if (!f.prioritized_list && has_subs)
+        return fatal(fmt::format(
+            "claim {}, request {}: has subrequests, but the DRAPrioritizedList feature is disabled",
+            claim_name(cl), req.name));
+      if (!f.consumable_capacity) {
+        if (req.exactly && req.exactly->capacity)
+          return fatal(
+              fmt::format("claim {}, request {}: has capacity requests, but the "
+                          "DRAConsumableCapacity feature is disabled",
+                          claim_name(cl), req.name));
+        for (const auto& sub : req.first_available)
+          if (sub.capacity)
+            return fatal(
+                fmt::format("claim {}, subrequest {}: has capacity requests, but the "
+                            "DRAConsumableCapacity feature is disabled",
+                            claim_name(cl), sub.name));
+      }
+      s.request_index_ = static_cast<int>(ri);
+      if (has_subs) {
+        int64_t min_request = std::numeric_limits<int64_t>::max();
+        for (size_t si = 0; si < req.first_available.size(); ++si) {
+          s.sub_index_ = static_cast<int>(si);
+          auto rd = s.validate(claim, RequestView::of(req.first_available[si]), &req.name);
+          if (auto* e = std::get_if<Fatal>(&rd)) return fatal(e->message);
+          min_request = std::min<int64_t>(min_request, std::get<RequestData>(rd).num_devices);
+          s.data[ci][ri].push_back(std::move(std::get<RequestData>(rd)));
+        }
+        min_devices += min_request;
+      } else {
+        s.sub_index_ = -1;
+        static const k8s::ExactDeviceRequest kNone{};
+        // A request with neither exactly nor firstAvailable: upstream dereferences an
+        // empty Exactly and reports the missing class (§17).
+        auto rd = s.validate(claim, RequestView::of(req.exactly ? *req.exactly : kNone, req.name),
+                             nullptr);
+        if (auto* e = std::get_if<Fatal>(&rd)) return fatal(e->message);
+        min_devices += std::get<RequestData>(rd).num_devices;
+        s.data[ci][ri].push_back(std::move(std::get<RequestData>(rd)));
+      }
+    }
+    if (min_devices > static_cast<int64_t>(Search::kMaxResults))
+      return fatal(
+          fmt::format("claim {}: number of requested devices {} exceeds the claim limit "
+                      "of {}",
+                      claim_name(cl), min_devices, Search::kMaxResults));
+    for (size_t i = 0; i < cl.spec.devices.constraints.size(); ++i) {
+      const k8s::DeviceConstraint& dc = cl.spec.devices.constraints[i];
+      Constraint c;
+      c.requests = dc.requests;
+      c.lists = f.list_type_attributes;
+      if (dc.match_attribute) {
+        c.attribute = *dc.match_attribute;
+      } else if (dc.distinct_attribute) {
+        c.distinct = true;
+        c.attribute = *dc.distinct_attribute;
+      } else {
+        return fatal(
+            fmt::format("claim {}, constraint #{}: empty constraint (unsupported constraint type?)",
+                        claim_name(cl), i));
+      }
+      s.constraints[ci].push_back(std::move(c));
+    }
+  }
+
+  auto done = s.allocate_one(0, 0, -1, 0, false, {});
+  if (auto* e = std::get_if<Fatal>(&done)) return fatal(e->message, s.steps);
+  Outcome o;
+  o.steps = s.steps;
+  if (std::get<Search::Step>(done) != Search::Step::Done) {
+    const bool invalid =
+        std::any_of(s.pools.begin(), s.pools.end(), [](const Pool& p) { return p.invalid; });
+    if (invalid) {
+      o.kind = Outcome::Kind::FailedOnNode;
+      o.error = "invalid resource pools were encountered";
+    }
+    return o;
+  }
+  for (size_t ci = 0; ci < claims.size(); ++ci) {
+    k8s::AllocationResult r = build_result(s, static_cast<int>(ci), f);
+    std::string error;
+    r.node_selector = node_selector(s, static_cast<int>(ci), &error);
+    if (!error.empty())
+      return fatal(
+          fmt::format("create NodeSelector for claim {}: {}", claims[ci]->metadata.name, error),
+          s.steps);
+    o.results.push_back(std::move(r));
+  }
+  o.kind = Outcome::Kind::Allocated;
+  return o;
+}
+
+}  // namespace dra::alloc
