@@ -859,8 +859,8 @@ struct Search {
       const std::string who =
           cls ? "class " + cls->metadata.name : "claim " + claim_name(*claims[claim]);
       if (!compiled.ok())
-        return Fatal{fmt::format("{}: selector #{}: CEL compile error: {}", who, i,
-                                 selectors::format_issues(expr, compiled.issues))};
+        return Fatal{fmt::format("{}: selector #{}: CEL compile error: compilation failed: {}", who,
+                                 i, selectors::format_issues(expr, compiled.issues))};
       const selectors::Match m = selectors::to_match(
           a.matches_.evaluate(*compiled.program, *c.device, c.slice->spec.driver));
       if (!m.error.empty())

@@ -162,6 +162,9 @@ TEST_CASE("alloc: upstream's allocator test table (conformance fixtures)", "[all
     CHECK(got.allocatable == allocatable);
     CHECK(got.error_kind == want_kind);
     CHECK(got.claims == want_claims);
+    // Upstream's error text, word for word (the README allows loose matching; we need none).
+    const k8s::Value* want_error = expected.get("error");
+    CHECK(got.error == (want_error->is_null() ? "" : want_error->text));
     if (got.allocatable == allocatable && got.error_kind == want_kind && got.claims == want_claims)
       ++passed;
   }

@@ -1,0 +1,72 @@
+// src/alloc/schedule.hpp -- allocating every pending ResourceClaim of a cluster as the
+// scheduler would, Pod by Pod: the policy behind `kubectl dra allocate`.
+//
+// Policy (README "allocate"): a Pod's pending claims are allocated together on one node; a
+// pending claim no Pod references is a group of its own, after the Pods. Pods go in input
+// order, or by creationTimestamp when every Pod has one. Nodes are tried in ascending name
+// order and the first node where the whole group fits wins (kube-scheduler scores nodes
+// instead; its choice can differ when several fit). A Pod's nodeName, nodeSelector,
+// required node affinity and its tolerations of the node's NoSchedule/NoExecute taints
+// restrict the nodes, and so do the node selectors of its claims that are already
+// allocated. Each placement updates the allocated state before the next group.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "alloc/allocator.hpp"
+#include "k8s/model.hpp"
+
+namespace dra::alloc {
+
+struct ScheduleOptions {
+  Options allocator;
+  std::string node;                 // only this node (--node); empty: every node
+  std::vector<std::string> pods;    // only these Pods, "namespace/name" (--pod)
+  std::vector<std::string> claims;  // only groups with these claims, "namespace/name"
+};
+
+// One group allocated on a node.
+struct Placement {
+  const k8s::Pod* pod = nullptr;  // nullptr: a claim no Pod references
+  std::string node;
+  std::vector<const k8s::ResourceClaim*> claims;  // the group's pending claims
+  std::vector<k8s::AllocationResult> results;     // one per claim
+};
+
+// One group that could not be placed.
+struct Failure {
+  const k8s::Pod* pod = nullptr;
+  std::vector<const k8s::ResourceClaim*> claims;
+  std::string reason;  // one line
+  bool error = false;  // an allocator error (bad input, limits), not just "does not fit"
+};
+
+struct Schedule {
+  std::vector<Placement> placed;
+  std::vector<Failure> failed;
+  size_t nodes = 0;  // candidate nodes in the cluster
+};
+
+// The nodes of the cluster: its Node objects or, when it has none, one bare Node per node
+// name its ResourceSlices mention (no labels, no taints). Sorted by name.
+std::vector<k8s::NodeObject> cluster_nodes(const k8s::Cluster& cluster);
+
+// Whether `pod` may run on `node` as far as nodeName, nodeSelector, required node affinity
+// and taints go; when not, `why` says which.
+bool pod_fits_node(const k8s::Pod& pod, const k8s::NodeObject& node, std::string* why);
+
+Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& options);
+
+// "namespace/name" of an object.
+std::string qualified_name(const k8s::ObjectMeta& m);
+
+}  // namespace dra::alloc
+
+namespace dra::alloc {
+
+// Claim `i` of a placement as the scheduler leaves it: status.allocation set and the Pod in
+// status.reservedFor.
+k8s::ResourceClaim allocated_claim(const Placement& p, size_t i);
+
+}  // namespace dra::alloc

@@ -1,0 +1,192 @@
+// src/commands/allocate.cpp -- `kubectl dra allocate`: allocates the pending ResourceClaims
+// of a dump as the scheduler would, Pod by Pod (alloc/schedule.hpp has the policy), and
+// shows or writes the result.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "alloc/schedule.hpp"
+#include "commands/flags.hpp"
+#include "commands/registry.hpp"
+#include "k8s/emit.hpp"
+#include "k8s/encode.hpp"
+#include "render/allocation.hpp"
+
+namespace dra::commands {
+namespace {
+
+struct AllocateOptions {
+  SourceOptions source;
+  std::string node;                 // --node
+  std::vector<std::string> pods;    // --pod
+  std::vector<std::string> claims;  // --claim
+  std::string output;               // -o
+  std::string output_dump;          // --output-dump
+  uint64_t max_steps = alloc::Options{}.max_steps;
+};
+
+// NAME or NAMESPACE/NAME; a bare name is in -n's namespace, else "default".
+std::string qualify(const std::string& name, const SourceOptions& source) {
+  if (name.find('/') != std::string::npos) return name;
+  return (source.namespace_.empty() ? "default" : source.namespace_) + "/" + name;
+}
+
+// Every object of the cluster, claims replaced by their allocated versions.
+std::vector<k8s::Value> dump_objects(
+    const k8s::Cluster& c, const std::map<const k8s::ResourceClaim*, k8s::ResourceClaim>& updated,
+    util::Diagnostics& diags) {
+  std::vector<k8s::Value> out;
+  for (const auto& o : c.device_classes) out.push_back(k8s::encode(o));
+  for (const auto& o : c.resource_slices) out.push_back(k8s::encode(o));
+  for (const auto& o : c.device_taint_rules) {
+    auto v = k8s::encode(o);
+    if (v) {
+      out.push_back(std::move(*v));
+    } else {
+      diags.add({util::Severity::Error, {}, v.error(), "", "", ""});
+    }
+  }
+  for (const auto& o : c.resource_claim_templates) out.push_back(k8s::encode(o));
+  for (const auto& o : c.resource_claims) {
+    auto it = updated.find(&o);
+    out.push_back(k8s::encode(it == updated.end() ? o : it->second));
+  }
+  for (const auto& o : c.nodes) out.push_back(k8s::encode(o));
+  for (const auto& o : c.pods) out.push_back(k8s::encode(o));
+  return out;
+}
+
+// Writes `text` to `path` whole or not at all: a temporary file in the same directory,
+// then rename.
+bool write_atomically(const std::string& path, const std::string& text, Io& io) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path tmp =
+      target.parent_path() / fmt::format(".{}.tmp-{}", target.filename().string(), getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) {
+      io.err << fmt::format("error: cannot write {}: cannot create {}\n", path, tmp.string());
+      return false;
+    }
+    f << text;
+    f.flush();
+    if (!f) {
+      io.err << fmt::format("error: cannot write {}\n", tmp.string());
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return false;
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    io.err << fmt::format("error: cannot write {}: {}\n", path, ec.message());
+    fs::remove(tmp, ec);
+    return false;
+  }
+  return true;
+}
+
+std::string group_name(const alloc::Failure& f) {
+  if (f.pod) return "pod " + alloc::qualified_name(f.pod->metadata);
+  return "claim " + alloc::qualified_name(f.claims.front()->metadata);
+}
+
+int run_allocate(const AllocateOptions& opts, Io& io) {
+  const render::OutputFormat format = *render::parse_output(opts.output);
+  util::Diagnostics diags;
+  k8s::Cluster cluster = load_source(opts.source, diags, io);
+  if (!checkpoint(diags, io)) return kExitError;
+
+  alloc::ScheduleOptions so;
+  so.node = opts.node;
+  so.allocator.max_steps = opts.max_steps;
+  for (const auto& p : opts.pods) so.pods.push_back(qualify(p, opts.source));
+  for (const auto& c : opts.claims) so.claims.push_back(qualify(c, opts.source));
+  if (!opts.node.empty()) {
+    const auto nodes = alloc::cluster_nodes(cluster);
+    const bool known = std::any_of(nodes.begin(), nodes.end(),
+                                   [&](const auto& n) { return n.metadata.name == opts.node; });
+    if (!known) {
+      io.err << fmt::format("error: node \"{}\" not found\n", opts.node)
+             << "  hint: `kubectl dra get devices -o wide` lists the nodes devices are on\n";
+      return kExitError;
+    }
+  }
+  const alloc::Schedule s = alloc::schedule(cluster, so);
+
+  int status = kExitOk;
+  for (const alloc::Failure& f : s.failed) {
+    std::string claims;
+    for (const auto* c : f.claims) claims += (claims.empty() ? "" : ", ") + c->metadata.name;
+    io.err << fmt::format("{}: {} ({}): {}\n", f.error ? "error" : "not placed", group_name(f),
+                          claims, f.reason);
+    if (!f.error)
+      io.err << fmt::format("  hint: run `kubectl dra explain {}` for why\n",
+                            f.pod ? "pod " + alloc::qualified_name(f.pod->metadata)
+                                  : "claim " + alloc::qualified_name(f.claims.front()->metadata));
+    status = std::max(status, f.error ? kExitError : kExitNegative);
+  }
+  render::allocation(s, format, io.out);
+
+  if (!opts.output_dump.empty()) {
+    std::map<const k8s::ResourceClaim*, k8s::ResourceClaim> updated;
+    for (const auto& p : s.placed)
+      for (size_t i = 0; i < p.claims.size(); ++i)
+        updated.emplace(p.claims[i], alloc::allocated_claim(p, i));
+    std::vector<k8s::Value> objects = dump_objects(cluster, updated, diags);
+    if (!checkpoint(diags, io)) return kExitError;
+    const bool json = opts.output_dump.size() >= 5 &&
+                      opts.output_dump.compare(opts.output_dump.size() - 5, 5, ".json") == 0;
+    const std::string text =
+        json ? k8s::to_json(render::list_of(std::move(objects))) : k8s::to_yaml_documents(objects);
+    if (!write_atomically(opts.output_dump, text, io)) return kExitError;
+  }
+  return status;
+}
+
+}  // namespace
+
+Command add_allocate(CLI::App& root) {
+  auto opts = std::make_shared<AllocateOptions>();
+  CLI::App* app = root.add_subcommand(
+      "allocate", "Allocate pending ResourceClaims as the scheduler would, Pod by Pod");
+  app->footer(R"(Pods go in input order (by creationTimestamp when all have one); nodes are tried
+in name order and the first node where all of a Pod's pending claims fit wins. A pending
+claim that no Pod references is allocated on its own, after the Pods.
+
+Examples:
+  # Which devices every pending claim would get
+  kubectl dra allocate -f examples/cluster.yaml
+
+  # Only on one node, as a List of the allocated claims
+  kubectl dra allocate -f dump.yaml --node gpu-node-1 -o yaml
+
+  # Allocate and keep the result, to chain what-if runs
+  kubectl dra allocate -f dump.yaml --output-dump after.yaml
+
+Exit status: 0 all considered claims allocated, 1 some could not be, 2 usage, input or
+allocator errors.)");
+  add_source_flags(*app, opts->source);
+  add_output_flag(*app, opts->output, "wide|name|yaml|json");
+  app->add_option("--node", opts->node, "Only allocate on NODE")->type_name("NODE");
+  app->add_option("--pod", opts->pods, "Only these Pods (NAMESPACE/NAME; repeatable)")
+      ->type_name("POD");
+  app->add_option("--claim", opts->claims,
+                  "Only the groups of these claims (NAMESPACE/NAME; repeatable)")
+      ->type_name("CLAIM");
+  app->add_option("--output-dump", opts->output_dump,
+                  "Also write the whole updated cluster to FILE (YAML, or JSON for *.json)")
+      ->type_name("FILE");
+  app->add_option("--max-steps", opts->max_steps,
+                  "Search budget per node and Pod (allocator steps)")
+      ->type_name("N");
+  return {app, [opts](Io& io) { return run_allocate(*opts, io); }};
+}
+
+}  // namespace dra::commands
