@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "selectors/lib_time.hpp"
+
 namespace dra::render {
 namespace {
 
@@ -151,6 +153,10 @@ std::string cel_value_json(const Value& v) {
       return json_quote(v.semver_value().to_string());
     case ValueKind::Opaque:
       return json_quote(v.opaque_value().text());
+    case ValueKind::Duration:  // string(d): "3600s"
+      return json_quote(selectors::format_duration(v.duration_value()));
+    case ValueKind::Timestamp:  // string(t): RFC 3339 in its own offset
+      return json_quote(selectors::format_timestamp(v.timestamp_value()));
   }
   return "null";
 }

@@ -10,6 +10,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "selectors/lib_time.hpp"
 #include "selectors/library.hpp"
 
 namespace dra::selectors {
@@ -351,6 +352,8 @@ class Checker {
     if (const std::string qn = qualified_name(e);
         !qn.empty() && is_library_type_name(qn) && !find_variable(qn.substr(0, qn.find('.')))) {
       e.qualified = true;  // the evaluator resolves the name, not a field
+      if (qn == "google.protobuf.Duration") return Type::type_of(Type::of(Kind::Duration));
+      if (qn == "google.protobuf.Timestamp") return Type::type_of(Type::of(Kind::Timestamp));
       return Type::type_of(Type::opaque(qn));
     }
     const Type operand = check(e.args[0]);
@@ -678,6 +681,20 @@ class Checker {
         opts.set_log_errors(false);
         const RE2 re(e.args[first].constant.bytes, opts);
         if (!re.ok()) error(e.args[first].offset, "invalid matches argument");
+      }
+    }
+    // Kubernetes' duration and timestamp literal validators: a literal argument of
+    // duration() or timestamp() must convert.
+    if (e.kind == ExprKind::Call && !e.has_target && !e.qualified && e.args.size() == 1 &&
+        (e.name == "duration" || e.name == "timestamp") && e.args[0].kind == ExprKind::Literal) {
+      const Constant& c = e.args[0].constant;
+      Value arg;
+      if (c.kind == Constant::Kind::String) arg = Value::string(c.bytes);
+      if (c.kind == Constant::Kind::Int) arg = Value::integer(c.int_value);
+      if (arg.kind() != ValueKind::Null) {
+        const Value v =
+            e.name == "duration" ? duration_convert({&arg, 1}) : timestamp_convert({&arg, 1});
+        if (v.is_error()) error(e.args[0].offset, fmt::format("invalid {} argument", e.name));
       }
     }
   }

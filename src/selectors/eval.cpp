@@ -17,6 +17,7 @@
 
 #include "selectors/cost.hpp"
 #include "selectors/lib_regex.hpp"
+#include "selectors/lib_time.hpp"
 #include "selectors/library.hpp"
 #include "selectors/types.hpp"
 
@@ -135,6 +136,10 @@ std::string_view go_type_name(ValueKind k) {
       return "cel.Quantity";
     case ValueKind::Semver:
       return "cel.Semver";
+    case ValueKind::Duration:
+      return "types.Duration";
+    case ValueKind::Timestamp:
+      return "types.Timestamp";
     default:
       return "unknown";
   }
@@ -330,6 +335,11 @@ Value to_bool(const Value& v) {
 // ---- arithmetic (cel-go common/types/overflow.go)
 
 Value arith(Op op, const Value& a, const Value& b) {
+  if (is_time_kind(a) || is_time_kind(b)) {
+    if (op == Op::Add) return time_add(a, b);
+    if (op == Op::Sub) return time_subtract(a, b);
+    return no_overload();
+  }
   if (a.kind() != b.kind()) return no_overload();
   switch (a.kind()) {
     case ValueKind::Int: {
@@ -420,6 +430,9 @@ Value order(Op op, const Value& a, const Value& b) {
   int c;  // -1, 0, 1; 2 unordered (NaN)
   if (is_number(a) && is_number(b)) {
     c = compare_numeric(a, b);
+  } else if (is_time_kind(a)) {
+    c = time_compare(a, b);
+    if (c == 3) return no_overload();
   } else if (a.kind() != b.kind()) {
     return no_overload();
   } else {
@@ -963,6 +976,7 @@ struct EvalState {
       return Value::integer(-v.int_value());
     }
     if (v.kind() == ValueKind::Double) return Value::dbl(-v.double_value());
+    if (v.kind() == ValueKind::Duration) return duration_negate(v);  // via dyn only
     return no_overload();
   }
 
@@ -1226,6 +1240,10 @@ struct EvalState {
         return v.map_value().entries.empty();
       case ValueKind::Quantity:
         return v.quantity_value().is_zero();
+      case ValueKind::Duration:
+        return v.duration_value() == 0;
+      case ValueKind::Timestamp:  // Go's zero time.Time: 0001-01-01T00:00:00Z
+        return v.timestamp_value().seconds == -62135596800 && v.timestamp_value().nanos == 0;
       default:
         return false;
     }

@@ -16,13 +16,12 @@
 #include <string_view>
 
 #include "selectors/lib_lists_common.hpp"
+#include "selectors/lib_time.hpp"
 #include "selectors/library.hpp"
 
 namespace dra::selectors {
 
-namespace list_detail {
-
-}  // namespace list_detail
+namespace list_detail {}  // namespace list_detail
 
 namespace {
 
@@ -39,9 +38,11 @@ bool first_element_is_one_of(const ListPayload& l, std::span<const ValueKind> ki
   return false;
 }
 
-constexpr ValueKind kComparableKinds[] = {ValueKind::Int,  ValueKind::Uint,   ValueKind::Double,
-                                          ValueKind::Bool, ValueKind::String, ValueKind::Bytes};
-constexpr ValueKind kSummableKinds[] = {ValueKind::Int, ValueKind::Uint, ValueKind::Double};
+constexpr ValueKind kComparableKinds[] = {
+    ValueKind::Int,    ValueKind::Uint,  ValueKind::Double,   ValueKind::Bool,
+    ValueKind::String, ValueKind::Bytes, ValueKind::Duration, ValueKind::Timestamp};
+constexpr ValueKind kSummableKinds[] = {ValueKind::Int, ValueKind::Uint, ValueKind::Double,
+                                        ValueKind::Duration};
 
 Value is_sorted(std::span<const Value> args) {
   if (args[0].kind() != ValueKind::List) return kNoSuchOverload;
@@ -78,6 +79,8 @@ Value add_values(const Value& acc, const Value& next) {
     case ValueKind::Double:
       if (next.kind() != ValueKind::Double) return kNoSuchOverload;
       return Value::dbl(acc.double_value() + next.double_value());
+    case ValueKind::Duration:
+      return time_add(acc, next);
     default:
       return kNoSuchOverload;
   }
@@ -86,6 +89,8 @@ Value add_values(const Value& acc, const Value& next) {
 // Whether cel-go's value of this kind implements traits.Adder.
 bool is_adder(const Value& v) {
   switch (v.kind()) {
+    case ValueKind::Duration:
+    case ValueKind::Timestamp:
     case ValueKind::Int:
     case ValueKind::Uint:
     case ValueKind::Double:
@@ -104,6 +109,8 @@ Value zero_of(ValueKind k) {
       return Value::uinteger(0);
     case ValueKind::Double:
       return Value::dbl(0);
+    case ValueKind::Duration:
+      return Value::duration(0);
     default:
       return Value::integer(0);
   }
@@ -126,9 +133,7 @@ Value sum(std::span<const Value> args, ValueKind own) {
 Value sum_int(std::span<const Value> args) { return sum(args, ValueKind::Int); }
 Value sum_uint(std::span<const Value> args) { return sum(args, ValueKind::Uint); }
 Value sum_double(std::span<const Value> args) { return sum(args, ValueKind::Double); }
-// Durations: no runtime values of that type; an empty list sums to int 0 here (upstream:
-// duration 0), anything else is dispatched as above.
-Value sum_duration(std::span<const Value> args) { return sum(args, ValueKind::Int); }
+Value sum_duration(std::span<const Value> args) { return sum(args, ValueKind::Duration); }
 
 // min (prefer = 1: take `next` when the current result compares greater) and max
 // (prefer = -1).

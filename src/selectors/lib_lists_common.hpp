@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "selectors/cost_rule.hpp"
+#include "selectors/lib_time.hpp"
 #include "selectors/library.hpp"
 #include "selectors/value.hpp"
 
@@ -19,10 +20,11 @@ inline constexpr uint64_t kMaxU64 = std::numeric_limits<uint64_t>::max();
 inline constexpr uint64_t kListCreateBaseCost = 10;  // cel-go common.ListCreateBaseCost
 inline constexpr double kStringTraversalCostFactor = 0.1;
 
-// Whether cel-go's value of this kind implements traits.Comparer (durations and
-// timestamps would too; we have no such runtime values).
+// Whether cel-go's value of this kind implements traits.Comparer.
 inline bool is_comparer(const Value& v) {
   switch (v.kind()) {
+    case ValueKind::Duration:
+    case ValueKind::Timestamp:
     case ValueKind::Int:
     case ValueKind::Uint:
     case ValueKind::Double:
@@ -61,6 +63,9 @@ inline std::optional<int> compare(const Value& a, const Value& b) {
       const int c = a.bytes_value().compare(b.bytes_value());
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
+    case ValueKind::Duration:
+    case ValueKind::Timestamp:
+      return time_compare(a, b);
     default:
       return std::nullopt;
   }

@@ -128,7 +128,9 @@ bool is_library_type_name(std::string_view name) {
                                                 "kubernetes.URL",
                                                 "kubernetes.NamedFormat",
                                                 "net.IP",
-                                                "net.CIDR"};
+                                                "net.CIDR",
+                                                "google.protobuf.Duration",
+                                                "google.protobuf.Timestamp"};
   for (std::string_view n : kNames) {
     if (n == name) return true;
   }
@@ -167,7 +169,9 @@ bool accepts(const Type& t, const Value& v) {
       return (k == ValueKind::Quantity || k == ValueKind::Semver || k == ValueKind::Opaque) &&
              type_name(v) == t.name;
     case Type::Kind::Duration:
+      return k == ValueKind::Duration;
     case Type::Kind::Timestamp:
+      return k == ValueKind::Timestamp;
     case Type::Kind::Object:
     case Type::Kind::Error:
       return false;

@@ -62,7 +62,8 @@ std::optional<Type> parse_type(std::string_view text);
 std::string to_string(const Type& t);
 
 // The library types that are also identifiers, as type values: kubernetes.Quantity,
-// kubernetes.Semver, kubernetes.URL, kubernetes.NamedFormat, net.IP, net.CIDR.
+// kubernetes.Semver, kubernetes.URL, kubernetes.NamedFormat, net.IP, net.CIDR; and the
+// well-known google.protobuf.Duration and google.protobuf.Timestamp.
 bool is_library_type_name(std::string_view name);
 
 // Whether a runtime value may be passed where `t` is declared, judged on the value's kind

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "selectors/lib_time.hpp"
+
 namespace dra::selectors {
 
 Value Value::string(std::string s) {
@@ -126,6 +128,10 @@ std::string_view type_name(ValueKind kind) {
       return "kubernetes.Semver";
     case ValueKind::Opaque:
       return "opaque";
+    case ValueKind::Duration:
+      return "google.protobuf.Duration";
+    case ValueKind::Timestamp:
+      return "google.protobuf.Timestamp";
   }
   return "unknown";
 }
@@ -213,6 +219,11 @@ Value equal(const Value& a, const Value& b) {
       return Value::boolean(a.quantity_value() == b.quantity_value());
     case ValueKind::Semver:
       return Value::boolean(a.semver_value() == b.semver_value());
+    case ValueKind::Duration:
+      return Value::boolean(a.duration_value() == b.duration_value());
+    case ValueKind::Timestamp:
+      return Value::boolean(a.timestamp_value().seconds == b.timestamp_value().seconds &&
+                            a.timestamp_value().nanos == b.timestamp_value().nanos);
     case ValueKind::Opaque:
       if (a.opaque_value().type_name() != b.opaque_value().type_name())
         return Value::error("no such overload");
@@ -347,6 +358,13 @@ std::string to_debug_string(const Value& v) {
       return "semver(\"" + v.semver_value().to_string() + "\")";
     case ValueKind::Opaque:
       return v.opaque_value().debug_string();
+    case ValueKind::Duration:
+      return "duration(\"" + format_duration(v.duration_value()) + "\")";
+    case ValueKind::Timestamp: {
+      TimestampValue utc = v.timestamp_value();
+      utc.offset = 0;
+      return "timestamp(\"" + format_timestamp(utc) + "\")";
+    }
   }
   return "?";
 }

@@ -31,9 +31,20 @@ enum class ValueKind {
   Type,
   Optional,
   Error,
-  Quantity,  // kubernetes.Quantity
-  Semver,    // kubernetes.Semver
-  Opaque,    // a library type: net.IP, net.CIDR, kubernetes.URL, ... (OpaqueValue)
+  Quantity,   // kubernetes.Quantity
+  Semver,     // kubernetes.Semver
+  Opaque,     // a library type: net.IP, net.CIDR, kubernetes.URL, ... (OpaqueValue)
+  Duration,   // google.protobuf.Duration: signed nanoseconds
+  Timestamp,  // google.protobuf.Timestamp (TimestampValue)
+};
+
+// A point in time between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999999Z, with the
+// UTC offset it was written with (kept only for its text form, as Go's time.Time keeps its
+// location: string(timestamp("2009-02-13T23:31:30+01:00")) keeps "+01:00").
+struct TimestampValue {
+  int64_t seconds = 0;  // since 1970-01-01T00:00:00Z
+  int32_t nanos = 0;    // 0 .. 999999999
+  int32_t offset = 0;   // seconds east of UTC, for the text form
 };
 
 class Value;
@@ -84,6 +95,10 @@ class Value {
   static Value computed_quantity(k8s::Quantity q);
   static Value semver(k8s::Semver v);
   static Value opaque(std::shared_ptr<const OpaqueValue> v);
+  static Value duration(int64_t nanoseconds) {
+    return Value(Rep(std::in_place_index<15>, nanoseconds));
+  }
+  static Value timestamp(TimestampValue t) { return Value(Rep(std::in_place_index<16>, t)); }
 
   ValueKind kind() const { return static_cast<ValueKind>(rep_.index()); }
   bool is_error() const { return kind() == ValueKind::Error; }
@@ -105,6 +120,8 @@ class Value {
   bool quantity_is_computed() const { return std::get<12>(rep_).computed; }  // see above
   const k8s::Semver& semver_value() const { return *std::get<13>(rep_); }
   const OpaqueValue& opaque_value() const { return *std::get<14>(rep_); }
+  int64_t duration_value() const { return std::get<15>(rep_); }  // nanoseconds
+  const TimestampValue& timestamp_value() const { return std::get<16>(rep_); }
 
  private:
   struct Text {
@@ -117,7 +134,8 @@ class Value {
   using Rep = std::variant<std::monostate, bool, int64_t, uint64_t, double, Text, Text,
                            std::shared_ptr<const ListPayload>, std::shared_ptr<const MapPayload>,
                            Text, std::shared_ptr<const Value>, Text, QuantityRef,
-                           std::shared_ptr<const k8s::Semver>, std::shared_ptr<const OpaqueValue>>;
+                           std::shared_ptr<const k8s::Semver>, std::shared_ptr<const OpaqueValue>,
+                           int64_t, TimestampValue>;
   explicit Value(Rep rep) : rep_(std::move(rep)) {}
   Rep rep_;
 };
@@ -132,8 +150,8 @@ struct MapPayload {
 };
 
 // The CEL runtime type name: "bool", "int", "uint", "double", "string", "bytes", "list",
-// "map", "null_type", "type", "optional_type", "kubernetes.Quantity", "kubernetes.Semver";
-// "error" for errors.
+// "map", "null_type", "type", "optional_type", "kubernetes.Quantity", "kubernetes.Semver",
+// "google.protobuf.Duration", "google.protobuf.Timestamp"; "error" for errors.
 // Precondition: kind is not Opaque (use type_name(const Value&)).
 std::string_view type_name(ValueKind kind);
 // The runtime type name of this value, opaque library types included.
@@ -156,7 +174,8 @@ int compare_numeric(const Value& a, const Value& b);
 bool equals(const Value& a, const Value& b);
 
 // The value in CEL literal syntax, for messages and tests: 1, 1u, 1.0, "a", b"\xff",
-// [1, 2], {"a": 1}, null, int, optional.of(1), optional.none(), error("...").
+// [1, 2], {"a": 1}, null, int, optional.of(1), optional.none(), error("..."),
+// duration("3600s"), timestamp("2009-02-13T23:31:30Z") (cel-go's forms; timestamps in UTC).
 std::string to_debug_string(const Value& v);
 
 }  // namespace dra::selectors

@@ -2,7 +2,7 @@
 // max, indexOf, lastIndexOf). Rows restate, as facts:
 //  * kubernetes/kubernetes apiextensions-apiserver pkg/apiserver/schema/cel/validation_test.go,
 //    TestValidationExpressions case "stdlib list functions" (the object bound as `self`;
-//    the duration and timestamp rows are left out: no such runtime values here);
+//    durations and timestamps in these functions: lib_time_test.cpp);
 //  * the examples of apiserver pkg/cel/library/lists.go (c9f9cf747e61);
 //  * apiserver pkg/cel/library/cost_test.go TestListsCost / TestIndexOfCost (the part of each
 //    expected cost that is the call's own, i.e. minus 10 for the list literal and the casts).
