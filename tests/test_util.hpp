@@ -14,3 +14,19 @@ struct StringMaker<dra::k8s::Pos> {
   }
 };
 }  // namespace Catch
+
+#include "k8s/load.hpp"
+
+namespace dra::testing {
+
+// The objects of a YAML text; fails the test on any load error.
+inline k8s::Cluster cluster_of(const std::string& yaml) {
+  k8s::Cluster c;
+  util::Diagnostics diags;
+  k8s::load_text(yaml, "in.yaml", c, diags);
+  INFO(diags.to_string());
+  REQUIRE_FALSE(diags.has_errors());
+  return c;
+}
+
+}  // namespace dra::testing

@@ -58,18 +58,15 @@ class Decoder {
 
   void error(Pos pos, std::string message, std::string hint = {}) {
     ok_ = false;
-    util::Diagnostic d;
-    d.pos = {ctx_.file, pos.line, pos.column};
-    std::string p = path();
-    d.message = p.empty() ? std::move(message) : fmt::format("{}: {}", p, message);
-    d.context = context_;
-    d.hint = std::move(hint);
-    ctx_.diags.add(std::move(d));
+    report(util::Severity::Error, pos, std::move(message), std::move(hint));
   }
   // A problem that does not stop the object from loading.
   void warning(Pos pos, std::string message, std::string hint = {}) {
+    report(util::Severity::Warning, pos, std::move(message), std::move(hint));
+  }
+  void report(util::Severity severity, Pos pos, std::string message, std::string hint) {
     util::Diagnostic d;
-    d.severity = util::Severity::Warning;
+    d.severity = severity;
     d.pos = {ctx_.file, pos.line, pos.column};
     std::string p = path();
     d.message = p.empty() ? std::move(message) : fmt::format("{}: {}", p, message);

@@ -8,18 +8,12 @@
 #include <string>
 
 #include "k8s/load.hpp"
+#include "test_util.hpp"
 
 namespace dra::alloc {
 namespace {
 
-k8s::Cluster cluster_of(const std::string& yaml) {
-  k8s::Cluster c;
-  util::Diagnostics diags;
-  k8s::load_text(yaml, "in.yaml", c, diags);
-  INFO(diags.to_string());
-  REQUIRE_FALSE(diags.has_errors());
-  return c;
-}
+using testing::cluster_of;
 
 const k8s::NodeObject& node_of(const k8s::Cluster& c) {
   REQUIRE(!c.nodes.empty());

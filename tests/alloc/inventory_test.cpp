@@ -5,18 +5,12 @@
 #include <catch2/catch.hpp>
 
 #include "k8s/load.hpp"
+#include "test_util.hpp"
 
 namespace dra::alloc {
 namespace {
 
-k8s::Cluster cluster_of(const std::string& yaml) {
-  k8s::Cluster c;
-  util::Diagnostics diags;
-  k8s::load_text(yaml, "in.yaml", c, diags);
-  INFO(diags.to_string());
-  REQUIRE_FALSE(diags.has_errors());
-  return c;
-}
+using testing::cluster_of;
 
 std::string slice(const std::string& name, const std::string& pool, int gen, int count,
                   const std::string& devices) {
