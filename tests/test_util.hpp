@@ -15,9 +15,20 @@ struct StringMaker<dra::k8s::Pos> {
 };
 }  // namespace Catch
 
+#include <fstream>
+#include <sstream>
+
 #include "k8s/load.hpp"
 
 namespace dra::testing {
+
+// A file's bytes.
+inline std::string slurp_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 // The objects of a YAML text; fails the test on any load error.
 inline k8s::Cluster cluster_of(const std::string& yaml) {

@@ -4,9 +4,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
 #include <set>
+#include <unordered_map>
 
 #include "alloc/node_match.hpp"
+#include "k8s/emit.hpp"
+#include "k8s/encode.hpp"
 
 namespace dra::alloc {
 
@@ -89,26 +93,31 @@ struct Group {
   std::string missing;                               // a claim the Pod names that is absent
 };
 
-const k8s::ResourceClaim* find_claim(const k8s::Cluster& c, std::string_view ns,
-                                     std::string_view name) {
-  for (const k8s::ResourceClaim& claim : c.resource_claims)
-    if (claim.metadata.name == name && claim.metadata.namespace_ == ns) return &claim;
-  return nullptr;
+// Claims by "namespace/name" (the first of a name wins, as a cluster has only one).
+using ClaimIndex = std::unordered_map<std::string, const k8s::ResourceClaim*>;
+
+const k8s::ResourceClaim* find_claim(const ClaimIndex& index, const std::string& ns,
+                                     const std::string& name) {
+  auto it = index.find(ns + "/" + name);
+  return it == index.end() ? nullptr : it->second;
 }
 
 // The claim a Pod's entry refers to: by name, or the one generated from a template as the
 // Pod's status records it.
-const k8s::ResourceClaim* pod_claim(const k8s::Cluster& c, const k8s::Pod& pod,
+const k8s::ResourceClaim* pod_claim(const ClaimIndex& index, const k8s::Pod& pod,
                                     const k8s::PodResourceClaim& prc) {
   if (prc.resource_claim_name)
-    return find_claim(c, pod.metadata.namespace_, *prc.resource_claim_name);
+    return find_claim(index, pod.metadata.namespace_, *prc.resource_claim_name);
   for (const k8s::PodResourceClaimStatus& st : pod.resource_claim_statuses)
     if (st.name == prc.name && st.resource_claim_name)
-      return find_claim(c, pod.metadata.namespace_, *st.resource_claim_name);
+      return find_claim(index, pod.metadata.namespace_, *st.resource_claim_name);
   return nullptr;
 }
 
 std::vector<Group> groups(const k8s::Cluster& cluster) {
+  ClaimIndex index;
+  for (const k8s::ResourceClaim& claim : cluster.resource_claims)
+    index.emplace(claim.metadata.namespace_ + "/" + claim.metadata.name, &claim);
   std::vector<const k8s::Pod*> pods;
   for (const k8s::Pod& p : cluster.pods)
     if (p.phase != "Succeeded" && p.phase != "Failed") pods.push_back(&p);
@@ -125,7 +134,7 @@ std::vector<Group> groups(const k8s::Cluster& cluster) {
     Group g;
     g.pod = pod;
     for (const k8s::PodResourceClaim& prc : pod->resource_claims) {
-      const k8s::ResourceClaim* claim = pod_claim(cluster, *pod, prc);
+      const k8s::ResourceClaim* claim = pod_claim(index, *pod, prc);
       if (!claim) {
         if (g.missing.empty())
           g.missing = prc.resource_claim_name
@@ -165,6 +174,71 @@ bool wanted(const Group& g, const ScheduleOptions& opts) {
   return true;
 }
 
+// Remembers which groups of claims did not fit on which nodes, so that the next group with
+// the same claims skips those nodes instead of searching again: what keeps the cost per
+// claim flat while a cluster fills. A failure stays valid until something is allocated from
+// a pool the node sees: a pool local to a node changes only that node's epoch; any other
+// pool (network-attached, per-device or all-nodes) changes every node's.
+class FailureCache {
+ public:
+  FailureCache(const k8s::Cluster& cluster, const std::vector<k8s::NodeObject>& nodes) {
+    for (size_t i = 0; i < nodes.size(); ++i) node_index_[nodes[i].metadata.name] = i;
+    epochs_.assign(nodes.size(), 0);
+    for (const k8s::ResourceSlice& s : cluster.resource_slices) {
+      const std::string key = s.spec.driver + "/" + s.spec.pool.name;
+      const std::string node = s.spec.node_name.value_or("");
+      auto [it, fresh] = pool_node_.emplace(key, node);
+      if (!fresh && it->second != node) it->second.clear();
+    }
+  }
+
+  // The claims' specs: groups with equal signatures decide alike.
+  static std::string signature(const std::vector<const k8s::ResourceClaim*>& claims) {
+    std::string sig;
+    for (const k8s::ResourceClaim* c : claims) {
+      k8s::ResourceClaim bare;
+      bare.spec = c->spec;
+      sig += k8s::to_compact_json(k8s::encode(bare, k8s::ApiVersion::V1));
+      sig += '\n';
+    }
+    return sig;
+  }
+
+  // The failures of one signature, per node: the epoch they were seen at, plus one.
+  std::vector<uint64_t>& failures(const std::string& sig) {
+    std::vector<uint64_t>& v = failures_[sig];
+    v.resize(epochs_.size(), 0);
+    return v;
+  }
+  bool failed(const std::vector<uint64_t>& f, size_t node) const {
+    return f[node] != 0 && f[node] == global_ + epochs_[node] + 1;
+  }
+  void record_failure(std::vector<uint64_t>& f, size_t node) {
+    f[node] = global_ + epochs_[node] + 1;
+  }
+
+  void committed(const std::vector<k8s::AllocationResult>& results) {
+    for (const k8s::AllocationResult& r : results)
+      for (const k8s::DeviceRequestAllocationResult& d : r.devices.results) {
+        auto p = pool_node_.find(d.driver + "/" + d.pool);
+        auto n = p == pool_node_.end() || p->second.empty() ? node_index_.end()
+                                                            : node_index_.find(p->second);
+        if (n == node_index_.end()) {
+          ++global_;
+        } else {
+          ++epochs_[n->second];
+        }
+      }
+  }
+
+ private:
+  std::unordered_map<std::string, size_t> node_index_;
+  std::unordered_map<std::string, std::string> pool_node_;  // "" when not one node's
+  std::vector<uint64_t> epochs_;
+  uint64_t global_ = 0;
+  std::unordered_map<std::string, std::vector<uint64_t>> failures_;
+};
+
 }  // namespace
 
 Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
@@ -172,6 +246,7 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
   const std::vector<k8s::NodeObject> nodes = cluster_nodes(cluster);
   out.nodes = nodes.size();
   Allocator allocator(cluster, allocated_state(cluster, opts.allocator.features), opts.allocator);
+  FailureCache cache(cluster, nodes);
   for (const Group& g : groups(cluster)) {
     if (!wanted(g, opts)) continue;
     Failure failure;
@@ -185,7 +260,9 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
     size_t tried = 0, excluded = 0;
     std::string node_error, last_exclusion;
     bool placed = false;
-    for (const k8s::NodeObject& node : nodes) {
+    std::vector<uint64_t>& known_failures = cache.failures(FailureCache::signature(g.pending));
+    for (size_t ni = 0; ni < nodes.size(); ++ni) {
+      const k8s::NodeObject& node = nodes[ni];
       if (!opts.node.empty() && node.metadata.name != opts.node) continue;
       std::string why;
       if (g.pod && !pod_fits_node(*g.pod, node, &why)) {
@@ -207,9 +284,11 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
         continue;
       }
       ++tried;
+      if (cache.failed(known_failures, ni)) continue;
       Outcome o = allocator.allocate(node, g.pending);
       if (o.kind == Outcome::Kind::Allocated) {
         allocator.commit(o.results);
+        cache.committed(o.results);
         out.placed.push_back({g.pod, node.metadata.name, g.pending, std::move(o.results)});
         placed = true;
         break;
@@ -219,7 +298,11 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
         failure.error = true;
         break;
       }
-      if (o.kind == Outcome::Kind::FailedOnNode) node_error = node.metadata.name + ": " + o.error;
+      if (o.kind == Outcome::Kind::FailedOnNode) {
+        node_error = node.metadata.name + ": " + o.error;
+      } else {
+        cache.record_failure(known_failures, ni);
+      }
     }
     if (placed) continue;
     if (!failure.error) {
@@ -259,6 +342,107 @@ k8s::ResourceClaim allocated_claim(const Placement& p, size_t i) {
     c.status.reserved_for.push_back(std::move(ref));
   }
   return c;
+}
+
+}  // namespace dra::alloc
+
+namespace dra::alloc {
+
+bool clone_node(k8s::Cluster& cluster, const std::string& name, int copies) {
+  const k8s::NodeObject* node = nullptr;
+  for (const auto& n : cluster.nodes)
+    if (n.metadata.name == name) node = &n;
+  std::vector<const k8s::ResourceSlice*> local;
+  for (const auto& s : cluster.resource_slices)
+    if (s.spec.node_name.value_or("") == name) local.push_back(&s);
+  if (!node && local.empty()) return false;
+  const k8s::NodeObject node_copy = node ? *node : k8s::NodeObject{};
+  for (int i = 1; i <= copies; ++i) {
+    const std::string suffix = fmt::format("-clone-{}", i);
+    const std::string new_name = name + suffix;
+    if (node) {
+      k8s::NodeObject n = node_copy;
+      n.metadata.name = new_name;
+      n.metadata.uid.clear();
+      n.raw = {};  // written back from the model: apiVersion, kind, metadata
+      cluster.nodes.push_back(std::move(n));
+    }
+    for (const k8s::ResourceSlice* s : local) {
+      k8s::ResourceSlice c = *s;
+      c.metadata.name += suffix;
+      c.metadata.uid.clear();
+      c.spec.node_name = new_name;
+      c.spec.pool.name = c.spec.pool.name == name ? new_name : c.spec.pool.name + suffix;
+      for (k8s::Device& d : c.spec.devices)
+        if (d.node_name && *d.node_name == name) d.node_name = new_name;
+      cluster.resource_slices.push_back(std::move(c));
+    }
+  }
+  return true;
+}
+
+bool remove_node(k8s::Cluster& cluster, const std::string& name) {
+  bool found = false;
+  for (auto it = cluster.nodes.begin(); it != cluster.nodes.end();) {
+    if (it->metadata.name == name) {
+      it = cluster.nodes.erase(it);
+      found = true;
+    } else {
+      ++it;
+    }
+  }
+  for (auto it = cluster.resource_slices.begin(); it != cluster.resource_slices.end();) {
+    if (it->spec.node_name.value_or("") == name) {
+      it = cluster.resource_slices.erase(it);
+      found = true;
+      continue;
+    }
+    auto& devices = it->spec.devices;
+    const size_t before = devices.size();
+    std::erase_if(devices,
+                  [&](const k8s::Device& d) { return d.node_name && *d.node_name == name; });
+    found = found || devices.size() != before;
+    ++it;
+  }
+  return found;
+}
+
+Fit fit(const k8s::Cluster& cluster, const k8s::ResourceClaimSpec& spec,
+        const std::string& namespace_, const Options& options, int limit) {
+  Fit out;
+  // Copies live in a deque: the allocator keeps pointers to the claims it placed.
+  std::deque<k8s::ResourceClaim> copies;
+  auto next_copy = [&] {
+    k8s::ResourceClaim c;
+    c.metadata.name = fmt::format("fit-{}", copies.size() + 1);
+    c.metadata.namespace_ = namespace_;
+    c.spec = spec;
+    copies.push_back(std::move(c));
+    return &copies.back();
+  };
+  Allocator allocator(cluster, allocated_state(cluster, options.features), options);
+  const k8s::ResourceClaim* claim = next_copy();
+  for (const k8s::NodeObject& node : cluster_nodes(cluster)) {
+    int here = 0;
+    while (out.total < limit) {
+      Outcome o = allocator.allocate(node, {claim});
+      if (o.kind == Outcome::Kind::Error) {
+        out.error = o.error;
+        return out;
+      }
+      if (o.kind != Outcome::Kind::Allocated) break;
+      allocator.commit(o.results);
+      ++here;
+      ++out.total;
+      claim = next_copy();
+    }
+    if (here > 0) out.per_node.emplace_back(node.metadata.name, here);
+    if (out.total >= limit) {
+      out.capped = true;
+      break;
+    }
+  }
+  return out;
 }
 
 }  // namespace dra::alloc

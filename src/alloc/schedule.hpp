@@ -70,3 +70,34 @@ namespace dra::alloc {
 k8s::ResourceClaim allocated_claim(const Placement& p, size_t i);
 
 }  // namespace dra::alloc
+
+namespace dra::alloc {
+
+// ---- what-if edits of a loaded cluster (`allocate --clone-node/--without-node`)
+
+// Adds `copies` copies of node `name`: the Node (renamed "<name>-clone-<i>"), and the
+// ResourceSlices local to it (slice "<slice>-clone-<i>", nodeName and per-device nodeName
+// moved, a pool named after the node renamed likewise, otherwise "<pool>-clone-<i>").
+// Returns false when the cluster has neither a Node nor a slice of that name.
+bool clone_node(k8s::Cluster& cluster, const std::string& name, int copies);
+
+// Removes node `name`: its Node and the ResourceSlices local to it (devices of other slices
+// that name it individually too). Claims allocated there stay as they are. Returns false
+// when nothing had that name.
+bool remove_node(k8s::Cluster& cluster, const std::string& name);
+
+// ---- `kubectl dra fit`
+
+struct Fit {
+  std::vector<std::pair<std::string, int>> per_node;  // nodes with at least one copy
+  int total = 0;
+  bool capped = false;  // stopped at the limit, more may fit
+  std::string error;    // an allocator error (the claim itself is wrong)
+};
+
+// How many more copies of a claim with `spec` (in `namespace_`) fit into the cluster as it
+// is, placed first-fit in node order like `allocate`, up to `limit`.
+Fit fit(const k8s::Cluster& cluster, const k8s::ResourceClaimSpec& spec,
+        const std::string& namespace_, const Options& options, int limit);
+
+}  // namespace dra::alloc

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -27,7 +28,39 @@ struct AllocateOptions {
   std::string output;               // -o
   std::string output_dump;          // --output-dump
   uint64_t max_steps = alloc::Options{}.max_steps;
+  std::vector<std::string> with;           // --with FILE: more objects
+  std::vector<std::string> clone_nodes;    // --clone-node NODE=N
+  std::vector<std::string> without_nodes;  // --without-node NODE
 };
+
+// Applies --clone-node and --without-node; false (with a message) on a bad value or name.
+bool apply_what_if(const AllocateOptions& opts, k8s::Cluster& cluster, Io& io) {
+  for (const std::string& spec : opts.clone_nodes) {
+    const size_t eq = spec.rfind('=');
+    int copies = 0;
+    const bool ok = eq != std::string::npos && eq > 0 &&
+                    std::from_chars(spec.data() + eq + 1, spec.data() + spec.size(), copies).ec ==
+                        std::errc() &&
+                    copies > 0 && copies <= 100000;
+    if (!ok) {
+      io.err << fmt::format("error: --clone-node \"{}\": expected NODE=N with N from 1 to 100000\n",
+                            spec);
+      return false;
+    }
+    const std::string node = spec.substr(0, eq);
+    if (!alloc::clone_node(cluster, node, copies)) {
+      io.err << fmt::format("error: --clone-node: node \"{}\" not found\n", node);
+      return false;
+    }
+  }
+  for (const std::string& node : opts.without_nodes) {
+    if (!alloc::remove_node(cluster, node)) {
+      io.err << fmt::format("error: --without-node: node \"{}\" not found\n", node);
+      return false;
+    }
+  }
+  return true;
+}
 
 // NAME or NAMESPACE/NAME; a bare name is in -n's namespace, else "default".
 std::string qualify(const std::string& name, const SourceOptions& source) {
@@ -47,7 +80,9 @@ std::vector<k8s::Value> dump_objects(
     if (v) {
       out.push_back(std::move(*v));
     } else {
-      diags.add({util::Severity::Error, {}, v.error(), "", "", ""});
+      util::Diagnostic d;
+      d.message = v.error();
+      diags.add(std::move(d));
     }
   }
   for (const auto& o : c.resource_claim_templates) out.push_back(k8s::encode(o));
@@ -100,8 +135,11 @@ std::string group_name(const alloc::Failure& f) {
 int run_allocate(const AllocateOptions& opts, Io& io) {
   const render::OutputFormat format = *render::parse_output(opts.output);
   util::Diagnostics diags;
-  k8s::Cluster cluster = load_source(opts.source, diags, io);
+  SourceOptions source = opts.source;
+  source.filenames.insert(source.filenames.end(), opts.with.begin(), opts.with.end());
+  k8s::Cluster cluster = load_source(source, diags, io);
   if (!checkpoint(diags, io)) return kExitError;
+  if (!apply_what_if(opts, cluster, io)) return kExitError;
 
   alloc::ScheduleOptions so;
   so.node = opts.node;
@@ -170,6 +208,9 @@ Examples:
   # Allocate and keep the result, to chain what-if runs
   kubectl dra allocate -f dump.yaml --output-dump after.yaml
 
+  # What if we had two more nodes like gpu-node-1, and gpu-node-7 were gone?
+  kubectl dra allocate -f dump.yaml --clone-node gpu-node-1=2 --without-node gpu-node-7
+
 Exit status: 0 all considered claims allocated, 1 some could not be, 2 usage, input or
 allocator errors.)");
   add_source_flags(*app, opts->source);
@@ -183,6 +224,15 @@ allocator errors.)");
   app->add_option("--output-dump", opts->output_dump,
                   "Also write the whole updated cluster to FILE (YAML, or JSON for *.json)")
       ->type_name("FILE");
+  app->add_option("--with", opts->with,
+                  "What-if: add the objects in FILE (e.g. a new node's slices; repeatable)")
+      ->type_name("FILE");
+  app->add_option("--clone-node", opts->clone_nodes,
+                  "What-if: add N copies of NODE with its slices and devices (NODE=N; repeatable)")
+      ->type_name("NODE=N");
+  app->add_option("--without-node", opts->without_nodes,
+                  "What-if: remove NODE and its slices (repeatable)")
+      ->type_name("NODE");
   app->add_option("--max-steps", opts->max_steps,
                   "Search budget per node and Pod (allocator steps)")
       ->type_name("N");

@@ -1,0 +1,142 @@
+// alloc_bench.cpp: the cost of allocation (issue #4), on dumps from gen-cluster.py.
+//
+//   bench_alloc all DUMP [ROUNDS]
+//     Loads DUMP, then allocates every pending claim Pod by Pod (alloc::schedule, what
+//     `kubectl dra allocate` runs), ROUNDS times on the same loaded cluster; the same with a
+//     do-nothing Observer attached. Prints medians:
+//     {"what":"alloc.all","claims":N,"placed":P,"load_s":L,"alloc_s":A,"alloc_per_load":A/L,
+//      "us_per_claim":U,"claims_per_s_process":N/(L+A),"observer_ratio":R}
+//   bench_alloc call DUMP SHAPE [ITERATIONS]
+//     One Allocate call for the first pending claim whose name ends in "-SHAPE" (gpu1,
+//     gpu-nic, mig, ...) on the first node it fits on, repeated: the per-call cost to compare
+//     with upstream's Go allocator. The allocator is built once (as the scheduler builds one
+//     per cycle); "cold" also builds it per call.
+//     {"what":"alloc.call","shape":S,"us_per_call":U,"us_per_call_cold":C}
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "alloc/schedule.hpp"
+#include "k8s/load.hpp"
+
+namespace {
+
+using namespace dra;
+
+double now_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+struct Quiet : alloc::Observer {};
+
+k8s::Cluster load(const std::string& path, double* seconds) {
+  util::Diagnostics diags;
+  k8s::LoadOptions opts;
+  opts.filenames = {path};
+  const double t0 = now_s();
+  k8s::Cluster c = k8s::load(opts, diags);
+  *seconds = now_s() - t0;
+  if (diags.has_errors()) {
+    std::fprintf(stderr, "%s", diags.to_string().c_str());
+    std::exit(2);
+  }
+  return c;
+}
+
+int all(const std::string& path, int rounds) {
+  double load_s = 0;
+  const k8s::Cluster c = load(path, &load_s);
+  std::vector<double> plain, observed;
+  size_t placed = 0, claims = 0;
+  for (int r = 0; r < rounds; ++r) {
+    alloc::ScheduleOptions so;
+    double t0 = now_s();
+    const alloc::Schedule s = alloc::schedule(c, so);
+    plain.push_back(now_s() - t0);
+    placed = 0;
+    claims = 0;
+    for (const auto& p : s.placed) placed += p.claims.size();
+    for (const auto& f : s.failed) claims += f.claims.size();
+    claims += placed;
+    Quiet q;
+    so.allocator.observer = &q;
+    t0 = now_s();
+    (void)alloc::schedule(c, so);
+    observed.push_back(now_s() - t0);
+  }
+  const double a = median(plain);
+  std::printf(
+      "{\"what\":\"alloc.all\",\"claims\":%zu,\"placed\":%zu,\"load_s\":%.3f,\"alloc_s\":%.3f,"
+      "\"alloc_per_load\":%.2f,\"us_per_claim\":%.1f,\"claims_per_s_process\":%.0f,"
+      "\"observer_ratio\":%.3f}\n",
+      claims, placed, load_s, a, a / load_s, claims ? a / static_cast<double>(claims) * 1e6 : 0,
+      static_cast<double>(claims) / (load_s + a), median(observed) / a);
+  return 0;
+}
+
+int call(const std::string& path, const std::string& shape, int iterations) {
+  double load_s = 0;
+  const k8s::Cluster c = load(path, &load_s);
+  const k8s::ResourceClaim* claim = nullptr;
+  for (const auto& rc : c.resource_claims) {
+    const std::string& n = rc.metadata.name;
+    if (!rc.status.allocation && n.size() > shape.size() + 1 &&
+        n.compare(n.size() - shape.size() - 1, std::string::npos, "-" + shape) == 0) {
+      claim = &rc;
+      break;
+    }
+  }
+  if (!claim) {
+    std::fprintf(stderr, "no pending claim of shape %s\n", shape.c_str());
+    return 2;
+  }
+  const std::vector<k8s::NodeObject> nodes = alloc::cluster_nodes(c);
+  const alloc::AllocatedState state = alloc::allocated_state(c);
+  alloc::Allocator warm(c, state);
+  const k8s::NodeObject* node = nullptr;
+  for (const auto& n : nodes)
+    if (warm.allocate(n, {claim}).kind == alloc::Outcome::Kind::Allocated) {
+      node = &n;
+      break;
+    }
+  if (!node) {
+    std::fprintf(stderr, "claim %s fits no node\n", claim->metadata.name.c_str());
+    return 2;
+  }
+  std::vector<double> hot, cold;
+  for (int r = 0; r < 7; ++r) {
+    double t0 = now_s();
+    for (int i = 0; i < iterations; ++i) (void)warm.allocate(*node, {claim});
+    hot.push_back((now_s() - t0) / iterations);
+    t0 = now_s();
+    for (int i = 0; i < iterations / 10 + 1; ++i) {
+      alloc::Allocator fresh(c, state);
+      (void)fresh.allocate(*node, {claim});
+    }
+    cold.push_back((now_s() - t0) / (iterations / 10 + 1));
+  }
+  std::printf(
+      "{\"what\":\"alloc.call\",\"shape\":\"%s\",\"us_per_call\":%.2f,"
+      "\"us_per_call_cold\":%.1f}\n",
+      shape.c_str(), median(hot) * 1e6, median(cold) * 1e6);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 3 && std::string(argv[1]) == "all")
+    return all(argv[2], argc > 3 ? std::atoi(argv[3]) : 3);
+  if (argc >= 4 && std::string(argv[1]) == "call")
+    return call(argv[2], argv[3], argc > 4 ? std::atoi(argv[4]) : 2000);
+  std::fprintf(stderr, "usage: bench_alloc all DUMP [ROUNDS] | call DUMP SHAPE [ITERATIONS]\n");
+  return 2;
+}

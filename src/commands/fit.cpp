@@ -1,0 +1,102 @@
+// src/commands/fit.cpp -- `kubectl dra fit`: how many more copies of a claim fit into the
+// cluster right now, and where (capacity planning).
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+
+#include "alloc/schedule.hpp"
+#include "commands/flags.hpp"
+#include "commands/registry.hpp"
+#include "k8s/emit.hpp"
+#include "render/table.hpp"
+
+namespace dra::commands {
+namespace {
+
+struct FitOptions {
+  std::string claim_file;  // a ResourceClaim or ResourceClaimTemplate
+  SourceOptions source;
+  std::string output;
+  int limit = 10000;
+};
+
+int run_fit(const FitOptions& opts, Io& io) {
+  util::Diagnostics diags;
+  SourceOptions claim_source;
+  claim_source.filenames = {opts.claim_file};
+  const k8s::Cluster wanted = load_source(claim_source, diags, io);
+  if (!checkpoint(diags, io)) return kExitError;
+  const k8s::ResourceClaimSpec* spec = nullptr;
+  std::string name, ns;
+  if (!wanted.resource_claims.empty()) {
+    spec = &wanted.resource_claims.front().spec;
+    name = wanted.resource_claims.front().metadata.name;
+    ns = wanted.resource_claims.front().metadata.namespace_;
+  } else if (!wanted.resource_claim_templates.empty()) {
+    spec = &wanted.resource_claim_templates.front().spec.spec;
+    name = wanted.resource_claim_templates.front().metadata.name;
+    ns = wanted.resource_claim_templates.front().metadata.namespace_;
+  } else {
+    io.err << fmt::format("error: {}: no ResourceClaim or ResourceClaimTemplate found\n",
+                          opts.claim_file)
+           << "  hint: give a file with the claim (or template) whose copies should fit\n";
+    return kExitError;
+  }
+  if (ns.empty()) ns = opts.source.namespace_.empty() ? "default" : opts.source.namespace_;
+  const k8s::Cluster cluster = load_source(opts.source, diags, io);
+  if (!checkpoint(diags, io)) return kExitError;
+
+  const alloc::Fit f = alloc::fit(cluster, *spec, ns, alloc::Options{}, opts.limit);
+  if (!f.error.empty()) {
+    io.err << "error: " << f.error << "\n";
+    return kExitError;
+  }
+  if (opts.output == "json" || opts.output == "yaml") {
+    k8s::Value v = k8s::Value::map();
+    v.add("claim", k8s::Value::of(name));
+    v.add("fits", k8s::Value::of(static_cast<int64_t>(f.total)));
+    v.add("capped", k8s::Value::of(f.capped));
+    k8s::Value nodes = k8s::Value::list();
+    for (const auto& [node, n] : f.per_node) {
+      k8s::Value e = k8s::Value::map();
+      e.add("node", k8s::Value::of(node));
+      e.add("copies", k8s::Value::of(static_cast<int64_t>(n)));
+      nodes.items.push_back(std::move(e));
+    }
+    v.add("nodes", std::move(nodes));
+    io.out << (opts.output == "json" ? k8s::to_json(v) : k8s::to_yaml(v));
+  } else {
+    render::Table t;
+    t.headers = {"NODE", "COPIES"};
+    for (const auto& [node, n] : f.per_node) t.add({node, std::to_string(n)});
+    render::print(t, io.out);
+    io.out << fmt::format("{}{} more cop{} of {} fit{}\n", f.capped ? "at least " : "", f.total,
+                          f.total == 1 ? "y" : "ies", name, f.total == 1 ? "s" : "");
+  }
+  return f.total > 0 ? kExitOk : kExitNegative;
+}
+
+}  // namespace
+
+Command add_fit(CLI::App& root) {
+  auto opts = std::make_shared<FitOptions>();
+  CLI::App* app =
+      root.add_subcommand("fit", "How many more copies of a claim fit into the cluster, and where");
+  app->footer(R"(Copies are placed one after the other, first fit in node order, as `allocate`
+places claims without a Pod; each copy counts as in use for the next.
+
+Examples:
+  # How many more 2-GPU claims fit, per node
+  kubectl dra fit claim.yaml -f dump.yaml
+
+Exit status: 0 at least one copy fits, 1 none fits, 2 usage, input or allocator errors.)");
+  app->add_option("claim", opts->claim_file, "File with a ResourceClaim or ResourceClaimTemplate")
+      ->required()
+      ->type_name("CLAIM-OR-TEMPLATE-FILE");
+  add_source_flags(*app, opts->source);
+  add_output_flag(*app, opts->output, "yaml|json");
+  app->add_option("--limit", opts->limit, "Stop counting at N copies")->type_name("N");
+  return {app, [opts](Io& io) { return run_fit(*opts, io); }};
+}
+
+}  // namespace dra::commands

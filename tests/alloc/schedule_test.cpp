@@ -1,0 +1,204 @@
+// tests/alloc/schedule_test.cpp -- the Pod-by-Pod policy of `allocate`: which nodes a Pod may
+// use, the order of Pods, lone claims, state carried from one placement to the next, the
+// what-if edits and fit.
+#include "alloc/schedule.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "test_util.hpp"
+
+namespace dra::alloc {
+namespace {
+
+using testing::cluster_of;
+using testing::slurp_file;
+
+k8s::Cluster small() {
+  return cluster_of(slurp_file(std::string(DRA_SOURCE_DIR) + "/tests/golden/data/alloc.yaml"));
+}
+
+}  // namespace
+
+TEST_CASE("schedule: a Pod's constraints rule nodes out", "[alloc]") {
+  const k8s::Cluster c = cluster_of(R"(
+apiVersion: v1
+kind: Node
+metadata: {name: n1, labels: {zone: east, size: "8"}}
+spec:
+  taints: [{key: gpu, value: "yes", effect: NoSchedule}, {key: soft, effect: PreferNoSchedule}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: plain, namespace: default}
+spec: {}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: tolerant, namespace: default}
+spec:
+  tolerations: [{key: gpu, operator: Exists}]
+  nodeSelector: {zone: east}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: everything, namespace: default}
+spec:
+  tolerations: [{operator: Exists}]
+  affinity:
+    nodeAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+        nodeSelectorTerms: [{matchExpressions: [{key: size, operator: Gt, values: ["4"]}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: west, namespace: default}
+spec:
+  tolerations: [{operator: Exists}]
+  nodeSelector: {zone: west}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: bound, namespace: default}
+spec:
+  tolerations: [{operator: Exists}]
+  nodeName: n2
+)");
+  const k8s::NodeObject& n1 = c.nodes.front();
+  std::string why;
+  auto pod = [&](const std::string& name) -> const k8s::Pod& {
+    for (const auto& p : c.pods)
+      if (p.metadata.name == name) return p;
+    FAIL(name);
+    return c.pods.front();
+  };
+  CHECK_FALSE(pod_fits_node(pod("plain"), n1, &why));
+  CHECK(why == "untolerated taint gpu=yes:NoSchedule");
+  CHECK(pod_fits_node(pod("tolerant"), n1, &why));
+  CHECK(pod_fits_node(pod("everything"), n1, &why));
+  CHECK_FALSE(pod_fits_node(pod("west"), n1, &why));
+  CHECK(why == "node selector zone=west does not match");
+  CHECK_FALSE(pod_fits_node(pod("bound"), n1, &why));
+  CHECK(why == "the Pod is bound to node n2");
+}
+
+TEST_CASE("schedule: groups placed in order, each placement in use for the next", "[alloc]") {
+  const k8s::Cluster c = small();
+  const Schedule s = schedule(c, {});
+  REQUIRE(s.placed.size() == 3);
+  CHECK(s.placed[0].pod->metadata.name == "inference");
+  CHECK(s.placed[0].node == "node-a");  // nodeSelector zone=east
+  CHECK(s.placed[1].pod->metadata.name == "training");
+  CHECK(s.placed[1].node == "node-b");  // 80Gi, tolerates node-b's taint
+  // The lone claim comes after the Pods and finds gpu-0 of node-a taken by inference.
+  CHECK(s.placed[2].pod == nullptr);
+  CHECK(s.placed[2].claims.front()->metadata.name == "lone");
+  CHECK(s.placed[2].results.front().devices.results.front().device == "gpu-1");
+  REQUIRE(s.failed.size() == 1);
+  CHECK(s.failed[0].pod->metadata.name == "greedy");
+  CHECK_FALSE(s.failed[0].error);
+
+  // The allocated claim, as the scheduler leaves it.
+  const k8s::ResourceClaim claim = allocated_claim(s.placed[0], 0);
+  REQUIRE(claim.status.allocation);
+  REQUIRE(claim.status.reserved_for.size() == 1);
+  CHECK(claim.status.reserved_for[0].resource == "pods");
+  CHECK(claim.status.reserved_for[0].name == "inference");
+}
+
+TEST_CASE("schedule: --node, --pod and --claim narrow what is placed", "[alloc]") {
+  const k8s::Cluster c = small();
+  ScheduleOptions o;
+  o.pods = {"ml/training"};
+  Schedule s = schedule(c, o);
+  REQUIRE(s.placed.size() == 1);
+  CHECK(s.failed.empty());
+  o = {};
+  o.claims = {"ml/lone"};
+  s = schedule(c, o);
+  REQUIRE(s.placed.size() == 1);
+  CHECK(s.placed[0].results[0].devices.results[0].device == "gpu-0");  // nothing else placed
+  o = {};
+  o.node = "node-b";
+  s = schedule(c, o);
+  for (const auto& p : s.placed) CHECK(p.node == "node-b");
+}
+
+TEST_CASE("schedule: Pods by creationTimestamp when every Pod has one", "[alloc]") {
+  std::string yaml = R"(
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata: {name: c}
+spec: {}
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: s}
+spec:
+  driver: d
+  nodeName: node-0
+  pool: {name: node-0, generation: 1, resourceSliceCount: 1}
+  devices: [{name: only}]
+)";
+  for (const char* p : {"late", "early"}) {
+    yaml +=
+        std::string("---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata: {name: ") +
+        p +
+        ", namespace: default}\nspec: {devices: {requests: [{name: r, exactly: {deviceClassName: "
+        "c}}]}}\n";
+    yaml += std::string("---\napiVersion: v1\nkind: Pod\nmetadata: {name: ") + p +
+            ", namespace: default, creationTimestamp: '" +
+            (std::string(p) == "late" ? "2026-01-02T00:00:00Z" : "2026-01-01T00:00:00Z") +
+            "'}\nspec: {resourceClaims: [{name: x, resourceClaimName: " + p + "}]}\n";
+  }
+  const k8s::Cluster c = cluster_of(yaml);
+  // No Node objects: the node comes from the slice.
+  REQUIRE(cluster_nodes(c).size() == 1);
+  CHECK(cluster_nodes(c)[0].metadata.name == "node-0");
+  const Schedule s = schedule(c, {});
+  REQUIRE(s.placed.size() == 1);
+  CHECK(s.placed[0].pod->metadata.name == "early");
+  REQUIRE(s.failed.size() == 1);
+  CHECK(s.failed[0].pod->metadata.name == "late");
+}
+
+TEST_CASE("schedule: an allocator error is reported, not retried elsewhere", "[alloc]") {
+  const k8s::Cluster c = cluster_of(R"(
+apiVersion: v1
+kind: Node
+metadata: {name: node-0}
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: orphan, namespace: default}
+spec: {devices: {requests: [{name: r, exactly: {deviceClassName: missing}}]}}
+)");
+  const Schedule s = schedule(c, {});
+  REQUIRE(s.failed.size() == 1);
+  CHECK(s.failed[0].error);
+  CHECK_THAT(s.failed[0].reason, Catch::Contains("could not retrieve device class missing"));
+}
+
+TEST_CASE("schedule: what-if clones and removes nodes; fit counts copies", "[alloc]") {
+  k8s::Cluster c = small();
+  REQUIRE(clone_node(c, "node-a", 2));
+  CHECK(c.nodes.size() == 4);
+  CHECK(c.resource_slices.back().metadata.name == "node-a-gpu-clone-2");
+  CHECK(c.resource_slices.back().spec.pool.name == "node-a-clone-2");
+  CHECK(*c.resource_slices.back().spec.node_name == "node-a-clone-2");
+  CHECK_FALSE(clone_node(c, "nowhere", 1));
+  REQUIRE(remove_node(c, "node-b"));
+  CHECK_FALSE(remove_node(c, "node-b"));
+  for (const auto& s : c.resource_slices) CHECK(s.spec.node_name.value_or("") != "node-b");
+
+  const k8s::Cluster one = small();
+  const k8s::ResourceClaim& claim = one.resource_claims.front();  // one-gpu
+  const Fit f = fit(one, claim.spec, "ml", {}, 100);
+  CHECK(f.total == 4);
+  REQUIRE(f.per_node.size() == 2);
+  CHECK(f.per_node[0] == std::make_pair(std::string("node-a"), 2));
+  const Fit capped = fit(one, claim.spec, "ml", {}, 3);
+  CHECK(capped.total == 3);
+  CHECK(capped.capped);
+}
+
+}  // namespace dra::alloc
