@@ -146,7 +146,8 @@ Allocator::Allocator(std::vector<const k8s::DeviceClass*> classes,
       all_slices_(std::move(slices)),
       state_(std::move(state)),
       options_(options),
-      counters_(std::make_unique<CounterCache>()) {
+      counters_(std::make_unique<CounterCache>()),
+      pools_(std::make_unique<PoolCache>()) {
   for (const k8s::ResourceSlice* s : all_slices_) {
     const std::string node = s->spec.node_name.value_or("");
     if (node.empty()) {
@@ -400,6 +401,14 @@ std::variant<std::vector<Pool>, PoolError> gather_pools(
   for (Pool& p : with_binding_conditions) result.push_back(std::move(p));
   return result;
 }
+
+}  // namespace
+
+struct Allocator::PoolCache {
+  std::unordered_map<std::string, std::variant<std::vector<Pool>, PoolError>> by_node;
+};
+
+namespace {
 
 // ---- requests ------------------------------------------------------------------------------
 
@@ -815,7 +824,8 @@ struct Search {
   Observer* obs;
   const k8s::NodeObject& node;
   const std::vector<const k8s::ResourceClaim*>& claims;
-  std::vector<Pool> pools;
+  const std::vector<Pool>* pool_list = nullptr;  // the node's pools, cached by the Allocator
+  const std::vector<Pool>& pools() const { return *pool_list; }
   // data[claim][request][subrequest or 0]
   std::vector<std::vector<std::vector<RequestData>>> data;
   std::vector<std::vector<Constraint>> constraints;
@@ -826,8 +836,22 @@ struct Search {
   std::map<std::string, CapacityAmounts> allocating_capacity;
   // Counters consumed in this search, per pool key.
   std::map<std::string, CounterSets> consumed_counters;
-  std::unordered_map<std::string, bool> matches;  // (device id, request key) -> selectable
-  std::deque<Candidate> candidates;               // stable storage for results
+  // isSelectable's memo: (device, request) -> selectable. Within one call a device stands
+  // for its ID (IDs are unique in the valid pools searched).
+  struct MatchKey {
+    const k8s::Device* device;
+    int claim, request, sub;
+    friend bool operator==(const MatchKey&, const MatchKey&) = default;
+  };
+  struct MatchKeyHash {
+    size_t operator()(const MatchKey& k) const {
+      size_t h = std::hash<const void*>()(k.device);
+      for (int v : {k.claim, k.request, k.sub}) h = h * 1000003u ^ static_cast<size_t>(v + 1);
+      return h;
+    }
+  };
+  std::unordered_map<MatchKey, bool, MatchKeyHash> matches;
+  std::deque<Candidate> candidates;  // stable storage for results
   uint64_t steps = 0;
 
   enum class Step { Done, NotDone, MaxSizeExceeded };
@@ -855,16 +879,20 @@ struct Search {
                                             const Candidate& c, int* failed) {
     for (size_t i = 0; i < selectors.size(); ++i) {
       const std::string& expr = selectors[i].cel->expression;
-      const selectors::Compiled& compiled = a.programs_.get(expr);
-      const std::string who =
-          cls ? "class " + cls->metadata.name : "claim " + claim_name(*claims[claim]);
+      // Compiled once per expression (ProgramCache), looked up once per selector object.
+      const selectors::Compiled*& slot = a.compiled_[&*selectors[i].cel];
+      if (!slot) slot = &a.programs_.get(expr);
+      const selectors::Compiled& compiled = *slot;
+      auto who = [&] {
+        return cls ? "class " + cls->metadata.name : "claim " + claim_name(*claims[claim]);
+      };
       if (!compiled.ok())
-        return Fatal{fmt::format("{}: selector #{}: CEL compile error: compilation failed: {}", who,
-                                 i, selectors::format_issues(expr, compiled.issues))};
+        return Fatal{fmt::format("{}: selector #{}: CEL compile error: compilation failed: {}",
+                                 who(), i, selectors::format_issues(expr, compiled.issues))};
       const selectors::Match m = selectors::to_match(
           a.matches_.evaluate(*compiled.program, *c.device, c.slice->spec.driver));
       if (!m.error.empty())
-        return Fatal{fmt::format("{}: selector #{} on device {}: CEL runtime error: {}", who, i,
+        return Fatal{fmt::format("{}: selector #{} on device {}: CEL runtime error: {}", who(), i,
                                  c.id, selectors::enhance_runtime_error(m.error))};
       if (!m.matches) {
         *failed = static_cast<int>(i);
@@ -881,7 +909,7 @@ struct Search {
       if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::BindingConditions, -1);
       return false;
     }
-    const std::string key = fmt::format("{}\n{}/{}/{}", c.id, claim, request, sub);
+    const MatchKey key{c.device, claim, request, sub};
     if (auto it = matches.find(key); it != matches.end()) return it->second;
     int failed = -1;
     if (rd.cls) {
@@ -957,8 +985,8 @@ struct Search {
     if (*req.mode != "All")
       return Fatal{fmt::format("claim {}, request {}: unsupported count mode {}", claim_name(cl),
                                *req.name, *req.mode)};
-    for (size_t p = 0; p < pools.size(); ++p) {
-      const Pool& pool = pools[p];
+    for (size_t p = 0; p < pools().size(); ++p) {
+      const Pool& pool = pools()[p];
       if (pool.incomplete)
         return Fatal{fmt::format(
             "claim {}, request {}: asks for all devices, but resource pool {} is currently being "
@@ -1034,7 +1062,7 @@ struct Search {
   }
 
   bool check_counters(const Candidate& c) {
-    const Pool& pool = pools[c.pool];
+    const Pool& pool = pools()[c.pool];
     const CounterSets& avail = available_counters(pool);
     CounterSets& used = consumed_counters[pool.key];
     change(used, *c.device, true);
@@ -1056,7 +1084,7 @@ struct Search {
   }
 
   void release_counters(const Candidate& c) {
-    change(consumed_counters[pools[c.pool].key], *c.device, false);
+    change(consumed_counters[pools()[c.pool].key], *c.device, false);
   }
 
   // ---- allocateDevice
@@ -1243,8 +1271,8 @@ struct Search {
       return r;
     }
 
-    for (size_t p = start.pool; p < pools.size(); ++p) {
-      const Pool& pool = pools[p];
+    for (size_t p = start.pool; p < pools().size(); ++p) {
+      const Pool& pool = pools()[p];
       if (pool.incomplete || pool.invalid) continue;
       const size_t slice_start = p == start.pool ? start.slice : 0;
       for (size_t si = slice_start; si < pool.device_slices.size(); ++si) {
@@ -1450,17 +1478,24 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
                             const std::vector<const k8s::ResourceClaim*>& claims) {
   const Features& f = options_.features;
   Search s(*this, f, options_.observer, node, claims);
-  std::vector<const k8s::ResourceSlice*> for_node;
-  if (auto it = slices_on_node_.find(node.metadata.name); it != slices_on_node_.end())
-    for_node = it->second;
-  for_node.insert(for_node.end(), slices_shared_.begin(), slices_shared_.end());
-  auto gathered = gather_pools(for_node, node, f, all_slices_);
-  if (auto* e = std::get_if<PoolError>(&gathered))
+  // Pools depend on the node and the slices only, not on what is allocated: gathered once
+  // per node name.
+  auto cached = pools_->by_node.find(node.metadata.name);
+  if (cached == pools_->by_node.end()) {
+    std::vector<const k8s::ResourceSlice*> for_node;
+    if (auto it = slices_on_node_.find(node.metadata.name); it != slices_on_node_.end())
+      for_node = it->second;
+    for_node.insert(for_node.end(), slices_shared_.begin(), slices_shared_.end());
+    cached =
+        pools_->by_node.emplace(node.metadata.name, gather_pools(for_node, node, f, all_slices_))
+            .first;
+  }
+  if (auto* e = std::get_if<PoolError>(&cached->second))
     return fatal("gather pool information: " + e->message);
-  s.pools = std::move(std::get<std::vector<Pool>>(gathered));
+  s.pool_list = &std::get<std::vector<Pool>>(cached->second);
   if (s.obs) {
     std::vector<PoolInfo> info;
-    for (const Pool& p : s.pools) {
+    for (const Pool& p : s.pools()) {
       size_t n = 0;
       for (const auto* sl : p.device_slices) n += sl->spec.devices.size();
       info.push_back({p.driver, p.name, p.incomplete, p.invalid, p.invalid_reason, n});
@@ -1551,7 +1586,7 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
   o.steps = s.steps;
   if (std::get<Search::Step>(done) != Search::Step::Done) {
     const bool invalid =
-        std::any_of(s.pools.begin(), s.pools.end(), [](const Pool& p) { return p.invalid; });
+        std::any_of(s.pools().begin(), s.pools().end(), [](const Pool& p) { return p.invalid; });
     if (invalid) {
       o.kind = Outcome::Kind::FailedOnNode;
       o.error = "invalid resource pools were encountered";

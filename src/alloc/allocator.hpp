@@ -146,6 +146,7 @@ class Allocator {
   Allocator& operator=(const Allocator&) = delete;
 
   // Allocates `claims` together on `node`. Claims are pending (no status.allocation).
+  // A node is known by its name: its labels must not change between calls.
   Outcome allocate(const k8s::NodeObject& node,
                    const std::vector<const k8s::ResourceClaim*>& claims);
 
@@ -171,10 +172,14 @@ class Allocator {
   Options options_;
   selectors::ProgramCache programs_;
   selectors::MatchCache matches_;
+  std::unordered_map<const k8s::CELDeviceSelector*, const selectors::Compiled*> compiled_;
   // Available counters per pool ("driver/pool"): the counter sets less what allocated
   // devices consume. Cleared by commit().
   struct CounterCache;
   std::unique_ptr<CounterCache> counters_;
+  // Gathered pools per node name (they do not change with allocations).
+  struct PoolCache;
+  std::unique_ptr<PoolCache> pools_;
   uint64_t next_share_ = 0;
 };
 
