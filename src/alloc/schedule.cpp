@@ -204,17 +204,25 @@ class FailureCache {
     return sig;
   }
 
-  // The failures of one signature, per node: the epoch they were seen at, plus one.
-  std::vector<uint64_t>& failures(const std::string& sig) {
-    std::vector<uint64_t>& v = failures_[sig];
-    v.resize(epochs_.size(), 0);
-    return v;
+  // What is known of one signature: per node, the epoch a failure was seen at plus one;
+  // and `start`, before which every node is known to fail (so a scan can begin there).
+  struct Known {
+    std::vector<uint64_t> at;
+    size_t start = 0;
+  };
+  Known& known(const std::string& sig) {
+    Known& k = known_[sig];
+    k.at.resize(epochs_.size(), 0);
+    return k;
   }
-  bool failed(const std::vector<uint64_t>& f, size_t node) const {
-    return f[node] != 0 && f[node] == global_ + epochs_[node] + 1;
+  bool failed(Known& k, size_t node) const {
+    const bool f = k.at[node] != 0 && k.at[node] == global_ + epochs_[node] + 1;
+    if (f && node == k.start) ++k.start;
+    return f;
   }
-  void record_failure(std::vector<uint64_t>& f, size_t node) {
-    f[node] = global_ + epochs_[node] + 1;
+  void record_failure(Known& k, size_t node) {
+    k.at[node] = global_ + epochs_[node] + 1;
+    if (node == k.start) ++k.start;
   }
 
   void committed(const std::vector<k8s::AllocationResult>& results) {
@@ -225,8 +233,10 @@ class FailureCache {
                                                             : node_index_.find(p->second);
         if (n == node_index_.end()) {
           ++global_;
+          for (auto& [_, k] : known_) k.start = 0;
         } else {
           ++epochs_[n->second];
+          for (auto& [_, k] : known_) k.start = std::min(k.start, n->second);
         }
       }
   }
@@ -236,7 +246,7 @@ class FailureCache {
   std::unordered_map<std::string, std::string> pool_node_;  // "" when not one node's
   std::vector<uint64_t> epochs_;
   uint64_t global_ = 0;
-  std::unordered_map<std::string, std::vector<uint64_t>> failures_;
+  std::unordered_map<std::string, Known> known_;
 };
 
 }  // namespace
@@ -260,8 +270,12 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
     size_t tried = 0, excluded = 0;
     std::string node_error, last_exclusion;
     bool placed = false;
-    std::vector<uint64_t>& known_failures = cache.failures(FailureCache::signature(g.pending));
-    for (size_t ni = 0; ni < nodes.size(); ++ni) {
+    FailureCache::Known& known = cache.known(FailureCache::signature(g.pending));
+    // Nodes before known.start are known to fail for these claims: skipped, counted as tried
+    // (with --node only that node counts).
+    const size_t first = opts.node.empty() ? known.start : 0;
+    tried = first;
+    for (size_t ni = first; ni < nodes.size(); ++ni) {
       const k8s::NodeObject& node = nodes[ni];
       if (!opts.node.empty() && node.metadata.name != opts.node) continue;
       std::string why;
@@ -284,7 +298,7 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
         continue;
       }
       ++tried;
-      if (cache.failed(known_failures, ni)) continue;
+      if (cache.failed(known, ni)) continue;
       Outcome o = allocator.allocate(node, g.pending);
       if (o.kind == Outcome::Kind::Allocated) {
         allocator.commit(o.results);
@@ -301,7 +315,7 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
       if (o.kind == Outcome::Kind::FailedOnNode) {
         node_error = node.metadata.name + ": " + o.error;
       } else {
-        cache.record_failure(known_failures, ni);
+        cache.record_failure(known, ni);
       }
     }
     if (placed) continue;
