@@ -69,6 +69,15 @@ struct Recorder : Observer {
   }
 };
 
+// Allocates `claims` on the cluster's node with `rec` observing.
+Outcome observed(const k8s::Cluster& c, const std::vector<const k8s::ResourceClaim*>& claims,
+                 Recorder& rec) {
+  Options o;
+  o.observer = &rec;
+  Allocator a(c, allocated_state(c), o);
+  return a.allocate(node_of(c), claims);
+}
+
 }  // namespace
 
 TEST_CASE("alloc: the observer sees each decision", "[alloc]") {
@@ -77,10 +86,7 @@ TEST_CASE("alloc: the observer sees each decision", "[alloc]") {
                                           "NoSchedule}]\n  - name: b\n  - name: c\n") +
                                     claim("two", 2));
   Recorder rec;
-  Options o;
-  o.observer = &rec;
-  Allocator a(c, allocated_state(c), o);
-  const Outcome out = a.allocate(node_of(c), pending(c));
+  const Outcome out = observed(c, pending(c), rec);
   REQUIRE(out.kind == Outcome::Kind::Allocated);
   // a: its first taint (index 0) is not tolerated; b and c are taken.
   CHECK(rec.events == std::vector<std::string>{"a taint not tolerated 0", "b taken", "c taken"});
@@ -95,10 +101,7 @@ TEST_CASE("alloc: backtracking is reported as released devices", "[alloc]") {
             "  - name: c\n    attributes: {x: {int: 2}}\n") +
       claim("one", 1) + claim("two", 2, "    constraints:\n    - matchAttribute: d/x\n"));
   Recorder rec;
-  Options o;
-  o.observer = &rec;
-  Allocator a(c, allocated_state(c), o);
-  const Outcome out = a.allocate(node_of(c), pending(c));
+  const Outcome out = observed(c, pending(c), rec);
   REQUIRE(out.kind == Outcome::Kind::Allocated);
   CHECK(out.results[0].devices.results[0].device == "a");
   CHECK(out.results[1].devices.results[0].device == "b");
@@ -106,10 +109,7 @@ TEST_CASE("alloc: backtracking is reported as released devices", "[alloc]") {
 
   // Swap the order of the claims: two takes b and c (a's x differs), one then takes a.
   Recorder rec2;
-  o.observer = &rec2;
-  Allocator a2(c, allocated_state(c), o);
-  std::vector<const k8s::ResourceClaim*> swapped = {pending(c)[1], pending(c)[0]};
-  const Outcome out2 = a2.allocate(node_of(c), swapped);
+  const Outcome out2 = observed(c, {pending(c)[1], pending(c)[0]}, rec2);
   REQUIRE(out2.kind == Outcome::Kind::Allocated);
   // two: a is taken, no second device shares its x, so a is released; then b and c.
   REQUIRE(out2.results[0].devices.results.size() == 2);
