@@ -202,3 +202,132 @@ TEST_CASE("schedule: what-if clones and removes nodes; fit counts copies", "[all
 }
 
 }  // namespace dra::alloc
+
+namespace dra::alloc {
+
+TEST_CASE("schedule: shares of a device add up across Pods; admin access holds nothing",
+          "[alloc]") {
+  std::string yaml = R"(
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata: {name: nic}
+spec: {}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: node-0}
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: s}
+spec:
+  driver: d
+  nodeName: node-0
+  pool: {name: node-0, generation: 1, resourceSliceCount: 1}
+  devices:
+  - name: shared
+    allowMultipleAllocations: true
+    capacity: {bandwidth: {value: "10"}}
+  - name: exclusive
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: admin, namespace: default}
+spec:
+  devices:
+    requests:
+    - name: r
+      exactly:
+        deviceClassName: nic
+        adminAccess: true
+        selectors: [{cel: {expression: 'device.attributes["d"].?x.orValue(0) == 0 && !device.allowMultipleAllocations'}}]
+status:
+  allocation:
+    devices:
+      results: [{request: r, driver: d, pool: node-0, device: exclusive, adminAccess: true}]
+)";
+  for (int i = 1; i <= 3; ++i) {
+    const std::string n = std::to_string(i);
+    yaml +=
+        "---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata: {name: share-" + n +
+        ", namespace: default}\nspec:\n  devices:\n    requests:\n    - name: r\n      exactly:\n"
+        "        deviceClassName: nic\n        selectors: [{cel: {expression: "
+        "'device.allowMultipleAllocations'}}]\n        capacity: {requests: {bandwidth: \"4\"}}\n";
+  }
+  yaml += R"(---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: plain, namespace: default}
+spec:
+  devices:
+    requests:
+    - name: r
+      exactly:
+        deviceClassName: nic
+        selectors: [{cel: {expression: '!device.allowMultipleAllocations'}}]
+)";
+  const k8s::Cluster c = cluster_of(yaml);
+  const Schedule s = schedule(c, {});
+  // Two shares of 4 fit in 10; the third would make 12. The admin-access result does not
+  // hold `exclusive`, so `plain` gets it.
+  REQUIRE(s.placed.size() == 3);
+  CHECK(s.placed[0].claims[0]->metadata.name == "share-1");
+  CHECK(s.placed[1].claims[0]->metadata.name == "share-2");
+  for (int i = 0; i < 2; ++i) {
+    const auto& r = s.placed[i].results[0].devices.results[0];
+    CHECK(r.device == "shared");
+    CHECK(r.share_id.has_value());
+    REQUIRE(r.consumed_capacity.size() == 1);
+    CHECK(r.consumed_capacity[0].second.to_string() == "4");
+  }
+  CHECK(s.placed[2].claims[0]->metadata.name == "plain");
+  CHECK(s.placed[2].results[0].devices.results[0].device == "exclusive");
+  REQUIRE(s.failed.size() == 1);
+  CHECK(s.failed[0].claims[0]->metadata.name == "share-3");
+}
+
+TEST_CASE("schedule: a prioritized list falls back per Pod as devices run out", "[alloc]") {
+  std::string yaml = R"(
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata: {name: gpu}
+spec: {}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: node-0}
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: s}
+spec:
+  driver: d
+  nodeName: node-0
+  pool: {name: node-0, generation: 1, resourceSliceCount: 1}
+  devices:
+  - {name: big, attributes: {size: {int: 80}}}
+  - {name: small-0, attributes: {size: {int: 40}}}
+  - {name: small-1, attributes: {size: {int: 40}}}
+)";
+  for (int i = 1; i <= 3; ++i)
+    yaml += "---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata: {name: c" +
+            std::to_string(i) +
+            ", namespace: default}\nspec:\n  devices:\n    requests:\n    - name: gpu\n"
+            "      firstAvailable:\n"
+            "      - {name: big, deviceClassName: gpu, selectors: [{cel: {expression: "
+            "'device.attributes[\"d\"].size == 80'}}]}\n"
+            "      - {name: two-small, deviceClassName: gpu, count: 2, selectors: [{cel: "
+            "{expression: 'device.attributes[\"d\"].size == 40'}}]}\n";
+  const k8s::Cluster c = cluster_of(yaml);  // the schedule points into it
+  const Schedule s = schedule(c, {});
+  // c1 gets the big device; c2 falls back to the two small ones; nothing is left for c3.
+  REQUIRE(s.placed.size() == 2);
+  CHECK(s.placed[0].results[0].devices.results[0].request == "gpu/big");
+  REQUIRE(s.placed[1].results[0].devices.results.size() == 2);
+  CHECK(s.placed[1].results[0].devices.results[0].request == "gpu/two-small");
+  CHECK(s.placed[1].results[0].devices.results[1].device == "small-1");
+  REQUIRE(s.failed.size() == 1);
+  CHECK(s.failed[0].claims[0]->metadata.name == "c3");
+}
+
+}  // namespace dra::alloc
