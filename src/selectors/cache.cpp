@@ -18,7 +18,7 @@ const Compiled& ProgramCache::get(std::string_view expression) {
 
 const Value& MatchCache::device(const k8s::Device& device, std::string_view driver) {
   auto [it, fresh] = devices_.try_emplace(&device);
-  if (fresh) it->second = device_value(device, driver);
+  if (fresh) it->second = device_value(device, driver, values_);
   return it->second;
 }
 

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "k8s/model.hpp"
+#include "selectors/device.hpp"
 #include "selectors/program.hpp"
 
 namespace dra::selectors {
@@ -48,6 +49,7 @@ class MatchCache {
     }
   };
   std::unordered_map<const k8s::Device*, Value> devices_;
+  DeviceValueCache values_;
   std::unordered_map<std::pair<const Program*, const k8s::Device*>, Value, PairHash> results_;
   uint64_t evaluations_ = 0;
 };

@@ -48,7 +48,7 @@ Value version(std::string_view name, std::string_view text) {
   return Value::semver(std::move(*v));
 }
 
-Value attribute(std::string_view name, const k8s::DeviceAttribute& a) {
+Value attribute(std::string_view name, const k8s::DeviceAttribute& a, DeviceValueCache* cache) {
   using T = k8s::DeviceAttribute::Type;
   switch (a.type) {
     case T::Int:
@@ -56,8 +56,21 @@ Value attribute(std::string_view name, const k8s::DeviceAttribute& a) {
     case T::Bool:
       return Value::boolean(a.bool_value());
     case T::String:
+      if (cache) {
+        auto [it, fresh] = cache->strings.try_emplace(a.text().handle());
+        if (fresh) it->second = Value::string(std::string(a.string_value()));
+        return it->second;
+      }
       return Value::string(std::string(a.string_value()));
     case T::Version:
+      if (cache) {
+        // Errors name the attribute: only successful parses are shared.
+        auto it = cache->versions.find(a.text().handle());
+        if (it != cache->versions.end()) return it->second;
+        Value v = version(name, a.string_value());
+        if (!v.is_error()) cache->versions.emplace(a.text().handle(), v);
+        return v;
+      }
       return version(name, a.string_value());
     case T::Ints: {
       ListPayload items;
@@ -91,10 +104,12 @@ Value attribute(std::string_view name, const k8s::DeviceAttribute& a) {
 
 }  // namespace
 
-Value device_value(const k8s::Device& device, std::string_view driver) {
+namespace {
+
+Value build(const k8s::Device& device, std::string_view driver, DeviceValueCache* cache) {
   Domains attributes;
   for (const auto& [name, a] : device.attributes) {
-    Value v = attribute(name.view(), a);
+    Value v = attribute(name.view(), a, cache);
     if (v.is_error()) return v;
     put(attributes, name.view(), driver, std::move(v));
   }
@@ -109,6 +124,16 @@ Value device_value(const k8s::Device& device, std::string_view driver) {
   fields.emplace_back(Value::string("allowMultipleAllocations"),
                       Value::boolean(device.allow_multiple_allocations.value_or(false)));
   return Value::map(std::move(fields));
+}
+
+}  // namespace
+
+Value device_value(const k8s::Device& device, std::string_view driver) {
+  return build(device, driver, nullptr);
+}
+
+Value device_value(const k8s::Device& device, std::string_view driver, DeviceValueCache& cache) {
+  return build(device, driver, &cache);
 }
 
 }  // namespace dra::selectors

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string_view>
+#include <unordered_map>
 
 #include "k8s/model.hpp"
 #include "selectors/value.hpp"
@@ -20,5 +21,15 @@ namespace dra::selectors {
 // attribute has no value ("attribute <name>: unsupported attribute value") or a version
 // does not parse ("attribute <name>: parse semantic version: <detail>").
 Value device_value(const k8s::Device& device, std::string_view driver);
+
+// Values that repeat across the devices of a cluster, built once: version attributes (a
+// semver parse each) and string attributes, by their interned text. Not thread-safe.
+struct DeviceValueCache {
+  std::unordered_map<const void*, Value> versions;  // by util::Atom handle
+  std::unordered_map<const void*, Value> strings;
+};
+
+// The same, reusing (and filling) `cache`.
+Value device_value(const k8s::Device& device, std::string_view driver, DeviceValueCache& cache);
 
 }  // namespace dra::selectors
