@@ -68,11 +68,11 @@ void AllocatedState::add(const k8s::AllocationResult& allocation, const Features
     if (r.admin_access.value_or(false)) continue;  // holds nothing
     std::string id = device_id(r.driver, r.pool, r.device);
     if (features.consumable_capacity && r.share_id) {
-      shared[id] = true;
+      shared.insert(id);
       if (!r.consumed_capacity.empty()) add_amounts(aggregated_capacity[id], r.consumed_capacity);
       continue;
     }
-    exclusive[std::move(id)] = true;
+    exclusive.insert(std::move(id));
   }
 }
 
@@ -949,7 +949,8 @@ struct Search {
 
   // ---- validation (validateDeviceRequest)
 
-  std::variant<RequestData, Fatal> validate(int claim, const RequestView& req,
+  // `request` and `sub` (-1: none) say which request is validated (for the match memo).
+  std::variant<RequestData, Fatal> validate(int claim, int request, int sub, const RequestView& req,
                                             const std::string* parent) {
     const k8s::ResourceClaim& cl = *claims[claim];
     RequestData rd;
@@ -999,7 +1000,7 @@ struct Search {
       for (const k8s::ResourceSlice* s : pool.device_slices) {
         for (const k8s::Device& d : s->spec.devices) {
           Candidate c{p, s, &d, device_id(pool.driver, pool.name, d.name)};
-          auto sel = selectable(claim, request_index_, sub_index_, rd, c);
+          auto sel = selectable(claim, request, sub, rd, c);
           if (auto* f = std::get_if<Fatal>(&sel)) return *f;
           if (!std::get<bool>(sel)) continue;
           if (features.consumable_capacity) {
@@ -1013,7 +1014,6 @@ struct Search {
     rd.num_devices = static_cast<int>(rd.all_devices.size());
     return rd;
   }
-  int request_index_ = 0, sub_index_ = -1;  // of the request being validated
 
   // ---- counters (checkAvailableCounters)
 
@@ -1533,24 +1533,24 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
                             "DRAConsumableCapacity feature is disabled",
                             claim_name(cl), sub.name));
       }
-      s.request_index_ = static_cast<int>(ri);
+      const int request = static_cast<int>(ri);
       if (has_subs) {
         int64_t min_request = std::numeric_limits<int64_t>::max();
         for (size_t si = 0; si < req.first_available.size(); ++si) {
-          s.sub_index_ = static_cast<int>(si);
-          auto rd = s.validate(claim, RequestView::of(req.first_available[si]), &req.name);
+          auto rd = s.validate(claim, request, static_cast<int>(si),
+                               RequestView::of(req.first_available[si]), &req.name);
           if (auto* e = std::get_if<Fatal>(&rd)) return fatal(e->message);
           min_request = std::min<int64_t>(min_request, std::get<RequestData>(rd).num_devices);
           s.data[ci][ri].push_back(std::move(std::get<RequestData>(rd)));
         }
         min_devices += min_request;
       } else {
-        s.sub_index_ = -1;
         static const k8s::ExactDeviceRequest kNone{};
         // A request with neither exactly nor firstAvailable: upstream dereferences an
         // empty Exactly and reports the missing class (§17).
-        auto rd = s.validate(claim, RequestView::of(req.exactly ? *req.exactly : kNone, req.name),
-                             nullptr);
+        auto rd =
+            s.validate(claim, request, -1,
+                       RequestView::of(req.exactly ? *req.exactly : kNone, req.name), nullptr);
         if (auto* e = std::get_if<Fatal>(&rd)) return fatal(e->message);
         min_devices += std::get<RequestData>(rd).num_devices;
         s.data[ci][ri].push_back(std::move(std::get<RequestData>(rd)));

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "k8s/model.hpp"
@@ -45,8 +46,8 @@ using CapacityAmounts = std::vector<std::pair<std::string, k8s::Quantity>>;
 // hold nothing; results with a share ID are shares of a device, adding up their consumed
 // capacity; every other result holds its device exclusively. Keys: "driver/pool/device".
 struct AllocatedState {
-  std::unordered_map<std::string, bool> exclusive;  // value unused: a set
-  std::unordered_map<std::string, bool> shared;     // devices with at least one share
+  std::unordered_set<std::string> exclusive;
+  std::unordered_set<std::string> shared;  // devices with at least one share
   std::unordered_map<std::string, CapacityAmounts> aggregated_capacity;
 
   // Adds the results of one allocation, as GatherAllocatedState would see them.
@@ -156,7 +157,6 @@ class Allocator {
 
   const AllocatedState& state() const { return state_; }
   const Options& options() const { return options_; }
-  Options& options() { return options_; }
   selectors::MatchCache& matches() { return matches_; }
   selectors::ProgramCache& programs() { return programs_; }
 

@@ -204,16 +204,13 @@ TEST_CASE("schedule: what-if clones and removes nodes; fit counts copies", "[all
 }  // namespace dra::alloc
 
 namespace dra::alloc {
+namespace {
 
-TEST_CASE("schedule: shares of a device add up across Pods; admin access holds nothing",
-          "[alloc]") {
-  std::string yaml = R"(
-apiVersion: resource.k8s.io/v1
-kind: DeviceClass
-metadata: {name: nic}
-spec: {}
----
-apiVersion: v1
+// A DeviceClass `cls` selecting everything and node-0 with one slice of driver d holding
+// `devices` (YAML list items, indented two spaces).
+std::string one_node(const std::string& cls, const std::string& devices) {
+  return "apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: " + cls +
+         "}\nspec: {}\n---\n" + R"(apiVersion: v1
 kind: Node
 metadata: {name: node-0}
 ---
@@ -225,11 +222,18 @@ spec:
   nodeName: node-0
   pool: {name: node-0, generation: 1, resourceSliceCount: 1}
   devices:
-  - name: shared
+)" + devices;
+}
+
+}  // namespace
+
+TEST_CASE("schedule: shares of a device add up across Pods; admin access holds nothing",
+          "[alloc]") {
+  std::string yaml = one_node("nic", R"(  - name: shared
     allowMultipleAllocations: true
     capacity: {bandwidth: {value: "10"}}
   - name: exclusive
----
+)") + R"(---
 apiVersion: resource.k8s.io/v1
 kind: ResourceClaim
 metadata: {name: admin, namespace: default}
@@ -287,28 +291,10 @@ spec:
 }
 
 TEST_CASE("schedule: a prioritized list falls back per Pod as devices run out", "[alloc]") {
-  std::string yaml = R"(
-apiVersion: resource.k8s.io/v1
-kind: DeviceClass
-metadata: {name: gpu}
-spec: {}
----
-apiVersion: v1
-kind: Node
-metadata: {name: node-0}
----
-apiVersion: resource.k8s.io/v1
-kind: ResourceSlice
-metadata: {name: s}
-spec:
-  driver: d
-  nodeName: node-0
-  pool: {name: node-0, generation: 1, resourceSliceCount: 1}
-  devices:
-  - {name: big, attributes: {size: {int: 80}}}
+  std::string yaml = one_node("gpu", R"(  - {name: big, attributes: {size: {int: 80}}}
   - {name: small-0, attributes: {size: {int: 40}}}
   - {name: small-1, attributes: {size: {int: 40}}}
-)";
+)");
   for (int i = 1; i <= 3; ++i)
     yaml += "---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata: {name: c" +
             std::to_string(i) +
