@@ -125,6 +125,39 @@ struct Allocator::CounterCache {
   std::map<std::string, CounterSets> available;  // by "driver/pool"
 };
 
+struct Allocator::DeviceTable {
+  enum : uint8_t { kExclusive = 1, kShared = 2, kCapacity = 4 };
+  enum : uint8_t { kUnknown = 0, kTrue = 1, kFalse = 2, kError = 3 };
+  std::unordered_map<std::string, uint32_t> by_id;
+  std::vector<const std::string*> ids;         // keys of by_id, by index
+  std::vector<uint8_t> held;                   // what the allocated state says: k* flags
+  std::vector<std::vector<uint8_t>> verdicts;  // [program slot][device]: kUnknown, ...
+  std::vector<selectors::Value> values;        // CEL `device` values; null: not built yet
+
+  uint32_t index(std::string id, const AllocatedState& state) {
+    auto [it, fresh] = by_id.try_emplace(std::move(id), static_cast<uint32_t>(ids.size()));
+    if (fresh) {
+      ids.push_back(&it->first);
+      held.push_back(flags(it->first, state));
+    }
+    return it->second;
+  }
+  static uint8_t flags(const std::string& id, const AllocatedState& s) {
+    return static_cast<uint8_t>((s.exclusive.count(id) ? kExclusive : 0) |
+                                (s.shared.count(id) ? kShared : 0) |
+                                (s.aggregated_capacity.count(id) ? kCapacity : 0));
+  }
+  selectors::Value& value(uint32_t device) {
+    if (values.size() <= device) values.resize(ids.size());
+    return values[device];
+  }
+  uint8_t& verdict(uint32_t slot, uint32_t device) {
+    std::vector<uint8_t>& v = verdicts[slot];
+    if (v.size() <= device) v.resize(ids.size(), kUnknown);
+    return v[device];
+  }
+};
+
 Allocator::Allocator(const k8s::Cluster& cluster, AllocatedState state, Options options)
     : Allocator(
           [&] {
@@ -146,6 +179,7 @@ Allocator::Allocator(std::vector<const k8s::DeviceClass*> classes,
       all_slices_(std::move(slices)),
       state_(std::move(state)),
       options_(options),
+      devices_(std::make_unique<DeviceTable>()),
       counters_(std::make_unique<CounterCache>()),
       pools_(std::make_unique<PoolCache>()) {
   for (const k8s::ResourceSlice* s : all_slices_) {
@@ -160,6 +194,19 @@ Allocator::Allocator(std::vector<const k8s::DeviceClass*> classes,
 
 Allocator::~Allocator() = default;
 
+const Allocator::CompiledSlot& Allocator::compiled(const k8s::CELDeviceSelector& selector) {
+  // Compiled once per expression (ProgramCache), looked up once per selector object; one
+  // verdict slot per distinct program.
+  CompiledSlot& cs = compiled_[&selector];
+  if (!cs.compiled) {
+    cs.compiled = &programs_.get(selector.expression);
+    auto [it, fresh] = slots_.try_emplace(cs.compiled, static_cast<uint32_t>(slots_.size()));
+    if (fresh) devices_->verdicts.emplace_back();
+    cs.slot = it->second;
+  }
+  return cs;
+}
+
 const k8s::DeviceClass* Allocator::find_class(std::string_view name) const {
   for (const k8s::DeviceClass* c : classes_)
     if (c->metadata.name == name) return c;
@@ -167,7 +214,14 @@ const k8s::DeviceClass* Allocator::find_class(std::string_view name) const {
 }
 
 void Allocator::commit(const std::vector<k8s::AllocationResult>& results) {
-  for (const k8s::AllocationResult& r : results) state_.add(r, options_.features);
+  for (const k8s::AllocationResult& r : results) {
+    state_.add(r, options_.features);
+    for (const k8s::DeviceRequestAllocationResult& d : r.devices.results) {
+      auto it = devices_->by_id.find(device_id(d.driver, d.pool, d.device));
+      if (it != devices_->by_id.end())
+        devices_->held[it->second] = DeviceTable::flags(it->first, state_);
+    }
+  }
   counters_->available.clear();
 }
 
@@ -184,6 +238,11 @@ struct Pool {
   std::vector<const k8s::ResourceSlice*> device_slices;  // targeting the node, by name
   std::vector<const k8s::ResourceSlice*> not_targeting;  // other device slices of the pool
   std::vector<const k8s::CounterSet*> counter_sets;
+  // The Allocator's device indices, [slice][device], for device_slices and not_targeting.
+  std::vector<std::vector<uint32_t>> device_index, not_targeting_index;
+  // Where each of device_slices starts in the node's numbering of its devices (all pools
+  // in order): the key of per-call memos.
+  std::vector<uint32_t> local_offset;
 };
 
 struct PoolError {
@@ -451,7 +510,9 @@ struct Candidate {
   size_t pool = 0;
   const k8s::ResourceSlice* slice = nullptr;
   const k8s::Device* device = nullptr;
-  std::string id;
+  uint32_t index = 0;               // in the Allocator's DeviceTable
+  uint32_t local = 0;               // in the node's devices (Pool::local_offset)
+  const std::string* id = nullptr;  // "driver/pool/device"
 };
 
 struct RequestData {
@@ -461,6 +522,9 @@ struct RequestData {
   int num_devices = 0;
   int selected_subrequest = 0;
   std::vector<Candidate> all_devices;  // allocation mode All
+  // isSelectable's memo for this request, by Candidate::local: 0 unknown, else kYes/kNo.
+  std::vector<uint8_t> selectable;
+  enum : uint8_t { kYes = 1, kNo = 2 };
   std::string full_name() const { return parent ? *parent + "/" + *request.name : *request.name; }
 };
 
@@ -830,27 +894,13 @@ struct Search {
   std::vector<std::vector<std::vector<RequestData>>> data;
   std::vector<std::vector<Constraint>> constraints;
   std::vector<std::vector<DeviceResult>> results;
-  // Devices picked in this search, with the claims they were picked for.
-  std::vector<std::pair<std::string, int>> allocating;
-  // Capacity picked in this search, per device.
-  std::map<std::string, CapacityAmounts> allocating_capacity;
+  // Devices picked in this search (by index), with the claims they were picked for.
+  std::vector<std::pair<uint32_t, int>> allocating;
+  // Capacity picked in this search, per device index.
+  std::map<uint32_t, CapacityAmounts> allocating_capacity;
   // Counters consumed in this search, per pool key.
   std::map<std::string, CounterSets> consumed_counters;
-  // isSelectable's memo: (device, request) -> selectable. Within one call a device stands
-  // for its ID (IDs are unique in the valid pools searched).
-  struct MatchKey {
-    const k8s::Device* device;
-    int claim, request, sub;
-    friend bool operator==(const MatchKey&, const MatchKey&) = default;
-  };
-  struct MatchKeyHash {
-    size_t operator()(const MatchKey& k) const {
-      size_t h = std::hash<const void*>()(k.device);
-      for (int v : {k.claim, k.request, k.sub}) h = h * 1000003u ^ static_cast<size_t>(v + 1);
-      return h;
-    }
-  };
-  std::unordered_map<MatchKey, bool, MatchKeyHash> matches;
+  uint32_t node_devices = 0;         // devices in the node's pools (for the memos)
   std::deque<Candidate> candidates;  // stable storage for results
   uint64_t steps = 0;
 
@@ -858,17 +908,27 @@ struct Search {
 
   static RequestRef ref(int c, int r, int s) { return {c, r, s}; }
 
-  bool in_use(const std::string& id) const {
-    if (a.state_.exclusive.count(id)) return true;
-    return std::any_of(allocating.begin(), allocating.end(),
-                       [&](const auto& e) { return e.first == id; });
+  // Device `di` of slice `si` of pool `p`.
+  Candidate candidate(size_t p, size_t si, size_t di) const {
+    const Pool& pool = pools()[p];
+    const k8s::ResourceSlice* s = pool.device_slices[si];
+    const uint32_t index = pool.device_index[si][di];
+    const auto local = static_cast<uint32_t>(pool.local_offset[si] + di);
+    return {p, s, &s->spec.devices[di], index, local, a.devices_->ids[index]};
   }
-  bool allocating_for_claim(const std::string& id, int claim) const {
+
+  bool in_use(uint32_t device) const {
+    if (a.devices_->held[device] & Allocator::DeviceTable::kExclusive) return true;
     return std::any_of(allocating.begin(), allocating.end(),
-                       [&](const auto& e) { return e.first == id && e.second == claim; });
+                       [&](const auto& e) { return e.first == device; });
   }
-  bool capacity_in_use(const std::string& id) const {
-    return a.state_.aggregated_capacity.count(id) || allocating_capacity.count(id);
+  bool allocating_for_claim(uint32_t device, int claim) const {
+    return std::any_of(allocating.begin(), allocating.end(),
+                       [&](const auto& e) { return e.first == device && e.second == claim; });
+  }
+  bool capacity_in_use(uint32_t device) const {
+    return (a.devices_->held[device] & Allocator::DeviceTable::kCapacity) ||
+           allocating_capacity.count(device);
   }
 
   // ---- selectors (isSelectable, selectorsMatch)
@@ -879,22 +939,28 @@ struct Search {
                                             const Candidate& c, int* failed) {
     for (size_t i = 0; i < selectors.size(); ++i) {
       const std::string& expr = selectors[i].cel->expression;
-      // Compiled once per expression (ProgramCache), looked up once per selector object.
-      const selectors::Compiled*& slot = a.compiled_[&*selectors[i].cel];
-      if (!slot) slot = &a.programs_.get(expr);
-      const selectors::Compiled& compiled = *slot;
+      const Allocator::CompiledSlot& cs = a.compiled(*selectors[i].cel);
       auto who = [&] {
         return cls ? "class " + cls->metadata.name : "claim " + claim_name(*claims[claim]);
       };
-      if (!compiled.ok())
+      if (!cs.compiled->ok())
         return Fatal{fmt::format("{}: selector #{}: CEL compile error: compilation failed: {}",
-                                 who(), i, selectors::format_issues(expr, compiled.issues))};
-      const selectors::Match m = selectors::to_match(
-          a.matches_.evaluate(*compiled.program, *c.device, c.slice->spec.driver));
-      if (!m.error.empty())
-        return Fatal{fmt::format("{}: selector #{} on device {}: CEL runtime error: {}", who(), i,
-                                 c.id, selectors::enhance_runtime_error(m.error))};
-      if (!m.matches) {
+                                 who(), i, selectors::format_issues(expr, cs.compiled->issues))};
+      // Each (program, device) pair is evaluated once per Allocator: a byte per pair.
+      using D = Allocator::DeviceTable;
+      uint8_t& verdict = a.devices_->verdict(cs.slot, c.index);
+      if (verdict == D::kUnknown || verdict == D::kError) {
+        selectors::Value& dv = a.devices_->value(c.index);
+        if (dv.kind() == selectors::ValueKind::Null)
+          dv = a.matches_.make_device(*c.device, c.slice->spec.driver);
+        const selectors::Match m =
+            selectors::to_match(a.matches_.evaluate_on(*cs.compiled->program, dv));
+        verdict = !m.error.empty() ? D::kError : m.matches ? D::kTrue : D::kFalse;
+        if (!m.error.empty())
+          return Fatal{fmt::format("{}: selector #{} on device {}: CEL runtime error: {}", who(), i,
+                                   *c.id, selectors::enhance_runtime_error(m.error))};
+      }
+      if (verdict == D::kFalse) {
         *failed = static_cast<int>(i);
         return false;
       }
@@ -902,29 +968,31 @@ struct Search {
     return true;
   }
 
-  std::variant<bool, Fatal> selectable(int claim, int request, int sub, const RequestData& rd,
+  // isSelectable, memoised per request and device (RequestData::selectable).
+  std::variant<bool, Fatal> selectable(int claim, int request, int sub, RequestData& rd,
                                        const Candidate& c) {
     const RequestRef r = ref(claim, request, sub);
     if (!features.device_binding_and_status && !c.device->binding_conditions.empty()) {
       if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::BindingConditions, -1);
       return false;
     }
-    const MatchKey key{c.device, claim, request, sub};
-    if (auto it = matches.find(key); it != matches.end()) return it->second;
+    if (rd.selectable.empty()) rd.selectable.resize(node_devices);
+    uint8_t& memo = rd.selectable[c.local];
+    if (memo) return memo == RequestData::kYes;
     int failed = -1;
     if (rd.cls) {
       auto m = selectors_match(claim, rd.cls, rd.cls->spec.selectors, c, &failed);
       if (auto* f = std::get_if<Fatal>(&m)) return *f;
       if (!std::get<bool>(m)) {
         if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::ClassSelector, failed);
-        return matches[key] = false;
+        return memo = RequestData::kNo, false;
       }
     }
     auto m = selectors_match(claim, nullptr, *rd.request.selectors, c, &failed);
     if (auto* f = std::get_if<Fatal>(&m)) return *f;
     if (!std::get<bool>(m)) {
       if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::RequestSelector, failed);
-      return matches[key] = false;
+      return memo = RequestData::kNo, false;
     }
     if (c.slice->spec.per_device_node_selection.value_or(false)) {
       auto nm = node_matches(node, c.device->node_name, c.device->all_nodes,
@@ -932,18 +1000,19 @@ struct Search {
       if (!nm) return Fatal{nm.error()};
       if (!*nm) {
         if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::NodeMismatch, -1);
-        return matches[key] = false;
+        return memo = RequestData::kNo, false;
       }
     }
-    return matches[key] = true;
+    return memo = RequestData::kYes, true;
   }
 
   std::optional<bool> capacity_ok(const RequestView& req, const Candidate& c) {
     static const CapacityAmounts kNone;
-    auto it = a.state_.aggregated_capacity.find(c.id);
-    const CapacityAmounts& used = it == a.state_.aggregated_capacity.end() ? kNone : it->second;
-    auto al = allocating_capacity.find(c.id);
-    return capacity_fits(used, req.capacity, *c.device,
+    const CapacityAmounts* used = &kNone;
+    if (a.devices_->held[c.index] & Allocator::DeviceTable::kCapacity)
+      used = &a.state_.aggregated_capacity.find(*c.id)->second;
+    auto al = allocating_capacity.find(c.index);
+    return capacity_fits(*used, req.capacity, *c.device,
                          al == allocating_capacity.end() ? nullptr : &al->second);
   }
 
@@ -997,9 +1066,10 @@ struct Search {
         return Fatal{fmt::format(
             "claim {}, request {}: asks for all devices, but resource pool {} is currently invalid",
             claim_name(cl), *req.name, pool.key)};
-      for (const k8s::ResourceSlice* s : pool.device_slices) {
-        for (const k8s::Device& d : s->spec.devices) {
-          Candidate c{p, s, &d, device_id(pool.driver, pool.name, d.name)};
+      for (size_t si = 0; si < pool.device_slices.size(); ++si) {
+        const k8s::ResourceSlice* s = pool.device_slices[si];
+        for (size_t di = 0; di < s->spec.devices.size(); ++di) {
+          const Candidate c = candidate(p, si, di);
           auto sel = selectable(claim, request, sub, rd, c);
           if (auto* f = std::get_if<Fatal>(&sel)) return *f;
           if (!std::get<bool>(sel)) continue;
@@ -1007,7 +1077,7 @@ struct Search {
             auto fits = capacity_ok(req, c);
             if (!fits || !*fits) continue;
           }
-          rd.all_devices.push_back(std::move(c));
+          rd.all_devices.push_back(c);
         }
       }
     }
@@ -1026,10 +1096,12 @@ struct Search {
       for (const auto& [name, counter] : cs->counters) v.emplace_back(name, counter.value);
       avail.emplace_back(cs->name, std::move(v));
     }
-    for (const auto* list : {&pool.device_slices, &pool.not_targeting})
-      for (const k8s::ResourceSlice* s : *list)
-        for (const k8s::Device& d : s->spec.devices) {
-          if (!a.state_.is_allocated(device_id(pool.driver, pool.name, d.name))) continue;
+    for (const auto& [list, index] : {std::pair(&pool.device_slices, &pool.device_index),
+                                      std::pair(&pool.not_targeting, &pool.not_targeting_index)})
+      for (size_t si = 0; si < list->size(); ++si)
+        for (size_t di = 0; di < (*list)[si]->spec.devices.size(); ++di) {
+          const k8s::Device& d = (*list)[si]->spec.devices[di];
+          if (!a.devices_->held[(*index)[si][di]]) continue;  // IsDeviceAllocated
           for (const k8s::DeviceCounterConsumption& c : d.consumes_counters)
             for (auto& [set, values] : avail) {
               if (set != c.counter_set) continue;
@@ -1106,11 +1178,11 @@ struct Search {
     const RequestRef r = ref(claim, request, sub);
     const bool multiple =
         features.consumable_capacity && c.device->allow_multiple_allocations.value_or(false);
-    if (!multiple && req.admin_access() && allocating_for_claim(c.id, claim)) {
+    if (!multiple && req.admin_access() && allocating_for_claim(c.index, claim)) {
       if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::InUseSameClaim, -1);
       return std::monostate{};
     }
-    if (!req.admin_access() && in_use(c.id)) {
+    if (!req.admin_access() && in_use(c.index)) {
       if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::InUse, -1);
       return std::monostate{};
     }
@@ -1118,7 +1190,7 @@ struct Search {
       if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::PartitionableOff, -1);
       return std::monostate{};
     }
-    const bool skip_counters = multiple && capacity_in_use(c.id);
+    const bool skip_counters = multiple && capacity_in_use(c.index);
     if (!skip_counters && !c.device->consumes_counters.empty() && !check_counters(c)) {
       if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::Counters, -1);
       return std::monostate{};
@@ -1142,13 +1214,13 @@ struct Search {
           return Fatal{fmt::format(
               "claim {}, request {}: cannot add device {} because a claim constraint would not be "
               "satisfied",
-              claim_name(*claims[claim]), *req.name, c.id)};
+              claim_name(*claims[claim]), *req.name, *c.id)};
         for (size_t e = 0; e < i; ++e) cons[e].remove(u.base, u.has_sub ? &u.sub : nullptr);
         if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::Constraint, static_cast<int>(i));
         return std::monostate{};
       }
     }
-    if (!multiple) allocating.emplace_back(c.id, claim);
+    if (!multiple) allocating.emplace_back(c.index, claim);
     CapacityAmounts consumed;
     std::optional<std::string> share;
     if (features.consumable_capacity) {
@@ -1161,7 +1233,7 @@ struct Search {
       if (multiple) {
         consumed = consumed_capacity(req.capacity, *c.device);
         share = new_share_id();
-        add_amounts(allocating_capacity[c.id], consumed);
+        add_amounts(allocating_capacity[c.index], consumed);
       }
     }
     candidates.push_back(c);
@@ -1183,12 +1255,12 @@ struct Search {
   void deallocate(const Undo& u, int request, int sub) {
     const Candidate& c = *u.c;
     for (Constraint& con : constraints[u.claim]) con.remove(u.base, u.has_sub ? &u.sub : nullptr);
-    auto mine = std::find(allocating.begin(), allocating.end(), std::make_pair(c.id, u.claim));
+    auto mine = std::find(allocating.begin(), allocating.end(), std::make_pair(c.index, u.claim));
     if (mine != allocating.end()) allocating.erase(mine);
     if (u.multiple) {
       const CapacityAmounts& consumed = results[u.claim][u.previous_results].consumed;
       if (!consumed.empty()) {
-        auto it = allocating_capacity.find(c.id);
+        auto it = allocating_capacity.find(c.index);
         if (it != allocating_capacity.end()) {
           sub_amounts(it->second, consumed);
           // Remove the entry once nothing is left, as upstream's collection does.
@@ -1280,13 +1352,13 @@ struct Search {
         const size_t device_start = p == start.pool && si == start.slice ? start.device : 0;
         for (size_t di = device_start; di < s->spec.devices.size(); ++di) {
           const k8s::Device& d = s->spec.devices[di];
-          Candidate c{p, s, &d, device_id(pool.driver, pool.name, d.name)};
+          const Candidate c = candidate(p, si, di);
           const RequestRef r = ref(claim, request, sub);
-          if (req.admin_access() && allocating_for_claim(c.id, claim)) {
+          if (req.admin_access() && allocating_for_claim(c.index, claim)) {
             if (obs) obs->rejected(r, *s, d, Rejection::InUseSameClaim, -1);
             continue;
           }
-          if (!req.admin_access() && in_use(c.id)) {
+          if (!req.admin_access() && in_use(c.index)) {
             if (obs) obs->rejected(r, *s, d, Rejection::InUse, -1);
             continue;
           }
@@ -1486,13 +1558,34 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
     if (auto it = slices_on_node_.find(node.metadata.name); it != slices_on_node_.end())
       for_node = it->second;
     for_node.insert(for_node.end(), slices_shared_.begin(), slices_shared_.end());
-    cached =
-        pools_->by_node.emplace(node.metadata.name, gather_pools(for_node, node, f, all_slices_))
-            .first;
+    auto gathered = gather_pools(for_node, node, f, all_slices_);
+    // Every device gets its index once; pools shared between nodes keep theirs.
+    auto index = [&](const Pool& p, const std::vector<const k8s::ResourceSlice*>& slices) {
+      std::vector<std::vector<uint32_t>> out(slices.size());
+      for (size_t si = 0; si < slices.size(); ++si)
+        for (const k8s::Device& d : slices[si]->spec.devices)
+          out[si].push_back(devices_->index(device_id(p.driver, p.name, d.name), state_));
+      return out;
+    };
+    if (auto* pools = std::get_if<std::vector<Pool>>(&gathered)) {
+      uint32_t local = 0;
+      for (Pool& p : *pools) {
+        p.device_index = index(p, p.device_slices);
+        p.not_targeting_index = index(p, p.not_targeting);
+        for (const k8s::ResourceSlice* sl : p.device_slices) {
+          p.local_offset.push_back(local);
+          local += static_cast<uint32_t>(sl->spec.devices.size());
+        }
+      }
+    }
+    cached = pools_->by_node.emplace(node.metadata.name, std::move(gathered)).first;
   }
   if (auto* e = std::get_if<PoolError>(&cached->second))
     return fatal("gather pool information: " + e->message);
   s.pool_list = &std::get<std::vector<Pool>>(cached->second);
+  for (const Pool& p : s.pools())
+    for (const k8s::ResourceSlice* sl : p.device_slices)
+      s.node_devices += static_cast<uint32_t>(sl->spec.devices.size());
   if (s.obs) {
     std::vector<PoolInfo> info;
     for (const Pool& p : s.pools()) {

@@ -163,6 +163,8 @@ class Allocator {
  private:
   friend struct Search;
   const k8s::DeviceClass* find_class(std::string_view name) const;
+  struct CompiledSlot;
+  const CompiledSlot& compiled(const k8s::CELDeviceSelector& selector);
 
   std::vector<const k8s::DeviceClass*> classes_;
   std::vector<const k8s::ResourceSlice*> all_slices_;
@@ -172,7 +174,18 @@ class Allocator {
   Options options_;
   selectors::ProgramCache programs_;
   selectors::MatchCache matches_;
-  std::unordered_map<const k8s::CELDeviceSelector*, const selectors::Compiled*> compiled_;
+  // Each selector object's compiled program and its verdict slot (see DeviceTable).
+  struct CompiledSlot {
+    const selectors::Compiled* compiled = nullptr;
+    uint32_t slot = 0;
+  };
+  std::unordered_map<const k8s::CELDeviceSelector*, CompiledSlot> compiled_;
+  std::unordered_map<const selectors::Compiled*, uint32_t> slots_;
+  // Every device of a gathered pool, by a dense index: its ID, what the allocated state
+  // says of it, and each selector program's verdict on it. The search works on indices,
+  // never on ID strings.
+  struct DeviceTable;
+  std::unique_ptr<DeviceTable> devices_;
   // Available counters per pool ("driver/pool"): the counter sets less what allocated
   // devices consume. Cleared by commit().
   struct CounterCache;

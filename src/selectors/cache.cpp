@@ -18,24 +18,27 @@ const Compiled& ProgramCache::get(std::string_view expression) {
 
 const Value& MatchCache::device(const k8s::Device& device, std::string_view driver) {
   auto [it, fresh] = devices_.try_emplace(&device);
-  if (fresh) it->second = device_value(device, driver, values_);
+  if (fresh) it->second = make_device(device, driver);
   return it->second;
+}
+
+Value MatchCache::make_device(const k8s::Device& device, std::string_view driver) {
+  return device_value(device, driver, values_);
 }
 
 const Value& MatchCache::evaluate(const Program& program, const k8s::Device& d,
                                   std::string_view driver) {
   auto [it, fresh] = results_.try_emplace({&program, &d});
-  if (!fresh) return it->second;
-  const Value& dv = device(d, driver);
-  if (dv.is_error()) {
-    it->second = dv;
-    return it->second;
-  }
+  if (fresh) it->second = evaluate_on(program, device(d, driver));
+  return it->second;
+}
+
+Value MatchCache::evaluate_on(const Program& program, const Value& device) {
+  if (device.is_error()) return device;
   ++evaluations_;
   Activation act;
-  act.bind("device", dv);
-  it->second = program.evaluate(act);
-  return it->second;
+  act.bind("device", device);
+  return program.evaluate(act);
 }
 
 Match to_match(const Value& result) {

@@ -37,6 +37,12 @@ class MatchCache {
   // Precondition: program and device outlive the cache.
   const Value& evaluate(const Program& program, const k8s::Device& device, std::string_view driver);
 
+  // For callers that keep device values and verdicts themselves (the allocator keeps them
+  // by its dense device index): a device's `device` value, built afresh and not kept, and
+  // `program` evaluated on such a value (an error value is passed through).
+  Value make_device(const k8s::Device& device, std::string_view driver);
+  Value evaluate_on(const Program& program, const Value& device);
+
   // The `device` variable of a device, built once.
   const Value& device(const k8s::Device& device, std::string_view driver);
 

@@ -10,29 +10,55 @@ namespace dra::selectors {
 namespace {
 
 using Entries = std::vector<std::pair<Value, Value>>;
-using Domains = std::vector<std::pair<std::string, Entries>>;
+struct Domain {
+  std::string_view name;  // a view into the device's name atom or the driver
+  Entries entries;
+};
+using Domains = std::vector<Domain>;
 
-// Adds `value` under domain -> id, keeping domains and ids in first-seen order.
-void put(Domains& domains, std::string_view qualified, std::string_view driver, Value value) {
+// A string Value for a map key: shared through `cache` when there is one (the same keys
+// repeat on every device).
+Value text_key(std::string_view text, DeviceValueCache* cache) {
+  if (!cache) return Value::string(std::string(text));
+  auto it = cache->texts.find(text);
+  if (it == cache->texts.end())
+    it = cache->texts.emplace(text, Value::string(std::string(text))).first;
+  return it->second;
+}
+
+// Adds `value` under domain -> id, keeping domains and ids in first-seen order. `name` is
+// "domain/id" or a bare "id" of `driver`'s domain.
+void put(Domains& domains, util::Atom name, std::string_view driver, Value value, size_t expected,
+         DeviceValueCache* cache) {
+  const std::string_view qualified = name.view();
   std::string_view domain = driver, id = qualified;
   if (const size_t slash = qualified.find('/'); slash != std::string_view::npos) {
     domain = qualified.substr(0, slash);
     id = qualified.substr(slash + 1);
   }
-  Entries* entries = nullptr;
-  for (auto& [d, e] : domains) {
-    if (d == domain) entries = &e;
+  Domain* d = nullptr;
+  for (Domain& e : domains)
+    if (e.name == domain) d = &e;
+  if (!d) {
+    d = &domains.emplace_back(Domain{domain, {}});
+    d->entries.reserve(expected);
   }
-  if (!entries) entries = &domains.emplace_back(std::string(domain), Entries{}).second;
-  entries->emplace_back(Value::string(std::string(id)), std::move(value));
+  Value key;
+  if (cache) {
+    auto [it, fresh] = cache->ids.try_emplace(name.handle());
+    if (fresh) it->second = Value::string(std::string(id));
+    key = it->second;
+  } else {
+    key = Value::string(std::string(id));
+  }
+  d->entries.emplace_back(std::move(key), std::move(value));
 }
 
-Value outer_map(Domains domains) {
+Value outer_map(Domains domains, DeviceValueCache* cache) {
   Entries outer;
   outer.reserve(domains.size());
-  for (auto& [d, entries] : domains) {
-    outer.emplace_back(Value::string(std::move(d)), Value::map(std::move(entries)));
-  }
+  for (Domain& d : domains)
+    outer.emplace_back(text_key(d.name, cache), Value::map(std::move(d.entries)));
   return Value::defaulting_map(std::move(outer));
 }
 
@@ -111,17 +137,17 @@ Value build(const k8s::Device& device, std::string_view driver, DeviceValueCache
   for (const auto& [name, a] : device.attributes) {
     Value v = attribute(name.view(), a, cache);
     if (v.is_error()) return v;
-    put(attributes, name.view(), driver, std::move(v));
+    put(attributes, name, driver, std::move(v), device.attributes.size(), cache);
   }
   Domains capacity;
-  for (const auto& [name, c] : device.capacity) {
-    put(capacity, name.view(), driver, Value::quantity(c.value));
-  }
+  for (const auto& [name, c] : device.capacity)
+    put(capacity, name, driver, Value::quantity(c.value), device.capacity.size(), cache);
   Entries fields;
-  fields.emplace_back(Value::string("driver"), Value::string(std::string(driver)));
-  fields.emplace_back(Value::string("attributes"), outer_map(std::move(attributes)));
-  fields.emplace_back(Value::string("capacity"), outer_map(std::move(capacity)));
-  fields.emplace_back(Value::string("allowMultipleAllocations"),
+  fields.reserve(4);
+  fields.emplace_back(text_key("driver", cache), text_key(driver, cache));
+  fields.emplace_back(text_key("attributes", cache), outer_map(std::move(attributes), cache));
+  fields.emplace_back(text_key("capacity", cache), outer_map(std::move(capacity), cache));
+  fields.emplace_back(text_key("allowMultipleAllocations", cache),
                       Value::boolean(device.allow_multiple_allocations.value_or(false)));
   return Value::map(std::move(fields));
 }

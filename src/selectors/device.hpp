@@ -27,6 +27,14 @@ Value device_value(const k8s::Device& device, std::string_view driver);
 struct DeviceValueCache {
   std::unordered_map<const void*, Value> versions;  // by util::Atom handle
   std::unordered_map<const void*, Value> strings;
+  // Map keys: the id part of attribute and capacity names (by the name's util::Atom
+  // handle), and domains, drivers and field names (by text).
+  std::unordered_map<const void*, Value> ids;
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, Value, TextHash, std::equal_to<>> texts;
 };
 
 // The same, reusing (and filling) `cache`.
