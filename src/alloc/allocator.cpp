@@ -11,10 +11,13 @@
 #include <map>
 #include <random>
 #include <set>
+#include <tuple>
+#include <unordered_set>
 #include <utility>
 #include <variant>
 
 #include "alloc/node_match.hpp"
+#include "selectors/projection.hpp"
 
 namespace dra::alloc {
 
@@ -128,32 +131,88 @@ struct Allocator::CounterCache {
 struct Allocator::DeviceTable {
   enum : uint8_t { kExclusive = 1, kShared = 2, kCapacity = 4 };
   enum : uint8_t { kUnknown = 0, kTrue = 1, kFalse = 2, kError = 3 };
-  std::unordered_map<std::string, uint32_t> by_id;
-  std::vector<const std::string*> ids;         // keys of by_id, by index
-  std::vector<uint8_t> held;                   // what the allocated state says: k* flags
-  std::vector<std::vector<uint8_t>> verdicts;  // [program slot][device]: kUnknown, ...
-  std::vector<selectors::Value> values;        // CEL `device` values; null: not built yet
+  // Devices are numbered slice by slice, the first time a gathered pool holds the slice:
+  // a slice's devices have consecutive indices from first[slice].
+  std::unordered_map<const k8s::ResourceSlice*, uint32_t> first;
+  std::vector<const k8s::ResourceSlice*> slice_of;  // by index
+  std::vector<uint8_t> held;                        // what the allocated state says: k* flags
+  std::vector<std::vector<uint8_t>> verdicts;       // [program slot][device]: kUnknown, ...
+  std::vector<selectors::Value> values;             // CEL `device` values; null: not built yet
+  // Verdicts shared by devices that agree on what a program reads (projection.hpp), per
+  // program slot; paths is nullopt for a program that is not projectable.
+  struct Shared {
+    std::optional<std::vector<selectors::DevicePath>> paths;
+    std::unordered_map<std::string, uint8_t> by_projection;
+  };
+  std::vector<Shared> shared;
+  std::vector<uint8_t> convertible;  // 0: not known yet, kTrue, kFalse
+  std::string key;                   // scratch
+  // The allocated state's flags by pool ("driver/pool") and device name, and the numbered
+  // slices of each pool: a device ID names a device in every slice of its pool.
+  struct PoolDevices {
+    std::unordered_map<std::string, uint8_t> flags;
+    std::vector<const k8s::ResourceSlice*> slices;
+  };
+  std::unordered_map<std::string, PoolDevices> pools;
 
-  uint32_t index(std::string id, const AllocatedState& state) {
-    auto [it, fresh] = by_id.try_emplace(std::move(id), static_cast<uint32_t>(ids.size()));
-    if (fresh) {
-      ids.push_back(&it->first);
-      held.push_back(flags(it->first, state));
+  explicit DeviceTable(const AllocatedState& state) {
+    auto note = [&](const std::string& id, uint8_t flag) {
+      // IDs are driver/pool/device: neither drivers nor device names contain "/".
+      const size_t a = id.find('/'), b = id.rfind('/');
+      if (a == std::string::npos || a == b) return;
+      pools[id.substr(0, b)].flags[id.substr(b + 1)] |= flag;
+    };
+    for (const std::string& id : state.exclusive) note(id, kExclusive);
+    for (const std::string& id : state.shared) note(id, kShared);
+    for (const auto& [id, _] : state.aggregated_capacity) note(id, kCapacity);
+  }
+
+  static std::string pool_key(const k8s::ResourceSlice& s) {
+    return s.spec.driver + "/" + s.spec.pool.name;
+  }
+  uint32_t base(const k8s::ResourceSlice* s) {
+    auto [it, fresh] = first.try_emplace(s, static_cast<uint32_t>(held.size()));
+    if (!fresh) return it->second;
+    PoolDevices& pd = pools[pool_key(*s)];
+    pd.slices.push_back(s);
+    for (const k8s::Device& d : s->spec.devices) {
+      uint8_t f = 0;
+      if (!pd.flags.empty())
+        if (auto fl = pd.flags.find(d.name); fl != pd.flags.end()) f = fl->second;
+      held.push_back(f);
+      slice_of.push_back(s);
     }
     return it->second;
   }
-  static uint8_t flags(const std::string& id, const AllocatedState& s) {
-    return static_cast<uint8_t>((s.exclusive.count(id) ? kExclusive : 0) |
-                                (s.shared.count(id) ? kShared : 0) |
-                                (s.aggregated_capacity.count(id) ? kCapacity : 0));
+  const k8s::Device& device(uint32_t i) const {
+    return slice_of[i]->spec.devices[i - first.at(slice_of[i])];
+  }
+  std::string id(uint32_t i) const {
+    const k8s::ResourceSlice& s = *slice_of[i];
+    return device_id(s.spec.driver, s.spec.pool.name, device(i).name);
+  }
+  // After the allocated state changed for `id`: its flags again, in every numbered slice.
+  void update(const std::string& driver, const std::string& pool, const std::string& name,
+              const AllocatedState& state) {
+    const std::string id = device_id(driver, pool, name);
+    const uint8_t f = static_cast<uint8_t>((state.exclusive.count(id) ? kExclusive : 0) |
+                                           (state.shared.count(id) ? kShared : 0) |
+                                           (state.aggregated_capacity.count(id) ? kCapacity : 0));
+    PoolDevices& pd = pools[driver + "/" + pool];
+    pd.flags[name] = f;
+    for (const k8s::ResourceSlice* s : pd.slices) {
+      const auto& devices = s->spec.devices;
+      for (size_t i = 0; i < devices.size(); ++i)
+        if (devices[i].name == name) held[first.at(s) + i] = f;
+    }
   }
   selectors::Value& value(uint32_t device) {
-    if (values.size() <= device) values.resize(ids.size());
+    if (values.size() <= device) values.resize(held.size());
     return values[device];
   }
   uint8_t& verdict(uint32_t slot, uint32_t device) {
     std::vector<uint8_t>& v = verdicts[slot];
-    if (v.size() <= device) v.resize(ids.size(), kUnknown);
+    if (v.size() <= device) v.resize(held.size(), kUnknown);
     return v[device];
   }
 };
@@ -179,7 +238,7 @@ Allocator::Allocator(std::vector<const k8s::DeviceClass*> classes,
       all_slices_(std::move(slices)),
       state_(std::move(state)),
       options_(options),
-      devices_(std::make_unique<DeviceTable>()),
+      devices_(std::make_unique<DeviceTable>(state_)),
       counters_(std::make_unique<CounterCache>()),
       pools_(std::make_unique<PoolCache>()) {
   for (const k8s::ResourceSlice* s : all_slices_) {
@@ -201,7 +260,11 @@ const Allocator::CompiledSlot& Allocator::compiled(const k8s::CELDeviceSelector&
   if (!cs.compiled) {
     cs.compiled = &programs_.get(selector.expression);
     auto [it, fresh] = slots_.try_emplace(cs.compiled, static_cast<uint32_t>(slots_.size()));
-    if (fresh) devices_->verdicts.emplace_back();
+    if (fresh) {
+      devices_->verdicts.emplace_back();
+      DeviceTable::Shared& sh = devices_->shared.emplace_back();
+      if (cs.compiled->ok()) sh.paths = selectors::device_paths(cs.compiled->program->ast());
+    }
     cs.slot = it->second;
   }
   return cs;
@@ -216,13 +279,11 @@ const k8s::DeviceClass* Allocator::find_class(std::string_view name) const {
 void Allocator::commit(const std::vector<k8s::AllocationResult>& results) {
   for (const k8s::AllocationResult& r : results) {
     state_.add(r, options_.features);
-    for (const k8s::DeviceRequestAllocationResult& d : r.devices.results) {
-      auto it = devices_->by_id.find(device_id(d.driver, d.pool, d.device));
-      if (it != devices_->by_id.end())
-        devices_->held[it->second] = DeviceTable::flags(it->first, state_);
-    }
+    for (const k8s::DeviceRequestAllocationResult& d : r.devices.results)
+      devices_->update(d.driver, d.pool, d.device, state_);
   }
   counters_->available.clear();
+  ++epoch_;
 }
 
 // ---- pools (§5, GatherPools) ------------------------------------------------------------
@@ -238,12 +299,79 @@ struct Pool {
   std::vector<const k8s::ResourceSlice*> device_slices;  // targeting the node, by name
   std::vector<const k8s::ResourceSlice*> not_targeting;  // other device slices of the pool
   std::vector<const k8s::CounterSet*> counter_sets;
-  // The Allocator's device indices, [slice][device], for device_slices and not_targeting.
-  std::vector<std::vector<uint32_t>> device_index, not_targeting_index;
+  // The Allocator's index of the first device of each of device_slices and not_targeting.
+  std::vector<uint32_t> device_base, not_targeting_base;
   // Where each of device_slices starts in the node's numbering of its devices (all pools
   // in order): the key of per-call memos.
   std::vector<uint32_t> local_offset;
+  // The shared counters as whole numbers, when every counter and every consumption in the
+  // pool is one (the usual case; see CounterLayout).
+  // Built when the search first checks counters in the pool.
+  struct CounterLayout;
+  mutable std::shared_ptr<CounterLayout> counters;
+  mutable bool counters_laid_out = false;
 };
+
+// Counters by slot (counter sets in order, their counters in order), with what each device
+// consumes, as exact integers. The search checks counters on every candidate that consumes
+// any; with whole numbers that is integer arithmetic on arrays, not decimal arithmetic on
+// name-keyed lists. Results are the same: the amounts are exact.
+__extension__ typedef __int128 Amount;
+struct Pool::CounterLayout {
+  std::vector<Amount> capacity;                                  // by slot
+  std::vector<std::vector<std::pair<uint32_t, Amount>>> uses;    // device_slices, flat
+  std::vector<std::vector<std::pair<uint32_t, Amount>>> others;  // not_targeting, flat
+  std::vector<Amount> available;  // capacity less what allocated devices use
+  uint64_t available_epoch = 0;   // Allocator::epoch_ it was computed at; 0: never
+};
+
+// The layout of a valid pool with counters, or nullptr when an amount is not a whole number
+// of modest size (then the search uses decimal arithmetic).
+std::shared_ptr<Pool::CounterLayout> counter_layout(const Pool& p) {
+  if (p.counter_sets.empty() || p.invalid || p.incomplete) return nullptr;
+  auto whole = [](const k8s::Quantity& q, Amount* out) {
+    const int64_t v = q.value();
+    if (v > (int64_t{1} << 62) || v < -(int64_t{1} << 62) || q != k8s::Quantity::from_int(v))
+      return false;
+    *out = v;
+    return true;
+  };
+  auto layout = std::make_shared<Pool::CounterLayout>();
+  std::unordered_map<std::string_view, size_t> sets;  // name -> index in counter_sets
+  std::vector<uint32_t> first_slot;
+  for (size_t i = 0; i < p.counter_sets.size(); ++i) {
+    const k8s::CounterSet* cs = p.counter_sets[i];
+    sets.emplace(cs->name, i);
+    first_slot.push_back(static_cast<uint32_t>(layout->capacity.size()));
+    for (const auto& [name, counter] : cs->counters) {
+      Amount a = 0;
+      if (!whole(counter.value, &a)) return nullptr;
+      layout->capacity.push_back(a);
+    }
+  }
+  auto uses_of = [&](const std::vector<const k8s::ResourceSlice*>& list, auto& out) {
+    for (const k8s::ResourceSlice* s : list)
+      for (const k8s::Device& d : s->spec.devices) {
+        auto& use = out.emplace_back();
+        for (const k8s::DeviceCounterConsumption& c : d.consumes_counters) {
+          auto set = sets.find(c.counter_set);
+          if (set == sets.end()) return false;
+          const auto& counters = p.counter_sets[set->second]->counters;
+          for (const auto& [name, counter] : c.counters) {
+            auto it = std::find_if(counters.begin(), counters.end(),
+                                   [&](const auto& e) { return e.first == name; });
+            Amount a = 0;
+            if (it == counters.end() || !whole(counter.value, &a)) return false;
+            use.emplace_back(first_slot[set->second] + (it - counters.begin()), a);
+          }
+        }
+      }
+    return true;
+  };
+  if (!uses_of(p.device_slices, layout->uses) || !uses_of(p.not_targeting, layout->others))
+    return nullptr;
+  return layout;
+}
 
 struct PoolError {
   std::string message;
@@ -298,7 +426,9 @@ Pool build_pool(std::string driver, std::string name, std::vector<const k8s::Res
     q.invalid_reason = std::move(reason);
     return q;
   };
-  std::set<std::string_view> names;
+  std::unordered_set<std::string_view> names;
+  for (const k8s::ResourceSlice* s : p.device_slices)
+    names.reserve(names.size() + s->spec.devices.size());
   for (const k8s::ResourceSlice* s : p.device_slices)
     for (const k8s::Device& d : s->spec.devices)
       if (!names.insert(d.name).second) return invalid("duplicate device name " + d.name);
@@ -313,14 +443,15 @@ Pool build_pool(std::string driver, std::string name, std::vector<const k8s::Res
       p.counter_sets.push_back(&cs);
     }
   }
+  std::unordered_map<std::string_view, const k8s::CounterSet*> sets;
+  for (const k8s::CounterSet* cs : p.counter_sets) sets.emplace(cs->name, cs);
   auto check_consumption = [&](const std::vector<const k8s::ResourceSlice*>& list) -> std::string {
     for (const k8s::ResourceSlice* s : list)
       for (const k8s::Device& d : s->spec.devices)
         for (const k8s::DeviceCounterConsumption& c : d.consumes_counters) {
-          const k8s::CounterSet* set = nullptr;
-          for (const k8s::CounterSet* cs : p.counter_sets)
-            if (cs->name == c.counter_set) set = cs;
-          if (!set) return "counter set " + c.counter_set + " not found";
+          auto found = sets.find(c.counter_set);
+          if (found == sets.end()) return "counter set " + c.counter_set + " not found";
+          const k8s::CounterSet* set = found->second;
           for (const auto& [counter, _] : c.counters) {
             const bool known = std::any_of(set->counters.begin(), set->counters.end(),
                                            [&](const auto& e) { return e.first == counter; });
@@ -510,9 +641,8 @@ struct Candidate {
   size_t pool = 0;
   const k8s::ResourceSlice* slice = nullptr;
   const k8s::Device* device = nullptr;
-  uint32_t index = 0;               // in the Allocator's DeviceTable
-  uint32_t local = 0;               // in the node's devices (Pool::local_offset)
-  const std::string* id = nullptr;  // "driver/pool/device"
+  uint32_t index = 0;  // in the Allocator's DeviceTable
+  uint32_t local = 0;  // in the node's devices (Pool::local_offset)
 };
 
 struct RequestData {
@@ -898,8 +1028,10 @@ struct Search {
   std::vector<std::pair<uint32_t, int>> allocating;
   // Capacity picked in this search, per device index.
   std::map<uint32_t, CapacityAmounts> allocating_capacity;
-  // Counters consumed in this search, per pool key.
+  // Counters consumed in this search, per pool key (decimal) or per pool index (whole
+  // numbers, Pool::CounterLayout).
   std::map<std::string, CounterSets> consumed_counters;
+  std::vector<std::vector<Amount>> consumed_slots;
   uint32_t node_devices = 0;         // devices in the node's pools (for the memos)
   std::deque<Candidate> candidates;  // stable storage for results
   uint64_t steps = 0;
@@ -912,9 +1044,9 @@ struct Search {
   Candidate candidate(size_t p, size_t si, size_t di) const {
     const Pool& pool = pools()[p];
     const k8s::ResourceSlice* s = pool.device_slices[si];
-    const uint32_t index = pool.device_index[si][di];
+    const auto index = static_cast<uint32_t>(pool.device_base[si] + di);
     const auto local = static_cast<uint32_t>(pool.local_offset[si] + di);
-    return {p, s, &s->spec.devices[di], index, local, a.devices_->ids[index]};
+    return {p, s, &s->spec.devices[di], index, local};
   }
 
   bool in_use(uint32_t device) const {
@@ -946,19 +1078,18 @@ struct Search {
       if (!cs.compiled->ok())
         return Fatal{fmt::format("{}: selector #{}: CEL compile error: compilation failed: {}",
                                  who(), i, selectors::format_issues(expr, cs.compiled->issues))};
-      // Each (program, device) pair is evaluated once per Allocator: a byte per pair.
+      // Each (program, device) pair is decided once per Allocator (a byte per pair), and
+      // devices that agree on what the program reads share one evaluation.
       using D = Allocator::DeviceTable;
       uint8_t& verdict = a.devices_->verdict(cs.slot, c.index);
+      if (verdict == D::kUnknown) verdict = shared_verdict(cs, c);
       if (verdict == D::kUnknown || verdict == D::kError) {
-        selectors::Value& dv = a.devices_->value(c.index);
-        if (dv.kind() == selectors::ValueKind::Null)
-          dv = a.matches_.make_device(*c.device, c.slice->spec.driver);
-        const selectors::Match m =
-            selectors::to_match(a.matches_.evaluate_on(*cs.compiled->program, dv));
+        const selectors::Match m = selectors::to_match(evaluate(cs, c));
         verdict = !m.error.empty() ? D::kError : m.matches ? D::kTrue : D::kFalse;
         if (!m.error.empty())
           return Fatal{fmt::format("{}: selector #{} on device {}: CEL runtime error: {}", who(), i,
-                                   *c.id, selectors::enhance_runtime_error(m.error))};
+                                   a.devices_->id(c.index),
+                                   selectors::enhance_runtime_error(m.error))};
       }
       if (verdict == D::kFalse) {
         *failed = static_cast<int>(i);
@@ -966,6 +1097,35 @@ struct Search {
       }
     }
     return true;
+  }
+
+  // The program on the device's `device` value (built once per device).
+  selectors::Value evaluate(const Allocator::CompiledSlot& cs, const Candidate& c) {
+    selectors::Value& dv = a.devices_->value(c.index);
+    if (dv.kind() == selectors::ValueKind::Null)
+      dv = a.matches_.make_device(*c.device, c.slice->spec.driver);
+    return a.matches_.evaluate_on(*cs.compiled->program, dv);
+  }
+
+  // The verdict of the program on any device that reads the same as this one; kUnknown
+  // when the program or the device does not allow sharing.
+  uint8_t shared_verdict(const Allocator::CompiledSlot& cs, const Candidate& c) {
+    using D = Allocator::DeviceTable;
+    D& t = *a.devices_;
+    D::Shared& sh = t.shared[cs.slot];
+    if (!sh.paths) return D::kUnknown;
+    if (t.convertible.size() <= c.index) t.convertible.resize(t.held.size(), D::kUnknown);
+    uint8_t& conv = t.convertible[c.index];
+    if (conv == D::kUnknown) conv = a.matches_.convertible(*c.device) ? D::kTrue : D::kFalse;
+    if (conv == D::kFalse) return D::kUnknown;
+    t.key.clear();
+    selectors::projection_key(*sh.paths, *c.device, c.slice->spec.driver, t.key);
+    auto [it, fresh] = sh.by_projection.try_emplace(t.key, D::kUnknown);
+    if (fresh) {
+      const selectors::Match m = selectors::to_match(evaluate(cs, c));
+      it->second = !m.error.empty() ? D::kError : m.matches ? D::kTrue : D::kFalse;
+    }
+    return it->second;
   }
 
   // isSelectable, memoised per request and device (RequestData::selectable).
@@ -1010,7 +1170,7 @@ struct Search {
     static const CapacityAmounts kNone;
     const CapacityAmounts* used = &kNone;
     if (a.devices_->held[c.index] & Allocator::DeviceTable::kCapacity)
-      used = &a.state_.aggregated_capacity.find(*c.id)->second;
+      used = &a.state_.aggregated_capacity.find(a.devices_->id(c.index))->second;
     auto al = allocating_capacity.find(c.index);
     return capacity_fits(*used, req.capacity, *c.device,
                          al == allocating_capacity.end() ? nullptr : &al->second);
@@ -1096,12 +1256,12 @@ struct Search {
       for (const auto& [name, counter] : cs->counters) v.emplace_back(name, counter.value);
       avail.emplace_back(cs->name, std::move(v));
     }
-    for (const auto& [list, index] : {std::pair(&pool.device_slices, &pool.device_index),
-                                      std::pair(&pool.not_targeting, &pool.not_targeting_index)})
+    for (const auto& [list, base] : {std::pair(&pool.device_slices, &pool.device_base),
+                                     std::pair(&pool.not_targeting, &pool.not_targeting_base)})
       for (size_t si = 0; si < list->size(); ++si)
         for (size_t di = 0; di < (*list)[si]->spec.devices.size(); ++di) {
           const k8s::Device& d = (*list)[si]->spec.devices[di];
-          if (!a.devices_->held[(*index)[si][di]]) continue;  // IsDeviceAllocated
+          if (!a.devices_->held[(*base)[si] + di]) continue;  // IsDeviceAllocated
           for (const k8s::DeviceCounterConsumption& c : d.consumes_counters)
             for (auto& [set, values] : avail) {
               if (set != c.counter_set) continue;
@@ -1133,8 +1293,53 @@ struct Search {
     }
   }
 
+  const std::vector<Amount>& available_slots(const Pool& pool) {
+    Pool::CounterLayout& l = *pool.counters;
+    if (l.available_epoch == a.epoch_) return l.available;
+    l.available = l.capacity;
+    for (const auto& [slices, base, uses] :
+         {std::tuple(&pool.device_slices, &pool.device_base, &l.uses),
+          std::tuple(&pool.not_targeting, &pool.not_targeting_base, &l.others)}) {
+      size_t flat = 0;
+      for (size_t si = 0; si < slices->size(); ++si)
+        for (size_t di = 0; di < (*slices)[si]->spec.devices.size(); ++di, ++flat)
+          if (a.devices_->held[(*base)[si] + di])  // IsDeviceAllocated
+            for (const auto& [slot, amount] : (*uses)[flat]) l.available[slot] -= amount;
+    }
+    l.available_epoch = a.epoch_;
+    return l.available;
+  }
+
+  const std::vector<std::pair<uint32_t, Amount>>& uses(const Candidate& c) const {
+    const Pool& pool = pools()[c.pool];
+    return pool.counters->uses[c.local - pool.local_offset.front()];
+  }
+
+  std::vector<Amount>& used_slots(const Candidate& c) {
+    if (consumed_slots.size() < pools().size()) consumed_slots.resize(pools().size());
+    std::vector<Amount>& used = consumed_slots[c.pool];
+    if (used.empty()) used.resize(pools()[c.pool].counters->capacity.size(), 0);
+    return used;
+  }
+
   bool check_counters(const Candidate& c) {
     const Pool& pool = pools()[c.pool];
+    if (!pool.counters_laid_out) {
+      pool.counters = counter_layout(pool);
+      pool.counters_laid_out = true;
+    }
+    if (pool.counters) {
+      const std::vector<Amount>& avail = available_slots(pool);
+      std::vector<Amount>& used = used_slots(c);
+      for (const auto& [slot, amount] : uses(c)) used[slot] += amount;
+      for (size_t i = 0; i < avail.size(); ++i) {
+        if (avail[i] < used[i]) {
+          for (const auto& [slot, amount] : uses(c)) used[slot] -= amount;
+          return false;
+        }
+      }
+      return true;
+    }
     const CounterSets& avail = available_counters(pool);
     CounterSets& used = consumed_counters[pool.key];
     change(used, *c.device, true);
@@ -1156,6 +1361,11 @@ struct Search {
   }
 
   void release_counters(const Candidate& c) {
+    if (pools()[c.pool].counters) {
+      std::vector<Amount>& used = used_slots(c);
+      for (const auto& [slot, amount] : uses(c)) used[slot] -= amount;
+      return;
+    }
     change(consumed_counters[pools()[c.pool].key], *c.device, false);
   }
 
@@ -1214,7 +1424,7 @@ struct Search {
           return Fatal{fmt::format(
               "claim {}, request {}: cannot add device {} because a claim constraint would not be "
               "satisfied",
-              claim_name(*claims[claim]), *req.name, *c.id)};
+              claim_name(*claims[claim]), *req.name, a.devices_->id(c.index))};
         for (size_t e = 0; e < i; ++e) cons[e].remove(u.base, u.has_sub ? &u.sub : nullptr);
         if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::Constraint, static_cast<int>(i));
         return std::monostate{};
@@ -1559,19 +1769,18 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
       for_node = it->second;
     for_node.insert(for_node.end(), slices_shared_.begin(), slices_shared_.end());
     auto gathered = gather_pools(for_node, node, f, all_slices_);
-    // Every device gets its index once; pools shared between nodes keep theirs.
-    auto index = [&](const Pool& p, const std::vector<const k8s::ResourceSlice*>& slices) {
-      std::vector<std::vector<uint32_t>> out(slices.size());
-      for (size_t si = 0; si < slices.size(); ++si)
-        for (const k8s::Device& d : slices[si]->spec.devices)
-          out[si].push_back(devices_->index(device_id(p.driver, p.name, d.name), state_));
+    // Every device gets its index once; slices shared between nodes keep theirs.
+    auto index = [&](const std::vector<const k8s::ResourceSlice*>& slices) {
+      std::vector<uint32_t> out;
+      out.reserve(slices.size());
+      for (const k8s::ResourceSlice* sl : slices) out.push_back(devices_->base(sl));
       return out;
     };
     if (auto* pools = std::get_if<std::vector<Pool>>(&gathered)) {
       uint32_t local = 0;
       for (Pool& p : *pools) {
-        p.device_index = index(p, p.device_slices);
-        p.not_targeting_index = index(p, p.not_targeting);
+        p.device_base = index(p.device_slices);
+        p.not_targeting_base = index(p.not_targeting);
         for (const k8s::ResourceSlice* sl : p.device_slices) {
           p.local_offset.push_back(local);
           local += static_cast<uint32_t>(sl->spec.devices.size());

@@ -194,6 +194,7 @@ class Allocator {
   struct PoolCache;
   std::unique_ptr<PoolCache> pools_;
   uint64_t next_share_ = 0;
+  uint64_t epoch_ = 1;  // counts commits: what was computed from the allocated state expires
 };
 
 }  // namespace dra::alloc

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "selectors/device.hpp"
+#include "selectors/projection.hpp"
 
 namespace dra::selectors {
 
@@ -31,6 +32,10 @@ const Value& MatchCache::evaluate(const Program& program, const k8s::Device& d,
   auto [it, fresh] = results_.try_emplace({&program, &d});
   if (fresh) it->second = evaluate_on(program, device(d, driver));
   return it->second;
+}
+
+bool MatchCache::convertible(const k8s::Device& device) {
+  return selectors::convertible(device, values_);
 }
 
 Value MatchCache::evaluate_on(const Program& program, const Value& device) {

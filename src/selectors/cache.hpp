@@ -42,6 +42,8 @@ class MatchCache {
   // `program` evaluated on such a value (an error value is passed through).
   Value make_device(const k8s::Device& device, std::string_view driver);
   Value evaluate_on(const Program& program, const Value& device);
+  // Whether make_device gives a map, not an error (projection.hpp convertible).
+  bool convertible(const k8s::Device& device);
 
   // The `device` variable of a device, built once.
   const Value& device(const k8s::Device& device, std::string_view driver);

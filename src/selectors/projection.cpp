@@ -1,0 +1,207 @@
+// src/selectors/projection.cpp -- the device paths a selector reads (projection.hpp).
+#include "selectors/projection.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace dra::selectors {
+namespace {
+
+bool is_device(const Expr& e) { return e.kind == ExprKind::Ident && e.name == "device"; }
+
+const std::string* string_literal(const Expr& e) {
+  if (e.kind != ExprKind::Literal || e.constant.kind != Constant::Kind::String) return nullptr;
+  return &e.constant.bytes;
+}
+
+// `e` is one whole path: device.driver, device.allowMultipleAllocations, or
+// device.attributes|capacity["domain"] followed by .name or ["name"].
+bool match_path(const Expr& e, DevicePath& p) {
+  if (e.kind == ExprKind::Select && !e.optional && e.args.size() == 1 && is_device(e.args[0])) {
+    if (e.name == "driver") {
+      p.kind = DevicePath::Kind::Driver;
+      return true;
+    }
+    if (e.name == "allowMultipleAllocations") {
+      p.kind = DevicePath::Kind::AllowMultipleAllocations;
+      return true;
+    }
+    return false;
+  }
+  const std::string* name = nullptr;
+  if (e.kind == ExprKind::Select && !e.optional && e.args.size() == 1) {
+    name = &e.name;
+  } else if (e.kind == ExprKind::Index && !e.optional && e.args.size() == 2) {
+    name = string_literal(e.args[1]);
+  }
+  if (!name) return false;
+  const Expr& in_domain = e.args[0];
+  if (in_domain.kind != ExprKind::Index || in_domain.optional || in_domain.args.size() != 2)
+    return false;
+  const std::string* domain = string_literal(in_domain.args[1]);
+  const Expr& field = in_domain.args[0];
+  if (!domain || field.kind != ExprKind::Select || field.optional || field.args.size() != 1 ||
+      !is_device(field.args[0]))
+    return false;
+  if (field.name == "attributes") {
+    p.kind = DevicePath::Kind::Attribute;
+  } else if (field.name == "capacity") {
+    p.kind = DevicePath::Kind::Capacity;
+  } else {
+    return false;
+  }
+  p.domain = *domain;
+  p.name = *name;
+  return true;
+}
+
+bool walk(const Expr& e, std::vector<DevicePath>& out) {
+  DevicePath p;
+  if (match_path(e, p)) {
+    if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(std::move(p));
+    return true;
+  }
+  // Any other use of the variable reads an unknown part of the device.
+  if (e.kind == ExprKind::Ident && (e.name == "device" || e.name == ".device")) return false;
+  if (e.kind == ExprKind::Macro &&
+      std::find(e.vars.begin(), e.vars.end(), "device") != e.vars.end())
+    return false;
+  for (const Expr& a : e.args)
+    if (!walk(a, out)) return false;
+  return true;
+}
+
+// The domain and id a qualified name stands for, as device_value splits it.
+std::pair<std::string_view, std::string_view> split(std::string_view qualified,
+                                                    std::string_view driver) {
+  const size_t slash = qualified.find('/');
+  if (slash == std::string_view::npos) return {driver, qualified};
+  return {qualified.substr(0, slash), qualified.substr(slash + 1)};
+}
+
+template <typename T>
+void append_raw(std::string& out, const T& v) {
+  char buf[sizeof(T)];
+  std::memcpy(buf, &v, sizeof(T));
+  out.append(buf, sizeof(T));
+}
+
+void append_text(std::string& out, std::string_view s) {
+  append_raw(out, s.size());
+  out.append(s);
+}
+
+void append_attribute(std::string& out, const k8s::DeviceAttribute& a) {
+  using T = k8s::DeviceAttribute::Type;
+  out.push_back(static_cast<char>('A' + static_cast<int>(a.type)));
+  switch (a.type) {
+    case T::Int:
+      append_raw(out, a.int_value());
+      return;
+    case T::Bool:
+      out.push_back(a.bool_value() ? '1' : '0');
+      return;
+    case T::String:
+    case T::Version:
+      append_raw(out, a.text().handle());  // interned: equal texts, equal handles
+      return;
+    case T::Ints:
+      append_raw(out, a.ints().size());
+      for (int64_t i : a.ints()) append_raw(out, i);
+      return;
+    case T::Bools:
+      append_raw(out, a.bools().size());
+      for (bool b : a.bools()) out.push_back(b ? '1' : '0');
+      return;
+    case T::Strings:
+    case T::Versions:
+      append_raw(out, a.strings().size());
+      for (const std::string& s : a.strings()) append_text(out, s);
+      return;
+    case T::None:
+      return;
+  }
+}
+
+}  // namespace
+
+std::optional<std::vector<DevicePath>> device_paths(const Expr& ast) {
+  std::vector<DevicePath> out;
+  if (!walk(ast, out)) return std::nullopt;
+  return out;
+}
+
+void projection_key(const std::vector<DevicePath>& paths, const k8s::Device& device,
+                    std::string_view driver, std::string& out) {
+  for (const DevicePath& p : paths) {
+    out.push_back('|');
+    switch (p.kind) {
+      case DevicePath::Kind::Driver:
+        append_text(out, driver);
+        break;
+      case DevicePath::Kind::AllowMultipleAllocations:
+        out.push_back(device.allow_multiple_allocations.value_or(false) ? '1' : '0');
+        break;
+      case DevicePath::Kind::Attribute: {
+        // The first attribute of that domain and id: the one the map lookup finds.
+        const k8s::DeviceAttribute* found = nullptr;
+        for (const auto& [name, a] : device.attributes) {
+          if (split(name.view(), driver) ==
+              std::pair<std::string_view, std::string_view>(p.domain, p.name)) {
+            found = &a;
+            break;
+          }
+        }
+        if (found) {
+          append_attribute(out, *found);
+        } else {
+          out.push_back('-');
+        }
+        break;
+      }
+      case DevicePath::Kind::Capacity: {
+        const k8s::DeviceCapacity* found = nullptr;
+        for (const auto& [name, c] : device.capacity) {
+          if (split(name.view(), driver) ==
+              std::pair<std::string_view, std::string_view>(p.domain, p.name)) {
+            found = &c;
+            break;
+          }
+        }
+        if (found) {
+          out.push_back('Q');
+          append_text(out, found->value.to_string());
+        } else {
+          out.push_back('-');
+        }
+        break;
+      }
+    }
+  }
+}
+
+bool convertible(const k8s::Device& device, DeviceValueCache& cache) {
+  using T = k8s::DeviceAttribute::Type;
+  for (const auto& [name, a] : device.attributes) {
+    switch (a.type) {
+      case T::None:
+        return false;
+      case T::Version: {
+        if (cache.versions.count(a.text().handle())) break;
+        std::optional<k8s::Semver> v = k8s::Semver::parse_cel(a.string_value(), nullptr);
+        if (!v) return false;
+        cache.versions.emplace(a.text().handle(), Value::semver(std::move(*v)));
+        break;
+      }
+      case T::Versions:
+        for (const std::string& s : a.strings())
+          if (!k8s::Semver::parse_cel(s, nullptr)) return false;
+        break;
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
+}  // namespace dra::selectors

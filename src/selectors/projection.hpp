@@ -1,0 +1,52 @@
+// src/selectors/projection.hpp -- what of a device a selector reads, so that devices that
+// agree on it share one evaluation.
+//
+// Most selectors read `device` only through fixed paths: `device.driver`,
+// `device.attributes["domain"].name`, `device.capacity["domain"].name` (also written with
+// ["name"] or inside has()). Such a selector's result on a device is a function of what those
+// paths hold: two devices of a cluster that agree on them (the eight GPUs of a node, the
+// MIG partitions of one profile) get the same result, the same error included. Callers that
+// evaluate a selector on many devices key their verdicts by the projection and evaluate
+// once per distinct projection instead of once per device.
+//
+// Exactness: a selector is projectable only when every use of `device` is one of those
+// paths, with literal keys and no optional selection, and no macro rebinds the name
+// `device`. Anything else (the map as a whole, computed keys, iteration) reads an unknown
+// part of the device: the selector is not projectable, and callers evaluate per device.
+// A device whose `device` value cannot be built (an attribute without a value, a version
+// that does not parse) fails every selector with its own error: callers must not use
+// projections for it (see convertible()).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "k8s/model.hpp"
+#include "selectors/ast.hpp"
+#include "selectors/device.hpp"
+
+namespace dra::selectors {
+
+struct DevicePath {
+  enum class Kind { Driver, AllowMultipleAllocations, Attribute, Capacity };
+  Kind kind = Kind::Driver;
+  std::string domain, name;  // Attribute and Capacity
+  friend bool operator==(const DevicePath&, const DevicePath&) = default;
+};
+
+// The paths a selector reads, in first-use order without repeats; nullopt when it is not
+// projectable.
+std::optional<std::vector<DevicePath>> device_paths(const Expr& ast);
+
+// Appends to `out` a key that is equal for two devices (of drivers `driver`) exactly when
+// every path reads the same value or the same absence on both.
+void projection_key(const std::vector<DevicePath>& paths, const k8s::Device& device,
+                    std::string_view driver, std::string& out);
+
+// Whether the device's `device` value can be built (device_value would not return an
+// error). Version parses are shared through `cache`.
+bool convertible(const k8s::Device& device, DeviceValueCache& cache);
+
+}  // namespace dra::selectors
