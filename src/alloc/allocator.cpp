@@ -11,6 +11,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <span>
 #include <tuple>
 #include <unordered_set>
 #include <utility>
@@ -152,6 +153,7 @@ struct Allocator::DeviceTable {
   struct PoolDevices {
     std::unordered_map<std::string, uint8_t> flags;
     std::vector<const k8s::ResourceSlice*> slices;
+    uint64_t changes = 0;  // what was computed from the flags before a change is stale
   };
   std::unordered_map<std::string, PoolDevices> pools;
 
@@ -200,6 +202,7 @@ struct Allocator::DeviceTable {
                                            (state.aggregated_capacity.count(id) ? kCapacity : 0));
     PoolDevices& pd = pools[driver + "/" + pool];
     pd.flags[name] = f;
+    ++pd.changes;
     for (const k8s::ResourceSlice* s : pd.slices) {
       const auto& devices = s->spec.devices;
       for (size_t i = 0; i < devices.size(); ++i)
@@ -283,7 +286,6 @@ void Allocator::commit(const std::vector<k8s::AllocationResult>& results) {
       devices_->update(d.driver, d.pool, d.device, state_);
   }
   counters_->available.clear();
-  ++epoch_;
 }
 
 // ---- pools (§5, GatherPools) ------------------------------------------------------------
@@ -310,6 +312,7 @@ struct Pool {
   struct CounterLayout;
   mutable std::shared_ptr<CounterLayout> counters;
   mutable bool counters_laid_out = false;
+  const uint64_t* changes = nullptr;  // DeviceTable::PoolDevices::changes of the pool
 };
 
 // Counters by slot (counter sets in order, their counters in order), with what each device
@@ -318,11 +321,17 @@ struct Pool {
 // name-keyed lists. Results are the same: the amounts are exact.
 __extension__ typedef __int128 Amount;
 struct Pool::CounterLayout {
-  std::vector<Amount> capacity;                                  // by slot
-  std::vector<std::vector<std::pair<uint32_t, Amount>>> uses;    // device_slices, flat
-  std::vector<std::vector<std::pair<uint32_t, Amount>>> others;  // not_targeting, flat
+  std::vector<Amount> capacity;  // by slot
+  // What each device consumes, (slot, amount) pairs: the devices of device_slices and then
+  // of not_targeting, in order; device i's pairs are uses[begin[i], begin[i + 1]).
+  std::vector<std::pair<uint32_t, Amount>> uses;
+  std::vector<uint32_t> begin;
+  std::span<const std::pair<uint32_t, Amount>> of(size_t device) const {
+    return {uses.data() + begin[device], uses.data() + begin[device + 1]};
+  }
   std::vector<Amount> available;  // capacity less what allocated devices use
-  uint64_t available_epoch = 0;   // Allocator::epoch_ it was computed at; 0: never
+  // DeviceTable::PoolDevices::changes when available was computed.
+  uint64_t available_at = std::numeric_limits<uint64_t>::max();
 };
 
 // The layout of a valid pool with counters, or nullptr when an amount is not a whole number
@@ -330,11 +339,9 @@ struct Pool::CounterLayout {
 std::shared_ptr<Pool::CounterLayout> counter_layout(const Pool& p) {
   if (p.counter_sets.empty() || p.invalid || p.incomplete) return nullptr;
   auto whole = [](const k8s::Quantity& q, Amount* out) {
-    const int64_t v = q.value();
-    if (v > (int64_t{1} << 62) || v < -(int64_t{1} << 62) || q != k8s::Quantity::from_int(v))
-      return false;
-    *out = v;
-    return true;
+    const std::optional<int64_t> v = q.whole();
+    if (v) *out = *v;
+    return v.has_value();
   };
   auto layout = std::make_shared<Pool::CounterLayout>();
   std::unordered_map<std::string_view, size_t> sets;  // name -> index in counter_sets
@@ -349,10 +356,10 @@ std::shared_ptr<Pool::CounterLayout> counter_layout(const Pool& p) {
       layout->capacity.push_back(a);
     }
   }
-  auto uses_of = [&](const std::vector<const k8s::ResourceSlice*>& list, auto& out) {
+  auto uses_of = [&](const std::vector<const k8s::ResourceSlice*>& list) {
     for (const k8s::ResourceSlice* s : list)
       for (const k8s::Device& d : s->spec.devices) {
-        auto& use = out.emplace_back();
+        layout->begin.push_back(static_cast<uint32_t>(layout->uses.size()));
         for (const k8s::DeviceCounterConsumption& c : d.consumes_counters) {
           auto set = sets.find(c.counter_set);
           if (set == sets.end()) return false;
@@ -362,14 +369,14 @@ std::shared_ptr<Pool::CounterLayout> counter_layout(const Pool& p) {
                                    [&](const auto& e) { return e.first == name; });
             Amount a = 0;
             if (it == counters.end() || !whole(counter.value, &a)) return false;
-            use.emplace_back(first_slot[set->second] + (it - counters.begin()), a);
+            layout->uses.emplace_back(first_slot[set->second] + (it - counters.begin()), a);
           }
         }
       }
     return true;
   };
-  if (!uses_of(p.device_slices, layout->uses) || !uses_of(p.not_targeting, layout->others))
-    return nullptr;
+  if (!uses_of(p.device_slices) || !uses_of(p.not_targeting)) return nullptr;
+  layout->begin.push_back(static_cast<uint32_t>(layout->uses.size()));
   return layout;
 }
 
@@ -652,6 +659,8 @@ struct RequestData {
   int num_devices = 0;
   int selected_subrequest = 0;
   std::vector<Candidate> all_devices;  // allocation mode All
+  // The compiled selectors of the class and of the request (Search::selectors_match).
+  std::vector<const Allocator::CompiledSlot*> class_slots, request_slots;
   // isSelectable's memo for this request, by Candidate::local: 0 unknown, else kYes/kNo.
   std::vector<uint8_t> selectable;
   enum : uint8_t { kYes = 1, kNo = 2 };
@@ -1031,7 +1040,11 @@ struct Search {
   // Counters consumed in this search, per pool key (decimal) or per pool index (whole
   // numbers, Pool::CounterLayout).
   std::map<std::string, CounterSets> consumed_counters;
-  std::vector<std::vector<Amount>> consumed_slots;
+  struct Consumed {
+    std::vector<Amount> used;  // by slot
+    size_t over = 0;           // slots where used exceeds what is available
+  };
+  std::vector<Consumed> consumed_slots;
   uint32_t node_devices = 0;         // devices in the node's pools (for the memos)
   std::deque<Candidate> candidates;  // stable storage for results
   uint64_t steps = 0;
@@ -1066,12 +1079,18 @@ struct Search {
   // ---- selectors (isSelectable, selectorsMatch)
 
   // Whether the selectors are all true for the device; Fatal on CEL errors.
+  // `slots` caches the selectors' compiled programs for this request.
   std::variant<bool, Fatal> selectors_match(int claim, const k8s::DeviceClass* cls,
                                             const std::vector<k8s::DeviceSelector>& selectors,
+                                            std::vector<const Allocator::CompiledSlot*>& slots,
                                             const Candidate& c, int* failed) {
+    if (slots.size() != selectors.size()) {
+      slots.clear();
+      for (const k8s::DeviceSelector& sel : selectors) slots.push_back(&a.compiled(*sel.cel));
+    }
     for (size_t i = 0; i < selectors.size(); ++i) {
       const std::string& expr = selectors[i].cel->expression;
-      const Allocator::CompiledSlot& cs = a.compiled(*selectors[i].cel);
+      const Allocator::CompiledSlot& cs = *slots[i];
       auto who = [&] {
         return cls ? "class " + cls->metadata.name : "claim " + claim_name(*claims[claim]);
       };
@@ -1141,14 +1160,14 @@ struct Search {
     if (memo) return memo == RequestData::kYes;
     int failed = -1;
     if (rd.cls) {
-      auto m = selectors_match(claim, rd.cls, rd.cls->spec.selectors, c, &failed);
+      auto m = selectors_match(claim, rd.cls, rd.cls->spec.selectors, rd.class_slots, c, &failed);
       if (auto* f = std::get_if<Fatal>(&m)) return *f;
       if (!std::get<bool>(m)) {
         if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::ClassSelector, failed);
         return memo = RequestData::kNo, false;
       }
     }
-    auto m = selectors_match(claim, nullptr, *rd.request.selectors, c, &failed);
+    auto m = selectors_match(claim, nullptr, *rd.request.selectors, rd.request_slots, c, &failed);
     if (auto* f = std::get_if<Fatal>(&m)) return *f;
     if (!std::get<bool>(m)) {
       if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::RequestSelector, failed);
@@ -1295,33 +1314,49 @@ struct Search {
 
   const std::vector<Amount>& available_slots(const Pool& pool) {
     Pool::CounterLayout& l = *pool.counters;
-    if (l.available_epoch == a.epoch_) return l.available;
+    const uint64_t changes = *pool.changes;
+    if (l.available_at == changes) return l.available;
     l.available = l.capacity;
-    for (const auto& [slices, base, uses] :
-         {std::tuple(&pool.device_slices, &pool.device_base, &l.uses),
-          std::tuple(&pool.not_targeting, &pool.not_targeting_base, &l.others)}) {
-      size_t flat = 0;
+    size_t flat = 0;
+    for (const auto& [slices, base] : {std::pair(&pool.device_slices, &pool.device_base),
+                                       std::pair(&pool.not_targeting, &pool.not_targeting_base)})
       for (size_t si = 0; si < slices->size(); ++si)
         for (size_t di = 0; di < (*slices)[si]->spec.devices.size(); ++di, ++flat)
           if (a.devices_->held[(*base)[si] + di])  // IsDeviceAllocated
-            for (const auto& [slot, amount] : (*uses)[flat]) l.available[slot] -= amount;
-    }
-    l.available_epoch = a.epoch_;
+            for (const auto& [slot, amount] : l.of(flat)) l.available[slot] -= amount;
+    l.available_at = changes;
     return l.available;
   }
 
-  const std::vector<std::pair<uint32_t, Amount>>& uses(const Candidate& c) const {
+  std::span<const std::pair<uint32_t, Amount>> uses(const Candidate& c) const {
     const Pool& pool = pools()[c.pool];
-    return pool.counters->uses[c.local - pool.local_offset.front()];
+    return pool.counters->of(c.local - pool.local_offset.front());
   }
 
-  std::vector<Amount>& used_slots(const Candidate& c) {
+  // This search's consumption in the candidate's pool; `avail` is the pool's availability.
+  Consumed& consumed(const Candidate& c, const std::vector<Amount>& avail) {
     if (consumed_slots.size() < pools().size()) consumed_slots.resize(pools().size());
-    std::vector<Amount>& used = consumed_slots[c.pool];
-    if (used.empty()) used.resize(pools()[c.pool].counters->capacity.size(), 0);
-    return used;
+    Consumed& k = consumed_slots[c.pool];
+    if (k.used.empty()) {
+      k.used.assign(avail.size(), 0);
+      k.over = static_cast<size_t>(
+          std::count_if(avail.begin(), avail.end(), [](Amount v) { return v < 0; }));
+    }
+    return k;
   }
 
+  // Adds (sign 1) or removes (-1) the candidate's consumption, keeping Consumed::over.
+  void consume(const Candidate& c, const std::vector<Amount>& avail, Consumed& k, int sign) {
+    for (const auto& [slot, amount] : uses(c)) {
+      const bool was_over = k.used[slot] > avail[slot];
+      k.used[slot] += sign * amount;
+      const bool is_over = k.used[slot] > avail[slot];
+      k.over = k.over + is_over - was_over;
+    }
+  }
+
+  // checkAvailableCounters: every counter of the pool within what is available, with this
+  // device's consumption added (kept when it fits).
   bool check_counters(const Candidate& c) {
     const Pool& pool = pools()[c.pool];
     if (!pool.counters_laid_out) {
@@ -1330,15 +1365,11 @@ struct Search {
     }
     if (pool.counters) {
       const std::vector<Amount>& avail = available_slots(pool);
-      std::vector<Amount>& used = used_slots(c);
-      for (const auto& [slot, amount] : uses(c)) used[slot] += amount;
-      for (size_t i = 0; i < avail.size(); ++i) {
-        if (avail[i] < used[i]) {
-          for (const auto& [slot, amount] : uses(c)) used[slot] -= amount;
-          return false;
-        }
-      }
-      return true;
+      Consumed& k = consumed(c, avail);
+      consume(c, avail, k, 1);
+      if (k.over == 0) return true;
+      consume(c, avail, k, -1);
+      return false;
     }
     const CounterSets& avail = available_counters(pool);
     CounterSets& used = consumed_counters[pool.key];
@@ -1361,9 +1392,9 @@ struct Search {
   }
 
   void release_counters(const Candidate& c) {
-    if (pools()[c.pool].counters) {
-      std::vector<Amount>& used = used_slots(c);
-      for (const auto& [slot, amount] : uses(c)) used[slot] -= amount;
+    if (const Pool& pool = pools()[c.pool]; pool.counters) {
+      const std::vector<Amount>& avail = available_slots(pool);
+      consume(c, avail, consumed(c, avail), -1);
       return;
     }
     change(consumed_counters[pools()[c.pool].key], *c.device, false);
@@ -1779,6 +1810,7 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
     if (auto* pools = std::get_if<std::vector<Pool>>(&gathered)) {
       uint32_t local = 0;
       for (Pool& p : *pools) {
+        p.changes = &devices_->pools[p.key].changes;
         p.device_base = index(p.device_slices);
         p.not_targeting_base = index(p.not_targeting);
         for (const k8s::ResourceSlice* sl : p.device_slices) {

@@ -160,10 +160,15 @@ class Allocator {
   selectors::MatchCache& matches() { return matches_; }
   selectors::ProgramCache& programs() { return programs_; }
 
+  // A selector's compiled program and its verdict slot (internal to the search).
+  struct CompiledSlot {
+    const selectors::Compiled* compiled = nullptr;
+    uint32_t slot = 0;
+  };
+
  private:
   friend struct Search;
   const k8s::DeviceClass* find_class(std::string_view name) const;
-  struct CompiledSlot;
   const CompiledSlot& compiled(const k8s::CELDeviceSelector& selector);
 
   std::vector<const k8s::DeviceClass*> classes_;
@@ -174,11 +179,6 @@ class Allocator {
   Options options_;
   selectors::ProgramCache programs_;
   selectors::MatchCache matches_;
-  // Each selector object's compiled program and its verdict slot (see DeviceTable).
-  struct CompiledSlot {
-    const selectors::Compiled* compiled = nullptr;
-    uint32_t slot = 0;
-  };
   std::unordered_map<const k8s::CELDeviceSelector*, CompiledSlot> compiled_;
   std::unordered_map<const selectors::Compiled*, uint32_t> slots_;
   // Every device of a gathered pool, by a dense index: its ID, what the allocated state
@@ -194,7 +194,6 @@ class Allocator {
   struct PoolCache;
   std::unique_ptr<PoolCache> pools_;
   uint64_t next_share_ = 0;
-  uint64_t epoch_ = 1;  // counts commits: what was computed from the allocated state expires
 };
 
 }  // namespace dra::alloc

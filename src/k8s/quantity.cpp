@@ -520,6 +520,16 @@ std::int64_t Quantity::scaled_value(std::int32_t scale) const {
   return static_cast<std::int64_t>(0 - magnitude);  // modular: 2^63 becomes INT64_MIN
 }
 
+std::optional<std::int64_t> Quantity::whole() const {
+  if (digits_.empty()) return 0;
+  if (exponent_ < 0 || static_cast<std::int64_t>(digits_.size()) + exponent_ > 18)
+    return std::nullopt;
+  std::int64_t v = 0;
+  for (char d : digits_) v = v * 10 + (d - '0');
+  for (std::int64_t i = 0; i < exponent_; ++i) v *= 10;
+  return negative_ ? -v : v;
+}
+
 double Quantity::as_approximate_float64() const {
   if (digits_.empty()) return 0.0;
   std::string text = digits_;

@@ -94,6 +94,8 @@ class Quantity {
   // gives -8 there). Callers that need to know use the comparisons first.
   std::int64_t scaled_value(std::int32_t scale) const;
   std::int64_t value() const { return scaled_value(0); }
+  // The value when it is a whole number of at most 18 digits (|v| < 10^18), else nullopt.
+  std::optional<std::int64_t> whole() const;
   std::int64_t milli_value() const { return scaled_value(-3); }
 
   // The nearest double; +-infinity when out of range. Upstream's AsApproximateFloat64

@@ -741,4 +741,19 @@ TEST_CASE("quantity: a huge BinarySI number prints in exponent form", "[k8s]") {
   CHECK(name(huge.format()) == std::string("BinarySI"));
 }
 
+TEST_CASE("quantity: whole gives whole numbers of up to 18 digits", "[k8s]") {
+  auto whole = [](std::string_view text) { return Quantity::parse(text)->whole(); };
+  CHECK(whole("0") == 0);
+  CHECK(whole("7") == 7);
+  CHECK(whole("-3") == -3);
+  CHECK(whole("80Gi") == int64_t{80} << 30);
+  CHECK(whole("1k") == 1000);
+  CHECK_FALSE(whole("1500m").has_value());
+  CHECK_FALSE(whole("1.9995").has_value());
+  CHECK_FALSE(whole("1n").has_value());
+  CHECK(whole("999999999999999999") == 999999999999999999);
+  CHECK_FALSE(whole("1000000000000000000").has_value());  // 10^18
+  CHECK_FALSE(whole("1E").has_value());
+}
+
 }  // namespace dra::k8s
