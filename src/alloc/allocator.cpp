@@ -308,10 +308,8 @@ struct Pool {
   std::vector<uint32_t> local_offset;
   // The shared counters as whole numbers, when every counter and every consumption in the
   // pool is one (the usual case; see CounterLayout).
-  // Built when the search first checks counters in the pool.
   struct CounterLayout;
-  mutable std::shared_ptr<CounterLayout> counters;
-  mutable bool counters_laid_out = false;
+  std::shared_ptr<CounterLayout> counters;
   const uint64_t* changes = nullptr;  // DeviceTable::PoolDevices::changes of the pool
 };
 
@@ -333,52 +331,6 @@ struct Pool::CounterLayout {
   // DeviceTable::PoolDevices::changes when available was computed.
   uint64_t available_at = std::numeric_limits<uint64_t>::max();
 };
-
-// The layout of a valid pool with counters, or nullptr when an amount is not a whole number
-// of modest size (then the search uses decimal arithmetic).
-std::shared_ptr<Pool::CounterLayout> counter_layout(const Pool& p) {
-  if (p.counter_sets.empty() || p.invalid || p.incomplete) return nullptr;
-  auto whole = [](const k8s::Quantity& q, Amount* out) {
-    const std::optional<int64_t> v = q.whole();
-    if (v) *out = *v;
-    return v.has_value();
-  };
-  auto layout = std::make_shared<Pool::CounterLayout>();
-  std::unordered_map<std::string_view, size_t> sets;  // name -> index in counter_sets
-  std::vector<uint32_t> first_slot;
-  for (size_t i = 0; i < p.counter_sets.size(); ++i) {
-    const k8s::CounterSet* cs = p.counter_sets[i];
-    sets.emplace(cs->name, i);
-    first_slot.push_back(static_cast<uint32_t>(layout->capacity.size()));
-    for (const auto& [name, counter] : cs->counters) {
-      Amount a = 0;
-      if (!whole(counter.value, &a)) return nullptr;
-      layout->capacity.push_back(a);
-    }
-  }
-  auto uses_of = [&](const std::vector<const k8s::ResourceSlice*>& list) {
-    for (const k8s::ResourceSlice* s : list)
-      for (const k8s::Device& d : s->spec.devices) {
-        layout->begin.push_back(static_cast<uint32_t>(layout->uses.size()));
-        for (const k8s::DeviceCounterConsumption& c : d.consumes_counters) {
-          auto set = sets.find(c.counter_set);
-          if (set == sets.end()) return false;
-          const auto& counters = p.counter_sets[set->second]->counters;
-          for (const auto& [name, counter] : c.counters) {
-            auto it = std::find_if(counters.begin(), counters.end(),
-                                   [&](const auto& e) { return e.first == name; });
-            Amount a = 0;
-            if (it == counters.end() || !whole(counter.value, &a)) return false;
-            layout->uses.emplace_back(first_slot[set->second] + (it - counters.begin()), a);
-          }
-        }
-      }
-    return true;
-  };
-  if (!uses_of(p.device_slices) || !uses_of(p.not_targeting)) return nullptr;
-  layout->begin.push_back(static_cast<uint32_t>(layout->uses.size()));
-  return layout;
-}
 
 struct PoolError {
   std::string message;
@@ -450,25 +402,66 @@ Pool build_pool(std::string driver, std::string name, std::vector<const k8s::Res
       p.counter_sets.push_back(&cs);
     }
   }
-  std::unordered_map<std::string_view, const k8s::CounterSet*> sets;
-  for (const k8s::CounterSet* cs : p.counter_sets) sets.emplace(cs->name, cs);
+  // Every consumption must name a counter set and counters it has. The same pass lays the
+  // counters out as whole numbers, when they are (Pool::CounterLayout).
+  // Devices name the counters they consume mostly in the order the sets list them, so the
+  // lookups start where the last one matched (a compare or two instead of a hash each).
+  struct Set {
+    const k8s::CounterSet* set = nullptr;
+    uint32_t first = 0;  // slot of its first counter
+    size_t cursor = 0;   // where the next counter lookup starts
+    std::optional<uint32_t> find(std::string_view counter) {
+      const auto& counters = set->counters;
+      for (size_t n = 0; n < counters.size(); ++n) {
+        const size_t i = (cursor + n) % counters.size();
+        if (counters[i].first == counter) {  // names are unique (the loader refuses repeats)
+          cursor = i + 1;
+          return static_cast<uint32_t>(i);
+        }
+      }
+      return std::nullopt;
+    }
+  };
+  std::unordered_map<std::string_view, Set> sets;
+  auto layout = std::make_shared<Pool::CounterLayout>();
+  bool whole = true;
+  for (const k8s::CounterSet* cs : p.counter_sets) {
+    Set& set = sets[cs->name];
+    set.set = cs;
+    set.first = static_cast<uint32_t>(layout->capacity.size());
+    for (const auto& [counter, value] : cs->counters) {
+      const std::optional<int64_t> v = value.value.whole();
+      whole = whole && v;
+      layout->capacity.push_back(v.value_or(0));
+    }
+  }
+  Set* last = nullptr;
   auto check_consumption = [&](const std::vector<const k8s::ResourceSlice*>& list) -> std::string {
     for (const k8s::ResourceSlice* s : list)
-      for (const k8s::Device& d : s->spec.devices)
+      for (const k8s::Device& d : s->spec.devices) {
+        layout->begin.push_back(static_cast<uint32_t>(layout->uses.size()));
         for (const k8s::DeviceCounterConsumption& c : d.consumes_counters) {
-          auto found = sets.find(c.counter_set);
-          if (found == sets.end()) return "counter set " + c.counter_set + " not found";
-          const k8s::CounterSet* set = found->second;
-          for (const auto& [counter, _] : c.counters) {
-            const bool known = std::any_of(set->counters.begin(), set->counters.end(),
-                                           [&](const auto& e) { return e.first == counter; });
-            if (!known) return "counter " + counter + " not found in counter set " + set->name;
+          if (!last || last->set->name != c.counter_set) {
+            auto found = sets.find(c.counter_set);
+            if (found == sets.end()) return "counter set " + c.counter_set + " not found";
+            last = &found->second;
+          }
+          Set& set = *last;
+          for (const auto& [counter, amount] : c.counters) {
+            const std::optional<uint32_t> at = set.find(counter);
+            if (!at) return "counter " + counter + " not found in counter set " + set.set->name;
+            const std::optional<int64_t> v = amount.value.whole();
+            whole = whole && v;
+            if (v) layout->uses.emplace_back(set.first + *at, *v);
           }
         }
+      }
     return {};
   };
   if (std::string e = check_consumption(p.device_slices); !e.empty()) return invalid(std::move(e));
   if (std::string e = check_consumption(p.not_targeting); !e.empty()) return invalid(std::move(e));
+  layout->begin.push_back(static_cast<uint32_t>(layout->uses.size()));
+  if (whole && !p.counter_sets.empty()) p.counters = std::move(layout);
   return p;
 }
 
@@ -1359,10 +1352,6 @@ struct Search {
   // device's consumption added (kept when it fits).
   bool check_counters(const Candidate& c) {
     const Pool& pool = pools()[c.pool];
-    if (!pool.counters_laid_out) {
-      pool.counters = counter_layout(pool);
-      pool.counters_laid_out = true;
-    }
     if (pool.counters) {
       const std::vector<Amount>& avail = available_slots(pool);
       Consumed& k = consumed(c, avail);
