@@ -1,6 +1,7 @@
-// src/k8s/yaml_parser.cpp -- YAML to Nodes through libyaml's event parser.
+// src/k8s/yaml_parser.cpp -- YAML to Nodes: the fast reader for the block YAML of dumps and
+// manifests (yaml_fast.cpp), and libyaml's event parser for everything else.
 // yaml-cpp's node tree is far too slow and large for cluster dumps (see bench/README.md);
-// libyaml's events feed the shared TreeBuilder, which streams list items.
+// the events of either reader feed the shared TreeBuilder, which streams list items.
 #include <fmt/format.h>
 #include <yaml.h>
 
@@ -9,8 +10,10 @@
 
 #include "k8s/parse.hpp"
 #include "k8s/tree_builder.hpp"
+#include "k8s/yaml_events.hpp"
 
 namespace dra::k8s {
+namespace detail {
 namespace {
 
 Pos to_pos(const yaml_mark_t& m) {
@@ -55,7 +58,8 @@ class Event {
   bool live_ = false;
 };
 
-bool report_syntax_error(yaml_parser_t* p, std::string_view text, detail::TreeBuilder& out) {
+template <class Sink>
+bool report_syntax_error(yaml_parser_t* p, std::string_view text, Sink& out) {
   std::string problem = p->problem ? p->problem : "malformed YAML";
   Pos pos = to_pos(p->problem_mark);
   if (p->error == YAML_READER_ERROR) {
@@ -72,7 +76,7 @@ bool report_syntax_error(yaml_parser_t* p, std::string_view text, detail::TreeBu
     }
     std::string what = problem;
     if (p->problem_value != -1) what += fmt::format(" (byte 0x{:02x})", p->problem_value & 0xff);
-    return out.error(at, what, "save the file as UTF-8 without control characters");
+    return out.syntax_error(at, what, "save the file as UTF-8 without control characters");
   }
   std::string message = problem;
   if (p->context) message = fmt::format("{} {}", problem, p->context);
@@ -97,61 +101,63 @@ bool report_syntax_error(yaml_parser_t* p, std::string_view text, detail::TreeBu
         fmt::format("check the indentation of this line against line {}", p->context_mark.line + 1);
   else if (problem.find("found character that cannot start any token") != std::string::npos)
     hint = "YAML does not allow tabs for indentation; use spaces";
-  return out.error(pos, message, hint);
+  return out.syntax_error(pos, message, hint);
 }
 
 }  // namespace
 
-bool parse_yaml(std::string_view text, const std::string& file, const ParseLimits& limits,
-                const ObjectFn& fn, util::Diagnostics& diags) {
-  detail::TreeBuilder out(file, limits, fn, diags);
+template <class Sink>
+bool parse_yaml_libyaml(std::string_view text, Sink& out) {
   Parser parser;
-  if (!parser.ok()) return out.error({}, "cannot initialise the YAML parser");
+  if (!parser.ok()) return out.syntax_error({}, "cannot initialise the YAML parser", {});
   yaml_parser_set_input_string(parser.get(), reinterpret_cast<const unsigned char*>(text.data()),
                                text.size());
   yaml_parser_set_encoding(parser.get(), YAML_UTF8_ENCODING);
   Event ev;
-  size_t document = 0;
   for (;;) {
     if (!ev.next(parser.get())) return report_syntax_error(parser.get(), text, out);
     switch (ev->type) {
       case YAML_STREAM_END_EVENT:
         return true;
       case YAML_DOCUMENT_START_EVENT:
-        if (!out.begin_document(document++)) return false;
+        if (!out.document_start(to_pos(ev->start_mark))) return false;
         break;
       case YAML_DOCUMENT_END_EVENT:
-        if (!out.end_document()) return false;
+        if (!out.document_end(to_pos(ev->start_mark))) return false;
         break;
       case YAML_MAPPING_START_EVENT:
-        if (!out.begin(NodeKind::Mapping, to_pos(ev->start_mark),
-                       anchor_of(ev->data.mapping_start.anchor)))
+        if (!out.collection_start(NodeKind::Mapping, to_pos(ev->start_mark),
+                                  anchor_of(ev->data.mapping_start.anchor)))
           return false;
         break;
       case YAML_SEQUENCE_START_EVENT:
-        if (!out.begin(NodeKind::Sequence, to_pos(ev->start_mark),
-                       anchor_of(ev->data.sequence_start.anchor)))
+        if (!out.collection_start(NodeKind::Sequence, to_pos(ev->start_mark),
+                                  anchor_of(ev->data.sequence_start.anchor)))
           return false;
         break;
       case YAML_MAPPING_END_EVENT:
       case YAML_SEQUENCE_END_EVENT:
         // mark.index counts characters, never more than bytes: a safe lower bound.
-        out.set_consumed(ev->end_mark.index);
-        if (!out.end()) return false;
+        if (!out.collection_end(
+                ev->type == YAML_MAPPING_END_EVENT ? NodeKind::Mapping : NodeKind::Sequence,
+                to_pos(ev->start_mark), ev->end_mark.index))
+          return false;
         break;
       case YAML_SCALAR_EVENT: {
         const auto& s = ev->data.scalar;
-        ScalarStyle style = ScalarStyle::Plain;
+        YamlStyle style = YamlStyle::Plain;
         switch (s.style) {
           case YAML_SINGLE_QUOTED_SCALAR_STYLE:
+            style = YamlStyle::SingleQuoted;
+            break;
           case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
-            style = ScalarStyle::Quoted;
+            style = YamlStyle::DoubleQuoted;
             break;
           case YAML_LITERAL_SCALAR_STYLE:
-            style = ScalarStyle::Literal;
+            style = YamlStyle::Literal;
             break;
           case YAML_FOLDED_SCALAR_STYLE:
-            style = ScalarStyle::Folded;
+            style = YamlStyle::Folded;
             break;
           default:
             break;
@@ -171,6 +177,47 @@ bool parse_yaml(std::string_view text, const std::string& file, const ParseLimit
         break;
     }
   }
+}
+
+template bool parse_yaml_libyaml<TreeSink>(std::string_view, TreeSink&);
+template bool parse_yaml_libyaml<EventLog>(std::string_view, EventLog&);
+
+}  // namespace detail
+
+bool parse_yaml(std::string_view text, const std::string& file, const ParseLimits& limits,
+                const ObjectFn& fn, util::Diagnostics& diags) {
+  // The fast reader first: dumps and manifests are nearly always in its subset.
+  size_t delivered = 0;
+  const ObjectFn counted = [&](const ParsedObject& o) {
+    ++delivered;
+    fn(o);
+  };
+  {
+    detail::TreeBuilder out(file, limits, counted, diags);
+    detail::TreeSink sink(out);
+    switch (detail::parse_yaml_fast(text, sink)) {
+      case detail::FastResult::Ok:
+        return true;
+      case detail::FastResult::Error:
+        return false;
+      case detail::FastResult::Unsupported:
+        break;
+    }
+  }
+  // It gave up, having reported nothing: libyaml reads the whole text again (and reports any
+  // syntax error). The fast reader's events were the start of libyaml's, so its objects are
+  // libyaml's first ones: hand each object to the caller once.
+  size_t skip = delivered;
+  const ObjectFn rest = [&](const ParsedObject& o) {
+    if (skip > 0) {
+      --skip;
+      return;
+    }
+    fn(o);
+  };
+  detail::TreeBuilder out(file, limits, rest, diags);
+  detail::TreeSink sink(out);
+  return detail::parse_yaml_libyaml(text, sink);
 }
 
 }  // namespace dra::k8s
