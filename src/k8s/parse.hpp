@@ -33,8 +33,10 @@ struct ParsedObject {
   std::string_view list_kind;
   std::string_view list_api_version;
   size_t document = 0;  // 0-based YAML document (or JSON value) index in the file
-  // The parser reads no byte before this offset again (a lower bound): callers may release
-  // that part of the input, e.g. drop the pages of a mapped file.
+  // How far the parser has read (a lower bound). Callers may release that part of the input
+  // only in a way that it can be read again: the YAML reader hands a file it gives up on to
+  // libyaml, which reads it again from the start (the loader drops pages of a read-only
+  // mapping, which come back from the file when touched).
   size_t consumed = 0;
 };
 using ObjectFn = std::function<void(const ParsedObject&)>;

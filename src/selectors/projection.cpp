@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 namespace dra::selectors {
 namespace {
@@ -123,6 +124,18 @@ void append_attribute(std::string& out, const k8s::DeviceAttribute& a) {
   }
 }
 
+// The first entry of `list` (attributes or capacity) of the path's domain and id: the one
+// the map lookup in the `device` value finds.
+template <typename List>
+const auto* first_named(const List& list, const DevicePath& p, std::string_view driver) {
+  using Value = std::remove_cvref_t<decltype(list.begin()->second)>;
+  for (const auto& [name, value] : list)
+    if (split(name.view(), driver) ==
+        std::pair<std::string_view, std::string_view>(p.domain, p.name))
+      return &value;
+  return static_cast<const Value*>(nullptr);
+}
+
 }  // namespace
 
 std::optional<std::vector<DevicePath>> device_paths(const Expr& ast) {
@@ -142,40 +155,21 @@ void projection_key(const std::vector<DevicePath>& paths, const k8s::Device& dev
       case DevicePath::Kind::AllowMultipleAllocations:
         out.push_back(device.allow_multiple_allocations.value_or(false) ? '1' : '0');
         break;
-      case DevicePath::Kind::Attribute: {
-        // The first attribute of that domain and id: the one the map lookup finds.
-        const k8s::DeviceAttribute* found = nullptr;
-        for (const auto& [name, a] : device.attributes) {
-          if (split(name.view(), driver) ==
-              std::pair<std::string_view, std::string_view>(p.domain, p.name)) {
-            found = &a;
-            break;
-          }
-        }
-        if (found) {
-          append_attribute(out, *found);
+      case DevicePath::Kind::Attribute:
+        if (const k8s::DeviceAttribute* a = first_named(device.attributes, p, driver)) {
+          append_attribute(out, *a);
         } else {
           out.push_back('-');
         }
         break;
-      }
-      case DevicePath::Kind::Capacity: {
-        const k8s::DeviceCapacity* found = nullptr;
-        for (const auto& [name, c] : device.capacity) {
-          if (split(name.view(), driver) ==
-              std::pair<std::string_view, std::string_view>(p.domain, p.name)) {
-            found = &c;
-            break;
-          }
-        }
-        if (found) {
+      case DevicePath::Kind::Capacity:
+        if (const k8s::DeviceCapacity* c = first_named(device.capacity, p, driver)) {
           out.push_back('Q');
-          append_text(out, found->value.to_string());
+          append_text(out, c->value.to_string());
         } else {
           out.push_back('-');
         }
         break;
-      }
     }
   }
 }

@@ -7,8 +7,10 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "k8s/model.hpp"
 #include "selectors/eval.hpp"
 #include "selectors/parser.hpp"
 #include "selectors/program.hpp"
@@ -58,6 +60,21 @@ inline void check_cases(const std::vector<CelCase>& cases, const Activation& act
                    std::string(c.want).c_str());
     CHECK(got == c.want);
   }
+}
+
+// A device named "dev-0" with these attributes and capacities (name, quantity text).
+inline k8s::Device make_device(
+    std::vector<std::pair<std::string_view, k8s::DeviceAttribute>> attributes,
+    std::vector<std::pair<std::string_view, std::string_view>> capacity = {}) {
+  k8s::Device d;
+  d.name = "dev-0";
+  for (auto& [name, a] : attributes) d.attributes.push_back({util::Atom(name), std::move(a)});
+  for (const auto& [name, q] : capacity) {
+    k8s::DeviceCapacity c;
+    c.value = *k8s::Quantity::parse(q);
+    d.capacity.push_back({util::Atom(name), std::move(c)});
+  }
+  return d;
 }
 
 }  // namespace dra::selectors::testing

@@ -17,20 +17,7 @@
 namespace dra::selectors {
 namespace {
 
-using Attr = std::pair<std::string_view, k8s::DeviceAttribute>;
-using Cap = std::pair<std::string_view, std::string_view>;  // name, quantity
-
-k8s::Device make_device(std::vector<Attr> attributes, std::vector<Cap> capacity = {}) {
-  k8s::Device d;
-  d.name = "dev-0";
-  for (auto& [name, a] : attributes) d.attributes.push_back({util::Atom(name), std::move(a)});
-  for (const auto& [name, q] : capacity) {
-    k8s::DeviceCapacity c;
-    c.value = *k8s::Quantity::parse(q);
-    d.capacity.push_back({util::Atom(name), std::move(c)});
-  }
-  return d;
-}
+using testing::make_device;
 
 // The value of `expression` with `device` bound, as to_debug_string or "error: ...".
 std::string run(std::string_view expression, const k8s::Device& device,

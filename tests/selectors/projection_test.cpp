@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "cel_test_util.hpp"
 #include "selectors/cache.hpp"
 #include "selectors/program.hpp"
 
@@ -49,15 +50,7 @@ using A = k8s::DeviceAttribute;
 
 k8s::Device device(std::vector<std::pair<std::string_view, A>> attributes,
                    std::vector<std::pair<std::string_view, std::string_view>> capacity = {}) {
-  k8s::Device d;
-  d.name = "dev";
-  for (auto& [name, a] : attributes) d.attributes.push_back({util::Atom(name), std::move(a)});
-  for (const auto& [name, q] : capacity) {
-    k8s::DeviceCapacity c;
-    c.value = *k8s::Quantity::parse(q);
-    d.capacity.push_back({util::Atom(name), std::move(c)});
-  }
-  return d;
+  return testing::make_device(std::move(attributes), std::move(capacity));
 }
 
 std::string key(std::string_view expression, const k8s::Device& d, std::string_view driver) {
