@@ -268,4 +268,53 @@ TEST_CASE("alloc: counters are kept per driver and pool, not per pool name", "[a
   CHECK(out.results[0].devices.results.size() == 2);
 }
 
+TEST_CASE("alloc: shared counters decide alike as whole numbers and as decimals", "[alloc]") {
+  // Two devices consuming 1 each from one counter. Whole amounts take the allocator's
+  // integer path; an amount with a fraction (1500m) takes the decimal one. Both must allow
+  // exactly as many devices as fit.
+  auto cluster = [](const std::string& total, int count) {
+    return cluster_of(std::string(kClass) + R"(---
+apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: counters}
+spec:
+  driver: d
+  nodeName: node-1
+  pool: {name: p, generation: 1, resourceSliceCount: 2}
+  sharedCounters:
+  - name: cs
+    counters: {mem: {value: ")" +
+                      total + R"("}}
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: devices}
+spec:
+  driver: d
+  nodeName: node-1
+  pool: {name: p, generation: 1, resourceSliceCount: 2}
+  devices:
+  - name: g0
+    consumesCounters: [{counterSet: cs, counters: {mem: {value: "1"}}}]
+  - name: g1
+    consumesCounters: [{counterSet: cs, counters: {mem: {value: "1"}}}]
+)" + claim("c", count));
+  };
+  struct Row {
+    std::string total;
+    int count;
+    bool fits;
+  };
+  for (const Row& r :
+       {Row{"2", 2, true}, Row{"1", 2, false}, Row{"1", 1, true}, Row{"2500m", 2, true},
+        Row{"1500m", 2, false}, Row{"1500m", 1, true}, Row{"500m", 1, false}}) {
+    CAPTURE(r.total, r.count);
+    const k8s::Cluster c = cluster(r.total, r.count);
+    Allocator a(c, allocated_state(c));
+    const Outcome out = a.allocate(node_of(c), pending(c));
+    CHECK(out.error == "");
+    CHECK((out.kind == Outcome::Kind::Allocated) == r.fits);
+  }
+}
+
 }  // namespace dra::alloc
