@@ -345,6 +345,38 @@ bool has_binding_conditions(const Pool& p) {
   return false;
 }
 
+// Names seen so far (device names of a pool): open addressing in one array, for a check
+// that runs once per pool and node and sees a hundred devices on a MIG node.
+class NameSet {
+ public:
+  explicit NameSet(size_t expected) {
+    size_t capacity = 16;
+    while (capacity < 2 * expected) capacity <<= 1;
+    slots_.resize(capacity);
+  }
+  // False when `name` was there already. The set must not fill up (`expected` bounds it).
+  bool insert(std::string_view name) {
+    const size_t h = std::hash<std::string_view>{}(name);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (!slot.used) {
+        slot = {h, name, true};
+        return true;
+      }
+      if (slot.hash == h && slot.name == name) return false;
+    }
+  }
+
+ private:
+  struct Slot {
+    size_t hash = 0;
+    std::string_view name;
+    bool used = false;
+  };
+  std::vector<Slot> slots_;
+};
+
 // buildPool: splits the slices, then checks device names and counter references.
 Pool build_pool(std::string driver, std::string name, std::vector<const k8s::ResourceSlice*> slices,
                 const Features& features,
@@ -385,12 +417,12 @@ Pool build_pool(std::string driver, std::string name, std::vector<const k8s::Res
     q.invalid_reason = std::move(reason);
     return q;
   };
-  std::unordered_set<std::string_view> names;
-  for (const k8s::ResourceSlice* s : p.device_slices)
-    names.reserve(names.size() + s->spec.devices.size());
+  size_t device_count = 0;
+  for (const k8s::ResourceSlice* s : p.device_slices) device_count += s->spec.devices.size();
+  NameSet names(device_count);
   for (const k8s::ResourceSlice* s : p.device_slices)
     for (const k8s::Device& d : s->spec.devices)
-      if (!names.insert(d.name).second) return invalid("duplicate device name " + d.name);
+      if (!names.insert(d.name)) return invalid("duplicate device name " + d.name);
   if (!features.partitionable_devices) {
     p.not_targeting.clear();
     return p;
@@ -921,6 +953,12 @@ bool violates_policy(const k8s::Quantity& q, const k8s::CapacityRequestPolicy* p
 std::optional<bool> capacity_fits(const CapacityAmounts& in_use,
                                   const k8s::CapacityRequirements* req, const k8s::Device& d,
                                   const CapacityAmounts* allocating) {
+  // Nothing requested and nothing in use: each capacity is consumed whole, which fits,
+  // unless a request policy has a say.
+  if (!req && in_use.empty() && !allocating &&
+      std::none_of(d.capacity.begin(), d.capacity.end(),
+                   [](const auto& c) { return static_cast<bool>(c.second.request_policy); }))
+    return true;
   if (req) {
     for (const auto& [n, _] : req->requests) {
       const bool known = std::any_of(d.capacity.begin(), d.capacity.end(),
@@ -1093,8 +1131,11 @@ struct Search {
       // Each (program, device) pair is decided once per Allocator (a byte per pair), and
       // devices that agree on what the program reads share one evaluation.
       using D = Allocator::DeviceTable;
+      if (a.devices_->verdict(cs.slot, c.index) == D::kUnknown) {
+        const uint8_t shared = shared_verdict(cs, c);  // may grow the verdict table
+        a.devices_->verdict(cs.slot, c.index) = shared;
+      }
       uint8_t& verdict = a.devices_->verdict(cs.slot, c.index);
-      if (verdict == D::kUnknown) verdict = shared_verdict(cs, c);
       if (verdict == D::kUnknown || verdict == D::kError) {
         const selectors::Match m = selectors::to_match(evaluate(cs, c));
         verdict = !m.error.empty() ? D::kError : m.matches ? D::kTrue : D::kFalse;
@@ -1130,14 +1171,31 @@ struct Search {
     uint8_t& conv = t.convertible[c.index];
     if (conv == D::kUnknown) conv = a.matches_.convertible(*c.device) ? D::kTrue : D::kFalse;
     if (conv == D::kFalse) return D::kUnknown;
-    t.key.clear();
-    selectors::projection_key(*sh.paths, *c.device, c.slice->spec.driver, t.key);
-    auto [it, fresh] = sh.by_projection.try_emplace(t.key, D::kUnknown);
-    if (fresh) {
-      const selectors::Match m = selectors::to_match(evaluate(cs, c));
-      it->second = !m.error.empty() ? D::kError : m.matches ? D::kTrue : D::kFalse;
+    // The first device of its slice this program is asked about: decide the whole slice
+    // now, in one pass over its devices (they lie together in memory), rather than one
+    // device at a time as the search reaches them.
+    const auto& devices = c.slice->spec.devices;
+    const uint32_t base = c.index - static_cast<uint32_t>(c.device - devices.data());
+    std::vector<uint8_t>& verdicts = t.verdicts[cs.slot];
+    if (verdicts.size() < t.held.size()) verdicts.resize(t.held.size(), D::kUnknown);
+    if (t.convertible.size() < t.held.size()) t.convertible.resize(t.held.size(), D::kUnknown);
+    for (size_t i = 0; i < devices.size(); ++i) {
+      const uint32_t index = base + static_cast<uint32_t>(i);
+      if (verdicts[index] != D::kUnknown) continue;
+      uint8_t& cv = t.convertible[index];
+      if (cv == D::kUnknown) cv = a.matches_.convertible(devices[i]) ? D::kTrue : D::kFalse;
+      if (cv == D::kFalse) continue;
+      t.key.clear();
+      selectors::projection_key(*sh.paths, devices[i], c.slice->spec.driver, t.key);
+      auto [it, fresh] = sh.by_projection.try_emplace(t.key, D::kUnknown);
+      if (fresh) {
+        const Candidate other{c.pool, c.slice, &devices[i], index, 0};
+        const selectors::Match m = selectors::to_match(evaluate(cs, other));
+        it->second = !m.error.empty() ? D::kError : m.matches ? D::kTrue : D::kFalse;
+      }
+      verdicts[index] = it->second;
     }
-    return it->second;
+    return verdicts[c.index];
   }
 
   // isSelectable, memoised per request and device (RequestData::selectable).

@@ -9,8 +9,6 @@
 #include <unordered_map>
 
 #include "alloc/node_match.hpp"
-#include "k8s/emit.hpp"
-#include "k8s/encode.hpp"
 
 namespace dra::alloc {
 
@@ -18,26 +16,33 @@ std::string qualified_name(const k8s::ObjectMeta& m) {
   return m.namespace_.empty() ? m.name : m.namespace_ + "/" + m.name;
 }
 
-std::vector<k8s::NodeObject> cluster_nodes(const k8s::Cluster& cluster) {
-  std::vector<k8s::NodeObject> nodes;
+NodeList::NodeList(const k8s::Cluster& cluster) {
   if (!cluster.nodes.empty()) {
-    nodes.assign(cluster.nodes.begin(), cluster.nodes.end());
+    sorted_.reserve(cluster.nodes.size());
+    for (const k8s::NodeObject& n : cluster.nodes) sorted_.push_back(&n);
   } else {
-    std::set<std::string> names;
+    std::set<std::string_view> names;
     for (const k8s::ResourceSlice& s : cluster.resource_slices) {
       if (s.spec.node_name && !s.spec.node_name->empty()) names.insert(*s.spec.node_name);
       for (const k8s::Device& d : s.spec.devices)
         if (d.node_name && !d.node_name->empty()) names.insert(*d.node_name);
     }
-    for (const std::string& n : names) {
-      k8s::NodeObject node;
-      node.metadata.name = n;
-      nodes.push_back(std::move(node));
+    for (std::string_view n : names) {
+      auto node = std::make_unique<k8s::NodeObject>();
+      node->metadata.name = n;
+      sorted_.push_back(node.get());
+      bare_.push_back(std::move(node));
     }
   }
-  std::stable_sort(nodes.begin(), nodes.end(),
-                   [](const auto& a, const auto& b) { return a.metadata.name < b.metadata.name; });
-  return nodes;
+  std::stable_sort(sorted_.begin(), sorted_.end(), [](const auto* a, const auto* b) {
+    return a->metadata.name < b->metadata.name;
+  });
+}
+
+const k8s::NodeObject* NodeList::find(std::string_view name) const {
+  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name,
+                             [](const auto* n, std::string_view v) { return n->metadata.name < v; });
+  return it != sorted_.end() && (*it)->metadata.name == name ? *it : nullptr;
 }
 
 namespace {
@@ -93,49 +98,71 @@ struct Group {
   std::string missing;                               // a claim the Pod names that is absent
 };
 
-// Claims by "namespace/name" (the first of a name wins, as a cluster has only one).
-using ClaimIndex = std::unordered_map<std::string, const k8s::ResourceClaim*>;
+// Claims by namespace and name (the first of a name wins, as a cluster has only one), with
+// their position in the cluster's list. Keys view the claims' own strings.
+class ClaimIndex {
+ public:
+  explicit ClaimIndex(const k8s::Cluster& cluster) {
+    index_.reserve(cluster.resource_claims.size());
+    size_t i = 0;
+    for (const k8s::ResourceClaim& claim : cluster.resource_claims)
+      index_.try_emplace(Key{claim.metadata.namespace_, claim.metadata.name}, Entry{&claim, i++});
+  }
+  struct Entry {
+    const k8s::ResourceClaim* claim = nullptr;
+    size_t position = 0;
+  };
+  const Entry* find(std::string_view ns, std::string_view name) const {
+    auto it = index_.find(Key{ns, name});
+    return it == index_.end() ? nullptr : &it->second;
+  }
 
-const k8s::ResourceClaim* find_claim(const ClaimIndex& index, const std::string& ns,
-                                     const std::string& name) {
-  auto it = index.find(ns + "/" + name);
-  return it == index.end() ? nullptr : it->second;
-}
+ private:
+  struct Key {
+    std::string_view ns, name;
+    bool operator==(const Key&) const = default;
+  };
+  struct Hash {
+    size_t operator()(const Key& k) const {
+      const size_t h = std::hash<std::string_view>{}(k.ns);
+      return h ^ (std::hash<std::string_view>{}(k.name) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+    }
+  };
+  std::unordered_map<Key, Entry, Hash> index_;
+};
 
 // The claim a Pod's entry refers to: by name, or the one generated from a template as the
 // Pod's status records it.
-const k8s::ResourceClaim* pod_claim(const ClaimIndex& index, const k8s::Pod& pod,
-                                    const k8s::PodResourceClaim& prc) {
-  if (prc.resource_claim_name)
-    return find_claim(index, pod.metadata.namespace_, *prc.resource_claim_name);
+const ClaimIndex::Entry* pod_claim(const ClaimIndex& index, const k8s::Pod& pod,
+                                   const k8s::PodResourceClaim& prc) {
+  if (prc.resource_claim_name) return index.find(pod.metadata.namespace_, *prc.resource_claim_name);
   for (const k8s::PodResourceClaimStatus& st : pod.resource_claim_statuses)
     if (st.name == prc.name && st.resource_claim_name)
-      return find_claim(index, pod.metadata.namespace_, *st.resource_claim_name);
+      return index.find(pod.metadata.namespace_, *st.resource_claim_name);
   return nullptr;
 }
 
 std::vector<Group> groups(const k8s::Cluster& cluster) {
-  ClaimIndex index;
-  for (const k8s::ResourceClaim& claim : cluster.resource_claims)
-    index.emplace(claim.metadata.namespace_ + "/" + claim.metadata.name, &claim);
+  const ClaimIndex index(cluster);
   std::vector<const k8s::Pod*> pods;
+  pods.reserve(cluster.pods.size());
   for (const k8s::Pod& p : cluster.pods)
     if (p.phase != "Succeeded" && p.phase != "Failed") pods.push_back(&p);
   const bool timestamps = std::all_of(pods.begin(), pods.end(), [](const k8s::Pod* p) {
     return !p->metadata.creation_timestamp.empty();
   });
-  if (timestamps)
-    std::stable_sort(pods.begin(), pods.end(), [](const k8s::Pod* a, const k8s::Pod* b) {
-      return a->metadata.creation_timestamp < b->metadata.creation_timestamp;
-    });
+  auto earlier = [](const k8s::Pod* a, const k8s::Pod* b) {
+    return a->metadata.creation_timestamp < b->metadata.creation_timestamp;
+  };
+  if (timestamps && !std::is_sorted(pods.begin(), pods.end(), earlier))
+    std::stable_sort(pods.begin(), pods.end(), earlier);
   std::vector<Group> out;
-  std::set<const k8s::ResourceClaim*> referenced;
+  std::vector<bool> referenced(cluster.resource_claims.size());
   for (const k8s::Pod* pod : pods) {
     Group g;
-    g.pod = pod;
     for (const k8s::PodResourceClaim& prc : pod->resource_claims) {
-      const k8s::ResourceClaim* claim = pod_claim(index, *pod, prc);
-      if (!claim) {
+      const ClaimIndex::Entry* entry = pod_claim(index, *pod, prc);
+      if (!entry) {
         if (g.missing.empty())
           g.missing = prc.resource_claim_name
                           ? fmt::format("claim {}/{} does not exist", pod->metadata.namespace_,
@@ -144,13 +171,17 @@ std::vector<Group> groups(const k8s::Cluster& cluster) {
                                         prc.name, prc.resource_claim_template_name.value_or("?"));
         continue;
       }
-      referenced.insert(claim);
+      referenced[entry->position] = true;
+      const k8s::ResourceClaim* claim = entry->claim;
       (claim->status.allocation ? g.allocated : g.pending).push_back(claim);
     }
-    if (!g.pending.empty()) out.push_back(std::move(g));
+    if (g.pending.empty()) continue;
+    g.pod = pod;
+    out.push_back(std::move(g));
   }
+  size_t i = 0;
   for (const k8s::ResourceClaim& claim : cluster.resource_claims) {
-    if (claim.status.allocation || referenced.count(&claim)) continue;
+    if (claim.status.allocation || referenced[i++]) continue;
     Group g;
     g.pending.push_back(&claim);
     out.push_back(std::move(g));
@@ -181,7 +212,7 @@ bool wanted(const Group& g, const ScheduleOptions& opts) {
 // pool (network-attached, per-device or all-nodes) changes every node's.
 class FailureCache {
  public:
-  FailureCache(const k8s::Cluster& cluster, const std::vector<k8s::NodeObject>& nodes) {
+  FailureCache(const k8s::Cluster& cluster, const NodeList& nodes) {
     for (size_t i = 0; i < nodes.size(); ++i) node_index_[nodes[i].metadata.name] = i;
     epochs_.assign(nodes.size(), 0);
     for (const k8s::ResourceSlice& s : cluster.resource_slices) {
@@ -192,28 +223,24 @@ class FailureCache {
     }
   }
 
-  // The claims' specs: groups with equal signatures decide alike.
-  static std::string signature(const std::vector<const k8s::ResourceClaim*>& claims) {
-    std::string sig;
-    for (const k8s::ResourceClaim* c : claims) {
-      k8s::ResourceClaim bare;
-      bare.spec = c->spec;
-      sig += k8s::to_compact_json(k8s::encode(bare, k8s::ApiVersion::V1));
-      sig += '\n';
-    }
-    return sig;
-  }
-
-  // What is known of one signature: per node, the epoch a failure was seen at plus one;
-  // and `start`, before which every node is known to fail (so a scan can begin there).
+  // What is known of one set of claim specs: per node, the epoch a failure was seen at plus
+  // one; and `start`, before which every node is known to fail (so a scan can begin there).
   struct Known {
     std::vector<uint64_t> at;
     size_t start = 0;
   };
-  Known& known(const std::string& sig) {
-    Known& k = known_[sig];
-    k.at.resize(epochs_.size(), 0);
-    return k;
+  // Groups whose claims have equal specs (==, by content) decide alike.
+  Known& known(const std::vector<const k8s::ResourceClaim*>& claims) {
+    std::vector<Entry>& bucket = known_[hash(claims)];
+    for (Entry& e : bucket)
+      if (std::equal(e.specs.begin(), e.specs.end(), claims.begin(), claims.end(),
+                     [](const auto* spec, const auto* claim) { return *spec == claim->spec; }))
+        return *e.known;
+    Entry& e = bucket.emplace_back();
+    for (const k8s::ResourceClaim* c : claims) e.specs.push_back(&c->spec);
+    e.known = std::make_unique<Known>();
+    e.known->at.resize(epochs_.size(), 0);
+    return *e.known;
   }
   bool failed(Known& k, size_t node) const {
     const bool f = k.at[node] != 0 && k.at[node] == global_ + epochs_[node] + 1;
@@ -233,10 +260,12 @@ class FailureCache {
                                                             : node_index_.find(p->second);
         if (n == node_index_.end()) {
           ++global_;
-          for (auto& [_, k] : known_) k.start = 0;
+          for (auto& [_, bucket] : known_)
+            for (Entry& e : bucket) e.known->start = 0;
         } else {
           ++epochs_[n->second];
-          for (auto& [_, k] : known_) k.start = std::min(k.start, n->second);
+          for (auto& [_, bucket] : known_)
+            for (Entry& e : bucket) e.known->start = std::min(e.known->start, n->second);
         }
       }
   }
@@ -246,14 +275,37 @@ class FailureCache {
   std::unordered_map<std::string, std::string> pool_node_;  // "" when not one node's
   std::vector<uint64_t> epochs_;
   uint64_t global_ = 0;
-  std::unordered_map<std::string, Known> known_;
+  // A hash of what tells claims apart most often; equal specs hash alike.
+  static size_t hash(const std::vector<const k8s::ResourceClaim*>& claims) {
+    size_t h = claims.size();
+    auto mix = [&](std::string_view v) {
+      h = h * 0x100000001b3ULL ^ std::hash<std::string_view>{}(v);
+    };
+    for (const k8s::ResourceClaim* c : claims)
+      for (const k8s::DeviceRequest& r : c->spec.devices.requests) {
+        mix(r.name);
+        if (r.exactly) {
+          mix(r.exactly->device_class_name);
+          h += static_cast<size_t>(r.exactly->count);
+          for (const k8s::DeviceSelector& sel : r.exactly->selectors)
+            if (sel.cel) mix(sel.cel->expression);
+        }
+        for (const k8s::DeviceSubRequest& sub : r.first_available) mix(sub.device_class_name);
+      }
+    return h;
+  }
+  struct Entry {
+    std::vector<const k8s::ResourceClaimSpec*> specs;
+    std::unique_ptr<Known> known;
+  };
+  std::unordered_map<size_t, std::vector<Entry>> known_;
 };
 
 }  // namespace
 
 Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
   Schedule out;
-  const std::vector<k8s::NodeObject> nodes = cluster_nodes(cluster);
+  const NodeList nodes(cluster);
   out.nodes = nodes.size();
   Allocator allocator(cluster, allocated_state(cluster, opts.allocator.features), opts.allocator);
   FailureCache cache(cluster, nodes);
@@ -270,7 +322,7 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
     size_t tried = 0, excluded = 0;
     std::string node_error, last_exclusion;
     bool placed = false;
-    FailureCache::Known& known = cache.known(FailureCache::signature(g.pending));
+    FailureCache::Known& known = cache.known(g.pending);
     // Nodes before known.start are known to fail for these claims: skipped, counted as tried
     // (with --node only that node counts).
     const size_t first = opts.node.empty() ? known.start : 0;
@@ -436,7 +488,9 @@ Fit fit(const k8s::Cluster& cluster, const k8s::ResourceClaimSpec& spec,
   };
   Allocator allocator(cluster, allocated_state(cluster, options.features), options);
   const k8s::ResourceClaim* claim = next_copy();
-  for (const k8s::NodeObject& node : cluster_nodes(cluster)) {
+  const NodeList nodes(cluster);
+  for (size_t ni = 0; ni < nodes.size(); ++ni) {
+    const k8s::NodeObject& node = nodes[ni];
     int here = 0;
     while (out.total < limit) {
       Outcome o = allocator.allocate(node, {claim});

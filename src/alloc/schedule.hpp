@@ -11,7 +11,9 @@
 // allocated. Each placement updates the allocated state before the next group.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "alloc/allocator.hpp"
@@ -48,9 +50,21 @@ struct Schedule {
   size_t nodes = 0;  // candidate nodes in the cluster
 };
 
-// The nodes of the cluster: its Node objects or, when it has none, one bare Node per node
-// name its ResourceSlices mention (no labels, no taints). Sorted by name.
-std::vector<k8s::NodeObject> cluster_nodes(const k8s::Cluster& cluster);
+// The nodes of the cluster, sorted by name: its Node objects or, when it has none, one bare
+// Node per node name its ResourceSlices mention (no labels, no taints). A view: the Node
+// objects stay in the cluster, which must outlive the list.
+class NodeList {
+ public:
+  explicit NodeList(const k8s::Cluster& cluster);
+  size_t size() const { return sorted_.size(); }
+  bool empty() const { return sorted_.empty(); }
+  const k8s::NodeObject& operator[](size_t i) const { return *sorted_[i]; }
+  const k8s::NodeObject* find(std::string_view name) const;
+
+ private:
+  std::vector<std::unique_ptr<k8s::NodeObject>> bare_;
+  std::vector<const k8s::NodeObject*> sorted_;
+};
 
 // Whether `pod` may run on `node` as far as nodeName, nodeSelector, required node affinity
 // and taints go; when not, `why` says which.

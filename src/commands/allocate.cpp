@@ -147,10 +147,7 @@ int run_allocate(const AllocateOptions& opts, Io& io) {
   for (const auto& p : opts.pods) so.pods.push_back(qualify(p, opts.source));
   for (const auto& c : opts.claims) so.claims.push_back(qualify(c, opts.source));
   if (!opts.node.empty()) {
-    const auto nodes = alloc::cluster_nodes(cluster);
-    const bool known = std::any_of(nodes.begin(), nodes.end(),
-                                   [&](const auto& n) { return n.metadata.name == opts.node; });
-    if (!known) {
+    if (!alloc::NodeList(cluster).find(opts.node)) {
       io.err << fmt::format("error: node \"{}\" not found\n", opts.node)
              << "  hint: `kubectl dra get devices -o wide` lists the nodes devices are on\n";
       return kExitError;

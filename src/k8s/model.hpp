@@ -8,6 +8,7 @@
 // Nothing is lost: every struct that maps a JSON object keeps the fields it does not model
 // in `origin.extras`, in input order, and remembers where it and each of its fields came from
 // (`origin.pos`, `origin.at("count")`). The model is plain data, read-only after loading.
+// A claim's spec and its parts compare by content (==): where they were read is ignored.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +43,9 @@ struct Origin {
   util::ThinVec<FieldPos> fields;        // every key as it appeared, known or not, in input order
   Extras extras;                         // fields the model does not know, in input order
   Pos at(std::string_view field) const;  // a field's value position, else the object's
+  // Content, not provenance: objects read from different places are equal when what they
+  // say is, unknown fields included.
+  friend bool operator==(const Origin& a, const Origin& b) { return a.extras == b.extras; }
 };
 
 // Ordered string map (labels, annotations, node selectors): small, input order kept.
@@ -105,21 +109,25 @@ struct CELDeviceSelector {
   std::string expression;
   ScalarStyle style = ScalarStyle::Plain;  // how the expression was written (for positions)
   Origin origin;                           // origin.at("expression") is its first character
+  friend bool operator==(const CELDeviceSelector&, const CELDeviceSelector&) = default;
 };
 
 struct DeviceSelector {
   std::optional<CELDeviceSelector> cel;
   Origin origin;
+  friend bool operator==(const DeviceSelector&, const DeviceSelector&) = default;
 };
 
 struct OpaqueDeviceConfiguration {
   std::string driver;
   Value parameters;  // arbitrary JSON object, kept as written
   Origin origin;
+  friend bool operator==(const OpaqueDeviceConfiguration&, const OpaqueDeviceConfiguration&) = default;
 };
 
 struct DeviceConfiguration {
   std::optional<OpaqueDeviceConfiguration> opaque;
+  friend bool operator==(const DeviceConfiguration&, const DeviceConfiguration&) = default;
 };
 
 struct DeviceTaint {
@@ -137,6 +145,7 @@ struct DeviceToleration {
   std::string effect;
   std::optional<int64_t> toleration_seconds;
   Origin origin;
+  friend bool operator==(const DeviceToleration&, const DeviceToleration&) = default;
 };
 
 // ---- DeviceClass -----------------------------------------------------------------------
@@ -290,6 +299,7 @@ struct ResourceSliceSpec {
 struct CapacityRequirements {
   std::vector<std::pair<std::string, Quantity>> requests;
   Origin origin;
+  friend bool operator==(const CapacityRequirements&, const CapacityRequirements&) = default;
 };
 
 struct ExactDeviceRequest {
@@ -301,6 +311,7 @@ struct ExactDeviceRequest {
   std::vector<DeviceToleration> tolerations;
   std::optional<CapacityRequirements> capacity;
   Origin origin;
+  friend bool operator==(const ExactDeviceRequest&, const ExactDeviceRequest&) = default;
 };
 
 struct DeviceSubRequest {
@@ -312,6 +323,7 @@ struct DeviceSubRequest {
   std::vector<DeviceToleration> tolerations;
   std::optional<CapacityRequirements> capacity;
   Origin origin;
+  friend bool operator==(const DeviceSubRequest&, const DeviceSubRequest&) = default;
 };
 
 struct DeviceRequest {
@@ -319,6 +331,7 @@ struct DeviceRequest {
   std::optional<ExactDeviceRequest> exactly;
   std::vector<DeviceSubRequest> first_available;
   Origin origin;
+  friend bool operator==(const DeviceRequest&, const DeviceRequest&) = default;
 };
 
 struct DeviceConstraint {
@@ -326,12 +339,14 @@ struct DeviceConstraint {
   std::optional<std::string> match_attribute;
   std::optional<std::string> distinct_attribute;
   Origin origin;
+  friend bool operator==(const DeviceConstraint&, const DeviceConstraint&) = default;
 };
 
 struct DeviceClaimConfiguration {
   std::vector<std::string> requests;
   DeviceConfiguration config;  // inline
   Origin origin;
+  friend bool operator==(const DeviceClaimConfiguration&, const DeviceClaimConfiguration&) = default;
 };
 
 struct DeviceClaim {
@@ -339,11 +354,13 @@ struct DeviceClaim {
   std::vector<DeviceConstraint> constraints;
   std::vector<DeviceClaimConfiguration> config;
   Origin origin;
+  friend bool operator==(const DeviceClaim&, const DeviceClaim&) = default;
 };
 
 struct ResourceClaimSpec {
   DeviceClaim devices;
   Origin origin;
+  friend bool operator==(const ResourceClaimSpec&, const ResourceClaimSpec&) = default;
 };
 
 struct DeviceRequestAllocationResult {

@@ -53,6 +53,11 @@ bool match_path(const Expr& e, DevicePath& p) {
   }
   p.domain = *domain;
   p.name = *name;
+  p.atoms = p.domain.find('/') == std::string::npos && p.name.find('/') == std::string::npos;
+  if (p.atoms) {
+    p.qualified = util::Atom(p.domain + "/" + p.name);
+    p.bare = util::Atom(p.name);
+  }
   return true;
 }
 
@@ -129,6 +134,14 @@ void append_attribute(std::string& out, const k8s::DeviceAttribute& a) {
 template <typename List>
 const auto* first_named(const List& list, const DevicePath& p, std::string_view driver) {
   using Value = std::remove_cvref_t<decltype(list.begin()->second)>;
+  if (p.atoms) {
+    // A name with a '/' splits into (domain, name) exactly when it is "domain/name"; one
+    // without stands for (driver, name).
+    const bool own = driver == p.domain;
+    for (const auto& [name, value] : list)
+      if (name == p.qualified || (own && name == p.bare)) return &value;
+    return static_cast<const Value*>(nullptr);
+  }
   for (const auto& [name, value] : list)
     if (split(name.view(), driver) ==
         std::pair<std::string_view, std::string_view>(p.domain, p.name))

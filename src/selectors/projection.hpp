@@ -26,6 +26,7 @@
 #include "k8s/model.hpp"
 #include "selectors/ast.hpp"
 #include "selectors/device.hpp"
+#include "util/atom.hpp"
 
 namespace dra::selectors {
 
@@ -33,6 +34,11 @@ struct DevicePath {
   enum class Kind { Driver, AllowMultipleAllocations, Attribute, Capacity };
   Kind kind = Kind::Driver;
   std::string domain, name;  // Attribute and Capacity
+  // The interned names an attribute or capacity entry of this path carries: "domain/name",
+  // and "name" when the domain is the device's driver. Set when neither domain nor name
+  // holds a '/' (entries then match by comparing atoms; otherwise by splitting names).
+  bool atoms = false;
+  util::Atom qualified, bare;
   friend bool operator==(const DevicePath&, const DevicePath&) = default;
 };
 

@@ -152,8 +152,11 @@ spec:
   }
   const k8s::Cluster c = cluster_of(yaml);
   // No Node objects: the node comes from the slice.
-  REQUIRE(cluster_nodes(c).size() == 1);
-  CHECK(cluster_nodes(c)[0].metadata.name == "node-0");
+  const NodeList nodes(c);
+  REQUIRE(nodes.size() == 1);
+  CHECK(nodes[0].metadata.name == "node-0");
+  CHECK(nodes.find("node-0") == &nodes[0]);
+  CHECK(nodes.find("node-1") == nullptr);
   const Schedule s = schedule(c, {});
   REQUIRE(s.placed.size() == 1);
   CHECK(s.placed[0].pod->metadata.name == "early");
@@ -314,6 +317,40 @@ TEST_CASE("schedule: a prioritized list falls back per Pod as devices run out", 
   CHECK(s.placed[1].results[0].devices.results[1].device == "small-1");
   REQUIRE(s.failed.size() == 1);
   CHECK(s.failed[0].claims[0]->metadata.name == "c3");
+}
+
+}  // namespace dra::alloc
+
+namespace dra::alloc {
+
+TEST_CASE("schedule: a failure is reused only for claims with equal specs", "[alloc]") {
+  // node-a's only device is tainted; node-b has two clean ones. "plain" fails on node-a and
+  // goes to node-b; "tolerant" differs only in a toleration, so node-a must be tried for it
+  // again (and fits there), while "plain-again", equal to "plain", skips node-a.
+  std::string yaml =
+      "apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: gpu}\nspec: {}\n";
+  yaml += "---\napiVersion: resource.k8s.io/v1\nkind: ResourceSlice\nmetadata: {name: a}\n"
+          "spec: {driver: d, nodeName: node-a, pool: {name: a, generation: 1, "
+          "resourceSliceCount: 1}, devices: [{name: gpu-0, taints: [{key: bad, effect: "
+          "NoSchedule}]}]}\n";
+  yaml += "---\napiVersion: resource.k8s.io/v1\nkind: ResourceSlice\nmetadata: {name: b}\n"
+          "spec: {driver: d, nodeName: node-b, pool: {name: b, generation: 1, "
+          "resourceSliceCount: 1}, devices: [{name: gpu-0}, {name: gpu-1}]}\n";
+  for (const char* name : {"plain", "tolerant", "plain-again"}) {
+    const bool tolerant = std::string(name) == "tolerant";
+    yaml += std::string("---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\n") +
+            "metadata: {name: " + name + ", namespace: default}\n" +
+            "spec: {devices: {requests: [{name: gpu, exactly: {deviceClassName: gpu" +
+            (tolerant ? ", tolerations: [{key: bad, operator: Exists}]" : "") + "}}]}}\n";
+  }
+  const k8s::Cluster c = cluster_of(yaml);
+  const Schedule s = schedule(c, {});
+  REQUIRE(s.placed.size() == 3);
+  CHECK(s.placed[0].node == "node-b");
+  CHECK(s.placed[1].claims[0]->metadata.name == "tolerant");
+  CHECK(s.placed[1].node == "node-a");
+  CHECK(s.placed[2].node == "node-b");
+  CHECK(s.placed[2].results[0].devices.results[0].device == "gpu-1");
 }
 
 }  // namespace dra::alloc

@@ -130,6 +130,11 @@ TEST_CASE("selectors: projection keys", "[selectors][projection]") {
         key(cap, device({}, {{"memory", "2Gi"}}), "d"));
   CHECK(key("device.driver == \"d\"", device({}), "d") !=
         key("device.driver == \"d\"", device({}), "e"));
+  // A '/' in the domain: the name "a/b/c" stands for domain "a" and name "b/c", so it is not
+  // what device.attributes["a/b"].c reads; a bare "c" of driver "a/b" is.
+  const std::string_view slashed = R"(device.attributes["a/b"].c == 1)";
+  CHECK(key(slashed, device({{"a/b/c", A::of_int(1)}}), "a/b") == key(slashed, device({}), "a/b"));
+  CHECK(key(slashed, device({{"c", A::of_int(1)}}), "a/b") != key(slashed, device({}), "a/b"));
 }
 
 TEST_CASE("selectors: devices whose value cannot be built are not convertible",
