@@ -147,7 +147,7 @@ struct Allocator::DeviceTable {
   };
   std::vector<Shared> shared;
   std::vector<uint8_t> convertible;  // 0: not known yet, kTrue, kFalse
-  std::string key;                   // scratch
+  std::string key, previous_key;     // scratch
   // The allocated state's flags by pool ("driver/pool") and device name, and the numbered
   // slices of each pool: a device ID names a device in every slice of its pool.
   struct PoolDevices {
@@ -245,11 +245,10 @@ Allocator::Allocator(std::vector<const k8s::DeviceClass*> classes,
       counters_(std::make_unique<CounterCache>()),
       pools_(std::make_unique<PoolCache>()) {
   for (const k8s::ResourceSlice* s : all_slices_) {
-    const std::string node = s->spec.node_name.value_or("");
-    if (node.empty()) {
+    if (!s->spec.node_name || s->spec.node_name->empty()) {
       slices_shared_.push_back(s);
     } else {
-      slices_on_node_[node].push_back(s);
+      slices_on_node_[*s->spec.node_name].push_back(s);
     }
   }
 }
@@ -626,8 +625,31 @@ std::variant<std::vector<Pool>, PoolError> gather_pools(
 
 }  // namespace
 
+namespace {
+
+// isSelectable's verdicts for one node and one list of programs (the selectors of a class
+// and of a request), by the device's place on the node; kept across calls.
+struct SelectableMemo {
+  std::vector<uint8_t> by_local;  // 0 unknown, else RequestData::kYes or kNo
+  struct Entry {
+    uint32_t local, pool, slice, device;
+  };
+  using Accepted = std::vector<Entry>;
+  // The devices of usable pools (neither incomplete nor invalid) the selectors accept, in
+  // search order, once every device there is decided; nullopt when not tried yet, or when
+  // the selectors fail with an error on some device (the search must meet it in order).
+  std::optional<Accepted> accepted;
+  bool tried = false;
+};
+
+}  // namespace
+
 struct Allocator::PoolCache {
   std::unordered_map<std::string, std::variant<std::vector<Pool>, PoolError>> by_node;
+  // isSelectable memos (RequestData::shared_selectable) per node's pools and per programs
+  // of the class and the request (their slots, in order).
+  std::unordered_map<const std::vector<Pool>*, std::unordered_map<std::string, SelectableMemo>>
+      selectable;
 };
 
 namespace {
@@ -687,7 +709,11 @@ struct RequestData {
   // The compiled selectors of the class and of the request (Search::selectors_match).
   std::vector<const Allocator::CompiledSlot*> class_slots, request_slots;
   // isSelectable's memo for this request, by Candidate::local: 0 unknown, else kYes/kNo.
-  std::vector<uint8_t> selectable;
+  // What it says depends only on the node and the selectors' programs, so the Allocator
+  // keeps it across calls (PoolCache::selectable); a search an observer watches keeps its
+  // own, so that every call reports its rejections.
+  SelectableMemo* shared_selectable = nullptr;
+  std::vector<uint8_t> own_selectable;
   enum : uint8_t { kYes = 1, kNo = 2 };
   std::string full_name() const { return parent ? *parent + "/" + *request.name : *request.name; }
 };
@@ -1109,16 +1135,20 @@ struct Search {
 
   // ---- selectors (isSelectable, selectorsMatch)
 
+  void compile_slots(const std::vector<k8s::DeviceSelector>& selectors,
+                     std::vector<const Allocator::CompiledSlot*>& slots) {
+    if (slots.size() == selectors.size()) return;
+    slots.clear();
+    for (const k8s::DeviceSelector& sel : selectors) slots.push_back(&a.compiled(*sel.cel));
+  }
+
   // Whether the selectors are all true for the device; Fatal on CEL errors.
   // `slots` caches the selectors' compiled programs for this request.
   std::variant<bool, Fatal> selectors_match(int claim, const k8s::DeviceClass* cls,
                                             const std::vector<k8s::DeviceSelector>& selectors,
                                             std::vector<const Allocator::CompiledSlot*>& slots,
                                             const Candidate& c, int* failed) {
-    if (slots.size() != selectors.size()) {
-      slots.clear();
-      for (const k8s::DeviceSelector& sel : selectors) slots.push_back(&a.compiled(*sel.cel));
-    }
+    compile_slots(selectors, slots);
     for (size_t i = 0; i < selectors.size(); ++i) {
       const std::string& expr = selectors[i].cel->expression;
       const Allocator::CompiledSlot& cs = *slots[i];
@@ -1179,6 +1209,8 @@ struct Search {
     std::vector<uint8_t>& verdicts = t.verdicts[cs.slot];
     if (verdicts.size() < t.held.size()) verdicts.resize(t.held.size(), D::kUnknown);
     if (t.convertible.size() < t.held.size()) t.convertible.resize(t.held.size(), D::kUnknown);
+    bool have_previous = false;
+    uint8_t previous = D::kUnknown;
     for (size_t i = 0; i < devices.size(); ++i) {
       const uint32_t index = base + static_cast<uint32_t>(i);
       if (verdicts[index] != D::kUnknown) continue;
@@ -1187,18 +1219,76 @@ struct Search {
       if (cv == D::kFalse) continue;
       t.key.clear();
       selectors::projection_key(*sh.paths, devices[i], c.slice->spec.driver, t.key);
+      // Neighbours often read alike (the partitions of one profile): no lookup then.
+      if (have_previous && t.key == t.previous_key) {
+        verdicts[index] = previous;
+        continue;
+      }
       auto [it, fresh] = sh.by_projection.try_emplace(t.key, D::kUnknown);
       if (fresh) {
         const Candidate other{c.pool, c.slice, &devices[i], index, 0};
         const selectors::Match m = selectors::to_match(evaluate(cs, other));
         it->second = !m.error.empty() ? D::kError : m.matches ? D::kTrue : D::kFalse;
       }
-      verdicts[index] = it->second;
+      verdicts[index] = previous = it->second;
+      t.previous_key.swap(t.key);
+      have_previous = true;
     }
     return verdicts[c.index];
   }
 
-  // isSelectable, memoised per request and device (RequestData::selectable).
+  std::vector<uint8_t>& selectable_memo(RequestData& rd) {
+    if (rd.shared_selectable) return rd.shared_selectable->by_local;
+    if (obs) {
+      if (rd.own_selectable.empty()) rd.own_selectable.resize(node_devices);
+      return rd.own_selectable;
+    }
+    std::string key;
+    auto add = [&](const std::vector<const Allocator::CompiledSlot*>& slots) {
+      for (const Allocator::CompiledSlot* cs : slots) key += std::to_string(cs->slot) + ",";
+    };
+    if (rd.cls) compile_slots(rd.cls->spec.selectors, rd.class_slots);
+    compile_slots(*rd.request.selectors, rd.request_slots);
+    add(rd.class_slots);
+    key += '|';
+    add(rd.request_slots);
+    SelectableMemo& memo = a.pools_->selectable[pool_list][key];
+    if (memo.by_local.empty()) memo.by_local.resize(node_devices);
+    rd.shared_selectable = &memo;
+    return memo.by_local;
+  }
+
+  // The devices the request's selectors accept on this node, in search order; nullptr
+  // when the search must walk every device: an observer wants every rejection, binding
+  // conditions are off (checked per call), or the selectors fail on some device.
+  const SelectableMemo::Accepted* accepted_devices(int claim, int request, int sub,
+                                                   RequestData& rd) {
+    if (obs || !features.device_binding_and_status) return nullptr;
+    (void)selectable_memo(rd);
+    SelectableMemo& m = *rd.shared_selectable;
+    if (!m.tried) {
+      m.tried = true;
+      SelectableMemo::Accepted accepted;
+      for (size_t p = 0; p < pools().size(); ++p) {
+        const Pool& pool = pools()[p];
+        if (pool.incomplete || pool.invalid) continue;
+        for (size_t si = 0; si < pool.device_slices.size(); ++si)
+          for (size_t di = 0; di < pool.device_slices[si]->spec.devices.size(); ++di) {
+            const Candidate c = candidate(p, si, di);
+            auto sel = selectable(claim, request, sub, rd, c);
+            if (std::holds_alternative<Fatal>(sel)) return nullptr;
+            if (std::get<bool>(sel))
+              accepted.push_back({c.local, static_cast<uint32_t>(p), static_cast<uint32_t>(si),
+                                  static_cast<uint32_t>(di)});
+          }
+      }
+      m.accepted = std::move(accepted);
+    }
+    return m.accepted ? &*m.accepted : nullptr;
+  }
+
+
+  // isSelectable, memoised per node, programs and device (selectable_memo).
   std::variant<bool, Fatal> selectable(int claim, int request, int sub, RequestData& rd,
                                        const Candidate& c) {
     const RequestRef r = ref(claim, request, sub);
@@ -1206,8 +1296,7 @@ struct Search {
       if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::BindingConditions, -1);
       return false;
     }
-    if (rd.selectable.empty()) rd.selectable.resize(node_devices);
-    uint8_t& memo = rd.selectable[c.local];
+    uint8_t& memo = selectable_memo(rd)[c.local];
     if (memo) return memo == RequestData::kYes;
     int failed = -1;
     if (rd.cls) {
@@ -1578,6 +1667,17 @@ struct Search {
     size_t pool = 0, slice = 0, device = 0;
   };
 
+  // The place on the node of the first device at or after `l` in search order.
+  uint32_t local_of(const Location& l) const {
+    for (size_t p = l.pool; p < pools().size(); ++p) {
+      const Pool& pool = pools()[p];
+      const size_t si = p == l.pool ? l.slice : 0;
+      if (si < pool.local_offset.size())
+        return pool.local_offset[si] + static_cast<uint32_t>(p == l.pool ? l.device : 0);
+    }
+    return node_devices;
+  }
+
   std::variant<Step, Fatal> allocate_one(int claim, int request, int sub, int device,
                                          bool in_subrequest, Location start) {
     ++steps;
@@ -1631,45 +1731,65 @@ struct Search {
       return r;
     }
 
+    // One candidate device: nullopt to go on with the next one, else what to return.
+    // `selectable_known`: the memo already says the selectors accept it.
+    auto visit = [&](size_t p, size_t si, size_t di,
+                     bool selectable_known) -> std::optional<std::variant<Step, Fatal>> {
+      const k8s::ResourceSlice* s = pools()[p].device_slices[si];
+      const k8s::Device& d = s->spec.devices[di];
+      const Candidate c = candidate(p, si, di);
+      const RequestRef r = ref(claim, request, sub);
+      if (req.admin_access() && allocating_for_claim(c.index, claim)) {
+        if (obs) obs->rejected(r, *s, d, Rejection::InUseSameClaim, -1);
+        return std::nullopt;
+      }
+      if (!req.admin_access() && in_use(c.index)) {
+        if (obs) obs->rejected(r, *s, d, Rejection::InUse, -1);
+        return std::nullopt;
+      }
+      if (!selectable_known) {
+        auto sel = selectable(claim, request, sub, rd, c);
+        if (auto* f = std::get_if<Fatal>(&sel)) return *f;
+        if (!std::get<bool>(sel)) return std::nullopt;
+      }
+      if (features.consumable_capacity) {
+        auto fits = capacity_ok(req, c);
+        if (!fits || !*fits) {
+          if (obs) obs->rejected(r, *s, d, Rejection::Capacity, -1);
+          return std::nullopt;
+        }
+      }
+      auto taken = allocate_device(claim, request, sub, c, false);
+      if (auto* f = std::get_if<Fatal>(&taken)) return *f;
+      if (std::holds_alternative<std::monostate>(taken)) return std::nullopt;
+      const Undo u = std::get<Undo>(taken);
+      auto next = allocate_one(claim, request, sub, device + 1, in_subrequest, {p, si, di + 1});
+      if (auto* st = std::get_if<Step>(&next); st && *st == Step::Done) return Step::Done;
+      deallocate(u, request, sub);
+      if (!std::holds_alternative<Step>(next) || std::get<Step>(next) != Step::NotDone)
+        return next;
+      return std::nullopt;
+    };
+
+    // Only the devices the selectors accept, when the memo knows them all: what the walk
+    // below would do, without stepping over every device the selectors reject.
+    if (const SelectableMemo::Accepted* accepted = accepted_devices(claim, request, sub, rd)) {
+      const uint32_t from = local_of(start);
+      auto it = std::lower_bound(accepted->begin(), accepted->end(), from,
+                                 [](const auto& e, uint32_t v) { return e.local < v; });
+      for (; it != accepted->end(); ++it)
+        if (auto r = visit(it->pool, it->slice, it->device, true)) return *r;
+      return Step::NotDone;
+    }
+
     for (size_t p = start.pool; p < pools().size(); ++p) {
       const Pool& pool = pools()[p];
       if (pool.incomplete || pool.invalid) continue;
       const size_t slice_start = p == start.pool ? start.slice : 0;
       for (size_t si = slice_start; si < pool.device_slices.size(); ++si) {
-        const k8s::ResourceSlice* s = pool.device_slices[si];
         const size_t device_start = p == start.pool && si == start.slice ? start.device : 0;
-        for (size_t di = device_start; di < s->spec.devices.size(); ++di) {
-          const k8s::Device& d = s->spec.devices[di];
-          const Candidate c = candidate(p, si, di);
-          const RequestRef r = ref(claim, request, sub);
-          if (req.admin_access() && allocating_for_claim(c.index, claim)) {
-            if (obs) obs->rejected(r, *s, d, Rejection::InUseSameClaim, -1);
-            continue;
-          }
-          if (!req.admin_access() && in_use(c.index)) {
-            if (obs) obs->rejected(r, *s, d, Rejection::InUse, -1);
-            continue;
-          }
-          auto sel = selectable(claim, request, sub, rd, c);
-          if (auto* f = std::get_if<Fatal>(&sel)) return *f;
-          if (!std::get<bool>(sel)) continue;
-          if (features.consumable_capacity) {
-            auto fits = capacity_ok(req, c);
-            if (!fits || !*fits) {
-              if (obs) obs->rejected(r, *s, d, Rejection::Capacity, -1);
-              continue;
-            }
-          }
-          auto taken = allocate_device(claim, request, sub, c, false);
-          if (auto* f = std::get_if<Fatal>(&taken)) return *f;
-          if (std::holds_alternative<std::monostate>(taken)) continue;
-          const Undo u = std::get<Undo>(taken);
-          auto next = allocate_one(claim, request, sub, device + 1, in_subrequest, {p, si, di + 1});
-          if (auto* st = std::get_if<Step>(&next); st && *st == Step::Done) return Step::Done;
-          deallocate(u, request, sub);
-          if (!std::holds_alternative<Step>(next) || std::get<Step>(next) != Step::NotDone)
-            return next;
-        }
+        for (size_t di = device_start; di < pool.device_slices[si]->spec.devices.size(); ++di)
+          if (auto r = visit(p, si, di, false)) return *r;
       }
     }
     return Step::NotDone;

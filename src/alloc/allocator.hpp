@@ -173,7 +173,8 @@ class Allocator {
 
   std::vector<const k8s::DeviceClass*> classes_;
   std::vector<const k8s::ResourceSlice*> all_slices_;
-  std::unordered_map<std::string, std::vector<const k8s::ResourceSlice*>> slices_on_node_;
+  // Slices by the node they name (keys view the slices' own strings).
+  std::unordered_map<std::string_view, std::vector<const k8s::ResourceSlice*>> slices_on_node_;
   std::vector<const k8s::ResourceSlice*> slices_shared_;
   AllocatedState state_;
   Options options_;

@@ -213,13 +213,13 @@ bool wanted(const Group& g, const ScheduleOptions& opts) {
 class FailureCache {
  public:
   FailureCache(const k8s::Cluster& cluster, const NodeList& nodes) {
-    for (size_t i = 0; i < nodes.size(); ++i) node_index_[nodes[i].metadata.name] = i;
+    node_index_.reserve(nodes.size());
+    for (size_t i = 0; i < nodes.size(); ++i) node_index_.emplace(nodes[i].metadata.name, i);
     epochs_.assign(nodes.size(), 0);
     for (const k8s::ResourceSlice& s : cluster.resource_slices) {
-      const std::string key = s.spec.driver + "/" + s.spec.pool.name;
-      const std::string node = s.spec.node_name.value_or("");
-      auto [it, fresh] = pool_node_.emplace(key, node);
-      if (!fresh && it->second != node) it->second.clear();
+      const std::string_view node = s.spec.node_name ? *s.spec.node_name : std::string_view();
+      auto [it, fresh] = pool_node_.emplace(PoolKey{s.spec.driver, s.spec.pool.name}, node);
+      if (!fresh && it->second != node) it->second = {};
     }
   }
 
@@ -255,7 +255,7 @@ class FailureCache {
   void committed(const std::vector<k8s::AllocationResult>& results) {
     for (const k8s::AllocationResult& r : results)
       for (const k8s::DeviceRequestAllocationResult& d : r.devices.results) {
-        auto p = pool_node_.find(d.driver + "/" + d.pool);
+        auto p = pool_node_.find(PoolKey{d.driver, d.pool});
         auto n = p == pool_node_.end() || p->second.empty() ? node_index_.end()
                                                             : node_index_.find(p->second);
         if (n == node_index_.end()) {
@@ -271,8 +271,18 @@ class FailureCache {
   }
 
  private:
-  std::unordered_map<std::string, size_t> node_index_;
-  std::unordered_map<std::string, std::string> pool_node_;  // "" when not one node's
+  struct PoolKey {
+    std::string_view driver, pool;
+    bool operator==(const PoolKey&) const = default;
+  };
+  struct PoolHash {
+    size_t operator()(const PoolKey& k) const {
+      return std::hash<std::string_view>{}(k.driver) * 31 + std::hash<std::string_view>{}(k.pool);
+    }
+  };
+  // Views of the cluster's strings.
+  std::unordered_map<std::string_view, size_t> node_index_;
+  std::unordered_map<PoolKey, std::string_view, PoolHash> pool_node_;  // "" when not one node's
   std::vector<uint64_t> epochs_;
   uint64_t global_ = 0;
   // A hash of what tells claims apart most often; equal specs hash alike.

@@ -98,7 +98,12 @@ struct Case {
   std::string claims;  // canonical
 };
 
-Case run_case(const fs::path& yaml) {
+struct Quiet : Observer {};
+
+// `observe`: with an observer attached (the allocator then walks every device and keeps
+// no memo across calls). `twice`: the second of two calls on one allocator (the first
+// leaves its memos behind).
+Case run_case(const fs::path& yaml, bool observe = false, bool twice = false) {
   Case c;
   c.name = yaml.stem().string();
   const std::string text = read(yaml);
@@ -121,7 +126,11 @@ Case run_case(const fs::path& yaml) {
         if (prc.resource_claim_name && claim.metadata.name == *prc.resource_claim_name &&
             !claim.status.allocation)
           claims.push_back(&claim);
-  Allocator allocator(cluster, allocated_state(cluster));
+  Quiet quiet;
+  Options options;
+  if (observe) options.observer = &quiet;
+  Allocator allocator(cluster, allocated_state(cluster), options);
+  if (twice) (void)allocator.allocate(*node, claims);
   const Outcome o = allocator.allocate(*node, claims);
   c.allocatable = o.kind == Outcome::Kind::Allocated;
   c.error = o.error;
@@ -169,6 +178,29 @@ TEST_CASE("alloc: upstream's allocator test table (conformance fixtures)", "[all
       ++passed;
   }
   CHECK(passed == static_cast<int>(cases.size()));
+}
+
+TEST_CASE("alloc: an observer and memos from earlier calls change no decision",
+          "[alloc][conformance]") {
+  // The allocator keeps isSelectable verdicts per node across calls and, without an
+  // observer, walks only the devices they accept; with one it walks every device. Each
+  // fixture must come out the same all three ways.
+  const fs::path dir = fs::path(DRA_SOURCE_DIR) / "tests/conformance/allocator";
+  size_t n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".yaml") continue;
+    ++n;
+    const Case plain = run_case(e.path());
+    for (const auto& [observe, twice] : {std::pair(true, false), std::pair(false, true)}) {
+      const Case other = run_case(e.path(), observe, twice);
+      INFO("case " << plain.name << (observe ? " with an observer" : " called twice"));
+      CHECK(other.allocatable == plain.allocatable);
+      CHECK(other.error_kind == plain.error_kind);
+      CHECK(other.error == plain.error);
+      CHECK(other.claims == plain.claims);
+    }
+  }
+  CHECK(n == 224);
 }
 
 }  // namespace dra::alloc
