@@ -244,6 +244,7 @@ Allocator::Allocator(std::vector<const k8s::DeviceClass*> classes,
       devices_(std::make_unique<DeviceTable>(state_)),
       counters_(std::make_unique<CounterCache>()),
       pools_(std::make_unique<PoolCache>()) {
+  slices_on_node_.reserve(all_slices_.size());
   for (const k8s::ResourceSlice* s : all_slices_) {
     if (!s->spec.node_name || s->spec.node_name->empty()) {
       slices_shared_.push_back(s);
@@ -321,9 +322,11 @@ struct Pool::CounterLayout {
   std::vector<Amount> capacity;  // by slot
   // What each device consumes, (slot, amount) pairs: the devices of device_slices and then
   // of not_targeting, in order; device i's pairs are uses[begin[i], begin[i + 1]).
-  std::vector<std::pair<uint32_t, Amount>> uses;
+  // (Each amount is a whole number of at most 18 digits; sums are taken as Amount.)
+  using Use = std::pair<uint32_t, int64_t>;
+  std::vector<Use> uses;
   std::vector<uint32_t> begin;
-  std::span<const std::pair<uint32_t, Amount>> of(size_t device) const {
+  std::span<const Use> of(size_t device) const {
     return {uses.data() + begin[device], uses.data() + begin[device + 1]};
   }
   std::vector<Amount> available;  // capacity less what allocated devices use
@@ -1258,12 +1261,14 @@ struct Search {
     return memo.by_local;
   }
 
-  // The devices the request's selectors accept on this node, in search order; nullptr
-  // when the search must walk every device: an observer wants every rejection, binding
-  // conditions are off (checked per call), or the selectors fail on some device.
+  // The devices the request's selectors accept on this node, in search order, less those
+  // allocated exclusively when the list was made (they stay so: commits only add); nullptr
+  // when the search must walk every device: an observer wants every rejection, the request
+  // has admin access (allocated devices are candidates), binding conditions are off
+  // (checked per call), or the selectors fail on some device.
   const SelectableMemo::Accepted* accepted_devices(int claim, int request, int sub,
                                                    RequestData& rd) {
-    if (obs || !features.device_binding_and_status) return nullptr;
+    if (obs || rd.request.admin_access() || !features.device_binding_and_status) return nullptr;
     (void)selectable_memo(rd);
     SelectableMemo& m = *rd.shared_selectable;
     if (!m.tried) {
@@ -1275,6 +1280,7 @@ struct Search {
         for (size_t si = 0; si < pool.device_slices.size(); ++si)
           for (size_t di = 0; di < pool.device_slices[si]->spec.devices.size(); ++di) {
             const Candidate c = candidate(p, si, di);
+            if (a.devices_->held[c.index] & Allocator::DeviceTable::kExclusive) continue;
             auto sel = selectable(claim, request, sub, rd, c);
             if (std::holds_alternative<Fatal>(sel)) return nullptr;
             if (std::get<bool>(sel))
@@ -1468,7 +1474,7 @@ struct Search {
     return l.available;
   }
 
-  std::span<const std::pair<uint32_t, Amount>> uses(const Candidate& c) const {
+  std::span<const Pool::CounterLayout::Use> uses(const Candidate& c) const {
     const Pool& pool = pools()[c.pool];
     return pool.counters->of(c.local - pool.local_offset.front());
   }
@@ -1489,7 +1495,7 @@ struct Search {
   void consume(const Candidate& c, const std::vector<Amount>& avail, Consumed& k, int sign) {
     for (const auto& [slot, amount] : uses(c)) {
       const bool was_over = k.used[slot] > avail[slot];
-      k.used[slot] += sign * amount;
+      k.used[slot] += static_cast<Amount>(sign) * amount;
       const bool is_over = k.used[slot] > avail[slot];
       k.over = k.over + is_over - was_over;
     }

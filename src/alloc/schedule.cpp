@@ -216,6 +216,7 @@ class FailureCache {
     node_index_.reserve(nodes.size());
     for (size_t i = 0; i < nodes.size(); ++i) node_index_.emplace(nodes[i].metadata.name, i);
     epochs_.assign(nodes.size(), 0);
+    pool_node_.reserve(cluster.resource_slices.size());
     for (const k8s::ResourceSlice& s : cluster.resource_slices) {
       const std::string_view node = s.spec.node_name ? *s.spec.node_name : std::string_view();
       auto [it, fresh] = pool_node_.emplace(PoolKey{s.spec.driver, s.spec.pool.name}, node);
