@@ -98,6 +98,19 @@ struct Group {
   std::string missing;                               // a claim the Pod names that is absent
 };
 
+// Two names as one key ("namespace/name", "driver/pool"), viewing strings that outlive it.
+struct NamePair {
+  std::string_view first, second;
+  bool operator==(const NamePair&) const = default;
+};
+struct NamePairHash {
+  size_t operator()(const NamePair& k) const {
+    const size_t h = std::hash<std::string_view>{}(k.first);
+    return h ^ (std::hash<std::string_view>{}(k.second) + 0x9e3779b97f4a7c15ULL + (h << 6) +
+                (h >> 2));
+  }
+};
+
 // Claims by namespace and name (the first of a name wins, as a cluster has only one), with
 // their position in the cluster's list. Keys view the claims' own strings.
 class ClaimIndex {
@@ -106,29 +119,20 @@ class ClaimIndex {
     index_.reserve(cluster.resource_claims.size());
     size_t i = 0;
     for (const k8s::ResourceClaim& claim : cluster.resource_claims)
-      index_.try_emplace(Key{claim.metadata.namespace_, claim.metadata.name}, Entry{&claim, i++});
+      index_.try_emplace(NamePair{claim.metadata.namespace_, claim.metadata.name},
+                         Entry{&claim, i++});
   }
   struct Entry {
     const k8s::ResourceClaim* claim = nullptr;
     size_t position = 0;
   };
   const Entry* find(std::string_view ns, std::string_view name) const {
-    auto it = index_.find(Key{ns, name});
+    auto it = index_.find(NamePair{ns, name});
     return it == index_.end() ? nullptr : &it->second;
   }
 
  private:
-  struct Key {
-    std::string_view ns, name;
-    bool operator==(const Key&) const = default;
-  };
-  struct Hash {
-    size_t operator()(const Key& k) const {
-      const size_t h = std::hash<std::string_view>{}(k.ns);
-      return h ^ (std::hash<std::string_view>{}(k.name) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
-    }
-  };
-  std::unordered_map<Key, Entry, Hash> index_;
+  std::unordered_map<NamePair, Entry, NamePairHash> index_;
 };
 
 // The claim a Pod's entry refers to: by name, or the one generated from a template as the
@@ -219,7 +223,7 @@ class FailureCache {
     pool_node_.reserve(cluster.resource_slices.size());
     for (const k8s::ResourceSlice& s : cluster.resource_slices) {
       const std::string_view node = s.spec.node_name ? *s.spec.node_name : std::string_view();
-      auto [it, fresh] = pool_node_.emplace(PoolKey{s.spec.driver, s.spec.pool.name}, node);
+      auto [it, fresh] = pool_node_.emplace(NamePair{s.spec.driver, s.spec.pool.name}, node);
       if (!fresh && it->second != node) it->second = {};
     }
   }
@@ -256,7 +260,7 @@ class FailureCache {
   void committed(const std::vector<k8s::AllocationResult>& results) {
     for (const k8s::AllocationResult& r : results)
       for (const k8s::DeviceRequestAllocationResult& d : r.devices.results) {
-        auto p = pool_node_.find(PoolKey{d.driver, d.pool});
+        auto p = pool_node_.find(NamePair{d.driver, d.pool});
         auto n = p == pool_node_.end() || p->second.empty() ? node_index_.end()
                                                             : node_index_.find(p->second);
         if (n == node_index_.end()) {
@@ -272,18 +276,9 @@ class FailureCache {
   }
 
  private:
-  struct PoolKey {
-    std::string_view driver, pool;
-    bool operator==(const PoolKey&) const = default;
-  };
-  struct PoolHash {
-    size_t operator()(const PoolKey& k) const {
-      return std::hash<std::string_view>{}(k.driver) * 31 + std::hash<std::string_view>{}(k.pool);
-    }
-  };
-  // Views of the cluster's strings.
+  // Views of the cluster's strings; pools by driver and name.
   std::unordered_map<std::string_view, size_t> node_index_;
-  std::unordered_map<PoolKey, std::string_view, PoolHash> pool_node_;  // "" when not one node's
+  std::unordered_map<NamePair, std::string_view, NamePairHash> pool_node_;  // "": not one node's
   std::vector<uint64_t> epochs_;
   uint64_t global_ = 0;
   // A hash of what tells claims apart most often; equal specs hash alike.

@@ -17,135 +17,38 @@ std::string claim(const std::string& name, const std::string& spec) {
          ", namespace: default}\nspec:\n" + spec;
 }
 
-const char* const kBase = R"(  devices:
-    requests:
-    - name: gpu
-      exactly:
-        deviceClassName: gpu.example.com
-        count: 2
-        selectors:
-        - cel: {expression: 'device.attributes["gpu.example.com"].model == "h100"'}
-)";
+// A spec with one request `name` for `count` devices of `cls` chosen by `selector`; `more`
+// adds lines to the request's `exactly` block and `tail` lines after `requests`.
+std::string spec(const std::string& name = "gpu", const std::string& cls = "gpu.example.com",
+                 int count = 2, const std::string& model = "h100", const std::string& more = "",
+                 const std::string& tail = "") {
+  return "  devices:\n    requests:\n    - name: " + name + "\n      exactly:\n" +
+         "        deviceClassName: " + cls + "\n        count: " + std::to_string(count) + "\n" +
+         more + "        selectors:\n" +
+         "        - cel: {expression: 'device.attributes[\"gpu.example.com\"].model == \"" +
+         model + "\"'}\n" + tail;
+}
 
-// Specs that each differ from kBase in one field the allocator reads (or one it does not).
+// Specs that each differ from spec() in one field the allocator reads (or one it does not).
 const std::vector<std::string> kDifferent = {
-    // request name
-    R"(  devices:
-    requests:
-    - name: gpus
-      exactly:
-        deviceClassName: gpu.example.com
-        count: 2
-        selectors:
-        - cel: {expression: 'device.attributes["gpu.example.com"].model == "h100"'}
-)",
-    // class
-    R"(  devices:
-    requests:
-    - name: gpu
-      exactly:
-        deviceClassName: other.example.com
-        count: 2
-        selectors:
-        - cel: {expression: 'device.attributes["gpu.example.com"].model == "h100"'}
-)",
-    // count
-    R"(  devices:
-    requests:
-    - name: gpu
-      exactly:
-        deviceClassName: gpu.example.com
-        count: 3
-        selectors:
-        - cel: {expression: 'device.attributes["gpu.example.com"].model == "h100"'}
-)",
-    // selector
-    R"(  devices:
-    requests:
-    - name: gpu
-      exactly:
-        deviceClassName: gpu.example.com
-        count: 2
-        selectors:
-        - cel: {expression: 'device.attributes["gpu.example.com"].model == "a100"'}
-)",
-    // admin access
-    R"(  devices:
-    requests:
-    - name: gpu
-      exactly:
-        deviceClassName: gpu.example.com
-        count: 2
-        adminAccess: true
-        selectors:
-        - cel: {expression: 'device.attributes["gpu.example.com"].model == "h100"'}
-)",
-    // a toleration
-    R"(  devices:
-    requests:
-    - name: gpu
-      exactly:
-        deviceClassName: gpu.example.com
-        count: 2
-        tolerations: [{key: k, operator: Exists}]
-        selectors:
-        - cel: {expression: 'device.attributes["gpu.example.com"].model == "h100"'}
-)",
-    // a capacity request
-    R"(  devices:
-    requests:
-    - name: gpu
-      exactly:
-        deviceClassName: gpu.example.com
-        count: 2
-        capacity: {requests: {memory: 10Gi}}
-        selectors:
-        - cel: {expression: 'device.attributes["gpu.example.com"].model == "h100"'}
-)",
-    // a constraint
-    R"(  devices:
-    requests:
-    - name: gpu
-      exactly:
-        deviceClassName: gpu.example.com
-        count: 2
-        selectors:
-        - cel: {expression: 'device.attributes["gpu.example.com"].model == "h100"'}
-    constraints:
-    - matchAttribute: gpu.example.com/numa
-)",
-    // claim config
-    R"(  devices:
-    requests:
-    - name: gpu
-      exactly:
-        deviceClassName: gpu.example.com
-        count: 2
-        selectors:
-        - cel: {expression: 'device.attributes["gpu.example.com"].model == "h100"'}
-    config:
-    - opaque: {driver: gpu.example.com, parameters: {mode: fast}}
-)",
+    spec("gpus"),                                                  // request name
+    spec("gpu", "other.example.com"),                              // class
+    spec("gpu", "gpu.example.com", 3),                             // count
+    spec("gpu", "gpu.example.com", 2, "a100"),                     // selector
+    spec("gpu", "gpu.example.com", 2, "h100", "        adminAccess: true\n"),
+    spec("gpu", "gpu.example.com", 2, "h100",
+         "        tolerations: [{key: k, operator: Exists}]\n"),  // a toleration
+    spec("gpu", "gpu.example.com", 2, "h100",
+         "        capacity: {requests: {memory: 10Gi}}\n"),  // a capacity request
+    spec("gpu", "gpu.example.com", 2, "h100", "",
+         "    constraints:\n    - matchAttribute: gpu.example.com/numa\n"),
+    spec("gpu", "gpu.example.com", 2, "h100", "",
+         "    config:\n    - opaque: {driver: gpu.example.com, parameters: {mode: fast}}\n"),
     // a prioritized list instead
-    R"(  devices:
-    requests:
-    - name: gpu
-      firstAvailable:
-      - name: big
-        deviceClassName: gpu.example.com
-        count: 2
-)",
+    "  devices:\n    requests:\n    - name: gpu\n      firstAvailable:\n"
+    "      - {name: big, deviceClassName: gpu.example.com, count: 2}\n",
     // a field the model does not know
-    R"(  devices:
-    requests:
-    - name: gpu
-      futureField: 1
-      exactly:
-        deviceClassName: gpu.example.com
-        count: 2
-        selectors:
-        - cel: {expression: 'device.attributes["gpu.example.com"].model == "h100"'}
-)",
+    spec("gpu", "gpu.example.com", 2, "h100", "        futureField: 1\n"),
 };
 
 const k8s::ResourceClaimSpec& spec_of(const k8s::Cluster& c, size_t i) {
@@ -165,7 +68,7 @@ TEST_CASE("model: claim specs are equal by content wherever they were read", "[k
   const std::string same = R"(  devices: {requests: [{name: gpu, exactly: {deviceClassName: gpu.example.com, count: 2,
     selectors: [{cel: {expression: 'device.attributes["gpu.example.com"].model == "h100"'}}]}}]}
 )";
-  std::string yaml = claim("base", kBase) + claim("same", same);
+  std::string yaml = claim("base", spec()) + claim("same", same);
   for (size_t i = 0; i < kDifferent.size(); ++i)
     yaml += claim("variant-" + std::to_string(i), kDifferent[i]);
   const k8s::Cluster c = testing::cluster_of(yaml);
