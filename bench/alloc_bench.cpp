@@ -119,9 +119,8 @@ int all(const std::string& path, int rounds) {
       claims, placed, load_s, cold, a, a / load_s, base,
       claims ? a / static_cast<double>(claims) * 1e6 : 0,
       claims ? (a - base) / static_cast<double>(claims) * 1e6 : 0, upto_first,
-      claims > first_claims
-          ? (a - upto_first) / static_cast<double>(claims - first_claims) * 1e6
-          : 0,
+      claims > first_claims ? (a - upto_first) / static_cast<double>(claims - first_claims) * 1e6
+                            : 0,
       static_cast<double>(claims) / (load_s + cold), median(observed) / a);
   return 0;
 }

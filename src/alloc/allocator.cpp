@@ -1293,7 +1293,6 @@ struct Search {
     return m.accepted ? &*m.accepted : nullptr;
   }
 
-
   // isSelectable, memoised per node, programs and device (selectable_memo).
   std::variant<bool, Fatal> selectable(int claim, int request, int sub, RequestData& rd,
                                        const Candidate& c) {
@@ -1772,8 +1771,7 @@ struct Search {
       auto next = allocate_one(claim, request, sub, device + 1, in_subrequest, {p, si, di + 1});
       if (auto* st = std::get_if<Step>(&next); st && *st == Step::Done) return Step::Done;
       deallocate(u, request, sub);
-      if (!std::holds_alternative<Step>(next) || std::get<Step>(next) != Step::NotDone)
-        return next;
+      if (!std::holds_alternative<Step>(next) || std::get<Step>(next) != Step::NotDone) return next;
       return std::nullopt;
     };
 

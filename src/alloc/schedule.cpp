@@ -40,8 +40,9 @@ NodeList::NodeList(const k8s::Cluster& cluster) {
 }
 
 const k8s::NodeObject* NodeList::find(std::string_view name) const {
-  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name,
-                             [](const auto* n, std::string_view v) { return n->metadata.name < v; });
+  auto it =
+      std::lower_bound(sorted_.begin(), sorted_.end(), name,
+                       [](const auto* n, std::string_view v) { return n->metadata.name < v; });
   return it != sorted_.end() && (*it)->metadata.name == name ? *it : nullptr;
 }
 
@@ -106,8 +107,8 @@ struct NamePair {
 struct NamePairHash {
   size_t operator()(const NamePair& k) const {
     const size_t h = std::hash<std::string_view>{}(k.first);
-    return h ^ (std::hash<std::string_view>{}(k.second) + 0x9e3779b97f4a7c15ULL + (h << 6) +
-                (h >> 2));
+    return h ^
+           (std::hash<std::string_view>{}(k.second) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
   }
 };
 

@@ -122,7 +122,8 @@ struct OpaqueDeviceConfiguration {
   std::string driver;
   Value parameters;  // arbitrary JSON object, kept as written
   Origin origin;
-  friend bool operator==(const OpaqueDeviceConfiguration&, const OpaqueDeviceConfiguration&) = default;
+  friend bool operator==(const OpaqueDeviceConfiguration&,
+                         const OpaqueDeviceConfiguration&) = default;
 };
 
 struct DeviceConfiguration {
@@ -346,7 +347,8 @@ struct DeviceClaimConfiguration {
   std::vector<std::string> requests;
   DeviceConfiguration config;  // inline
   Origin origin;
-  friend bool operator==(const DeviceClaimConfiguration&, const DeviceClaimConfiguration&) = default;
+  friend bool operator==(const DeviceClaimConfiguration&,
+                         const DeviceClaimConfiguration&) = default;
 };
 
 struct DeviceClaim {

@@ -329,13 +329,15 @@ TEST_CASE("schedule: a failure is reused only for claims with equal specs", "[al
   // again (and fits there), while "plain-again", equal to "plain", skips node-a.
   std::string yaml =
       "apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: gpu}\nspec: {}\n";
-  yaml += "---\napiVersion: resource.k8s.io/v1\nkind: ResourceSlice\nmetadata: {name: a}\n"
-          "spec: {driver: d, nodeName: node-a, pool: {name: a, generation: 1, "
-          "resourceSliceCount: 1}, devices: [{name: gpu-0, taints: [{key: bad, effect: "
-          "NoSchedule}]}]}\n";
-  yaml += "---\napiVersion: resource.k8s.io/v1\nkind: ResourceSlice\nmetadata: {name: b}\n"
-          "spec: {driver: d, nodeName: node-b, pool: {name: b, generation: 1, "
-          "resourceSliceCount: 1}, devices: [{name: gpu-0}, {name: gpu-1}]}\n";
+  yaml +=
+      "---\napiVersion: resource.k8s.io/v1\nkind: ResourceSlice\nmetadata: {name: a}\n"
+      "spec: {driver: d, nodeName: node-a, pool: {name: a, generation: 1, "
+      "resourceSliceCount: 1}, devices: [{name: gpu-0, taints: [{key: bad, effect: "
+      "NoSchedule}]}]}\n";
+  yaml +=
+      "---\napiVersion: resource.k8s.io/v1\nkind: ResourceSlice\nmetadata: {name: b}\n"
+      "spec: {driver: d, nodeName: node-b, pool: {name: b, generation: 1, "
+      "resourceSliceCount: 1}, devices: [{name: gpu-0}, {name: gpu-1}]}\n";
   for (const char* name : {"plain", "tolerant", "plain-again"}) {
     const bool tolerant = std::string(name) == "tolerant";
     yaml += std::string("---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\n") +

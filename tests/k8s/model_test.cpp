@@ -25,16 +25,16 @@ std::string spec(const std::string& name = "gpu", const std::string& cls = "gpu.
   return "  devices:\n    requests:\n    - name: " + name + "\n      exactly:\n" +
          "        deviceClassName: " + cls + "\n        count: " + std::to_string(count) + "\n" +
          more + "        selectors:\n" +
-         "        - cel: {expression: 'device.attributes[\"gpu.example.com\"].model == \"" +
-         model + "\"'}\n" + tail;
+         "        - cel: {expression: 'device.attributes[\"gpu.example.com\"].model == \"" + model +
+         "\"'}\n" + tail;
 }
 
 // Specs that each differ from spec() in one field the allocator reads (or one it does not).
 const std::vector<std::string> kDifferent = {
-    spec("gpus"),                                                  // request name
-    spec("gpu", "other.example.com"),                              // class
-    spec("gpu", "gpu.example.com", 3),                             // count
-    spec("gpu", "gpu.example.com", 2, "a100"),                     // selector
+    spec("gpus"),                               // request name
+    spec("gpu", "other.example.com"),           // class
+    spec("gpu", "gpu.example.com", 3),          // count
+    spec("gpu", "gpu.example.com", 2, "a100"),  // selector
     spec("gpu", "gpu.example.com", 2, "h100", "        adminAccess: true\n"),
     spec("gpu", "gpu.example.com", 2, "h100",
          "        tolerations: [{key: k, operator: Exists}]\n"),  // a toleration
@@ -65,7 +65,8 @@ std::string spec_json(const k8s::Cluster& c, size_t i) {
 
 TEST_CASE("model: claim specs are equal by content wherever they were read", "[k8s]") {
   // The same spec written in another style, at other positions, in a claim of another name.
-  const std::string same = R"(  devices: {requests: [{name: gpu, exactly: {deviceClassName: gpu.example.com, count: 2,
+  const std::string same =
+      R"(  devices: {requests: [{name: gpu, exactly: {deviceClassName: gpu.example.com, count: 2,
     selectors: [{cel: {expression: 'device.attributes["gpu.example.com"].model == "h100"'}}]}}]}
 )";
   std::string yaml = claim("base", spec()) + claim("same", same);
