@@ -18,6 +18,13 @@
 //     with upstream's Go allocator. The allocator is built once (as the scheduler builds one
 //     per cycle); "cold" also builds it per call.
 //     {"what":"alloc.call","shape":S,"us_per_call":U,"us_per_call_cold":C}
+//   bench_alloc ratio DUMP_A DUMP_B [ROUNDS]
+//     Both dumps loaded in one process, then allocate-all on A and on B in turn, ROUNDS
+//     times: the cost per claim of B over A with the machine's drift shared by both (this
+//     machine's speed swings 2x between processes). Prints the medians per claim, the ratio
+//     of the medians, and the median and range of the per-round ratios:
+//     {"what":"alloc.ratio","us_per_claim_a":A,"us_per_claim_b":B,"ratio":B/A,
+//      "round_ratio_median":M,"round_ratio_min":L,"round_ratio_max":H}
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -173,6 +180,43 @@ int call(const std::string& path, const std::string& shape, int iterations) {
   return 0;
 }
 
+// Claims considered and the time of one allocate-all run.
+std::pair<size_t, double> run_all(const k8s::Cluster& c) {
+  const double t0 = now_s();
+  const alloc::Schedule s = alloc::schedule(c, {});
+  const double t = now_s() - t0;
+  size_t claims = 0;
+  for (const auto& p : s.placed) claims += p.claims.size();
+  for (const auto& f : s.failed) claims += f.claims.size();
+  return {claims, t};
+}
+
+int ratio(const std::string& path_a, const std::string& path_b, int rounds) {
+  double load_s = 0;
+  const k8s::Cluster a = load(path_a, &load_s), b = load(path_b, &load_s);
+  (void)run_all(a);  // cold runs: grow the heap once for both
+  (void)run_all(b);
+  std::vector<double> per_a, per_b, ratios;
+  for (int r = 0; r < rounds; ++r) {
+    const auto [na, ta] = run_all(a);
+    const auto [nb, tb] = run_all(b);
+    if (!na || !nb) {
+      std::fprintf(stderr, "a dump has no pending claim\n");
+      return 2;
+    }
+    per_a.push_back(ta / static_cast<double>(na) * 1e6);
+    per_b.push_back(tb / static_cast<double>(nb) * 1e6);
+    ratios.push_back(per_b.back() / per_a.back());
+  }
+  const double ma = median(per_a), mb = median(per_b);
+  std::printf(
+      "{\"what\":\"alloc.ratio\",\"us_per_claim_a\":%.2f,\"us_per_claim_b\":%.2f,\"ratio\":%.3f,"
+      "\"round_ratio_median\":%.3f,\"round_ratio_min\":%.3f,\"round_ratio_max\":%.3f}\n",
+      ma, mb, mb / ma, median(ratios), *std::min_element(ratios.begin(), ratios.end()),
+      *std::max_element(ratios.begin(), ratios.end()));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -180,6 +224,10 @@ int main(int argc, char** argv) {
     return all(argv[2], argc > 3 ? std::atoi(argv[3]) : 3);
   if (argc >= 4 && std::string(argv[1]) == "call")
     return call(argv[2], argv[3], argc > 4 ? std::atoi(argv[4]) : 2000);
-  std::fprintf(stderr, "usage: bench_alloc all DUMP [ROUNDS] | call DUMP SHAPE [ITERATIONS]\n");
+  if (argc >= 4 && std::string(argv[1]) == "ratio")
+    return ratio(argv[2], argv[3], argc > 4 ? std::max(1, std::atoi(argv[4])) : 15);
+  std::fprintf(stderr,
+               "usage: bench_alloc all DUMP [ROUNDS] | call DUMP SHAPE [ITERATIONS] | "
+               "ratio DUMP_A DUMP_B [ROUNDS]\n");
   return 2;
 }

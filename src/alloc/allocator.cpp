@@ -70,18 +70,23 @@ const k8s::Quantity* amount(const CapacityAmounts& a, std::string_view name) {
 void AllocatedState::add(const k8s::AllocationResult& allocation, const Features& features) {
   for (const k8s::DeviceRequestAllocationResult& r : allocation.devices.results) {
     if (r.admin_access.value_or(false)) continue;  // holds nothing
-    std::string id = device_id(r.driver, r.pool, r.device);
+    Held& held = *pools.try_emplace(r.driver, r.pool).first->try_emplace(r.device).first;
     if (features.consumable_capacity && r.share_id) {
-      shared.insert(id);
-      if (!r.consumed_capacity.empty()) add_amounts(aggregated_capacity[id], r.consumed_capacity);
+      held.flags |= kShared;
+      if (!r.consumed_capacity.empty()) {
+        held.flags |= kCapacity;
+        add_amounts(held.capacity, r.consumed_capacity);
+      }
       continue;
     }
-    exclusive.insert(std::move(id));
+    held.flags |= kExclusive;
   }
 }
 
-bool AllocatedState::is_allocated(const std::string& id) const {
-  return exclusive.count(id) || shared.count(id) || aggregated_capacity.count(id);
+const AllocatedState::Held* AllocatedState::find(std::string_view driver, std::string_view pool,
+                                                 std::string_view device) const {
+  const util::StringMap<Held>* devices = pools.find(driver, pool);
+  return devices ? devices->find(device) : nullptr;
 }
 
 AllocatedState allocated_state(const k8s::Cluster& cluster, const Features& features) {
@@ -130,7 +135,11 @@ struct Allocator::CounterCache {
 };
 
 struct Allocator::DeviceTable {
-  enum : uint8_t { kExclusive = 1, kShared = 2, kCapacity = 4 };
+  enum : uint8_t {
+    kExclusive = AllocatedState::kExclusive,
+    kShared = AllocatedState::kShared,
+    kCapacity = AllocatedState::kCapacity
+  };
   enum : uint8_t { kUnknown = 0, kTrue = 1, kFalse = 2, kError = 3 };
   // Devices are numbered slice by slice, the first time a gathered pool holds the slice:
   // a slice's devices have consecutive indices from first[slice].
@@ -148,40 +157,32 @@ struct Allocator::DeviceTable {
   std::vector<Shared> shared;
   std::vector<uint8_t> convertible;  // 0: not known yet, kTrue, kFalse
   std::string key, previous_key;     // scratch
-  // The allocated state's flags by pool ("driver/pool") and device name, and the numbered
-  // slices of each pool: a device ID names a device in every slice of its pool.
+  // The numbered slices of each pool ("driver/pool"): a device ID names a device in every
+  // slice of its pool.
   struct PoolDevices {
-    std::unordered_map<std::string, uint8_t> flags;
     std::vector<const k8s::ResourceSlice*> slices;
     uint64_t changes = 0;  // what was computed from the flags before a change is stale
   };
-  std::unordered_map<std::string, PoolDevices> pools;
+  util::StringMap<std::unique_ptr<PoolDevices>> pools;  // boxed: the search keeps pointers
+  const AllocatedState& state;
 
-  explicit DeviceTable(const AllocatedState& state) {
-    auto note = [&](const std::string& id, uint8_t flag) {
-      // IDs are driver/pool/device: neither drivers nor device names contain "/".
-      const size_t a = id.find('/'), b = id.rfind('/');
-      if (a == std::string::npos || a == b) return;
-      pools[id.substr(0, b)].flags[id.substr(b + 1)] |= flag;
-    };
-    for (const std::string& id : state.exclusive) note(id, kExclusive);
-    for (const std::string& id : state.shared) note(id, kShared);
-    for (const auto& [id, _] : state.aggregated_capacity) note(id, kCapacity);
+  PoolDevices& pool(std::string_view driver, std::string_view name) {
+    std::unique_ptr<PoolDevices>& p = *pools.try_emplace(driver, name).first;
+    if (!p) p = std::make_unique<PoolDevices>();
+    return *p;
   }
 
-  static std::string pool_key(const k8s::ResourceSlice& s) {
-    return s.spec.driver + "/" + s.spec.pool.name;
-  }
+  explicit DeviceTable(const AllocatedState& s) : state(s) {}
+
   uint32_t base(const k8s::ResourceSlice* s) {
     auto [it, fresh] = first.try_emplace(s, static_cast<uint32_t>(held.size()));
     if (!fresh) return it->second;
-    PoolDevices& pd = pools[pool_key(*s)];
-    pd.slices.push_back(s);
+    pool(s->spec.driver, s->spec.pool.name).slices.push_back(s);
+    const util::StringMap<AllocatedState::Held>* in_pool =
+        state.pools.find(s->spec.driver, s->spec.pool.name);
     for (const k8s::Device& d : s->spec.devices) {
-      uint8_t f = 0;
-      if (!pd.flags.empty())
-        if (auto fl = pd.flags.find(d.name); fl != pd.flags.end()) f = fl->second;
-      held.push_back(f);
+      const AllocatedState::Held* h = in_pool ? in_pool->find(d.name) : nullptr;
+      held.push_back(h ? h->flags : 0);
       slice_of.push_back(s);
     }
     return it->second;
@@ -193,15 +194,16 @@ struct Allocator::DeviceTable {
     const k8s::ResourceSlice& s = *slice_of[i];
     return device_id(s.spec.driver, s.spec.pool.name, device(i).name);
   }
-  // After the allocated state changed for `id`: its flags again, in every numbered slice.
-  void update(const std::string& driver, const std::string& pool, const std::string& name,
-              const AllocatedState& state) {
-    const std::string id = device_id(driver, pool, name);
-    const uint8_t f = static_cast<uint8_t>((state.exclusive.count(id) ? kExclusive : 0) |
-                                           (state.shared.count(id) ? kShared : 0) |
-                                           (state.aggregated_capacity.count(id) ? kCapacity : 0));
-    PoolDevices& pd = pools[driver + "/" + pool];
-    pd.flags[name] = f;
+  // What the allocated state holds of device i.
+  const AllocatedState::Held* held_of(uint32_t i) const {
+    const k8s::ResourceSlice& s = *slice_of[i];
+    return state.find(s.spec.driver, s.spec.pool.name, device(i).name);
+  }
+  // After the allocated state changed for a device: its flags again, in every numbered slice.
+  void update(const std::string& driver, const std::string& pool, const std::string& name) {
+    const AllocatedState::Held* h = state.find(driver, pool, name);
+    const uint8_t f = h ? h->flags : 0;
+    PoolDevices& pd = this->pool(driver, pool);
     ++pd.changes;
     for (const k8s::ResourceSlice* s : pd.slices) {
       const auto& devices = s->spec.devices;
@@ -283,7 +285,7 @@ void Allocator::commit(const std::vector<k8s::AllocationResult>& results) {
   for (const k8s::AllocationResult& r : results) {
     state_.add(r, options_.features);
     for (const k8s::DeviceRequestAllocationResult& d : r.devices.results)
-      devices_->update(d.driver, d.pool, d.device, state_);
+      devices_->update(d.driver, d.pool, d.device);
   }
   counters_->available.clear();
 }
@@ -1198,17 +1200,27 @@ struct Search {
   uint8_t shared_verdict(const Allocator::CompiledSlot& cs, const Candidate& c) {
     using D = Allocator::DeviceTable;
     D& t = *a.devices_;
-    D::Shared& sh = t.shared[cs.slot];
-    if (!sh.paths) return D::kUnknown;
+    if (!t.shared[cs.slot].paths) return D::kUnknown;
     if (t.convertible.size() <= c.index) t.convertible.resize(t.held.size(), D::kUnknown);
     uint8_t& conv = t.convertible[c.index];
     if (conv == D::kUnknown) conv = a.matches_.convertible(*c.device) ? D::kTrue : D::kFalse;
     if (conv == D::kFalse) return D::kUnknown;
-    // The first device of its slice this program is asked about: decide the whole slice
-    // now, in one pass over its devices (they lie together in memory), rather than one
-    // device at a time as the search reaches them.
-    const auto& devices = c.slice->spec.devices;
-    const uint32_t base = c.index - static_cast<uint32_t>(c.device - devices.data());
+    const auto base = c.index - static_cast<uint32_t>(c.device - c.slice->spec.devices.data());
+    fill_slice(cs, c.pool, c.slice, base);
+    return t.verdicts[cs.slot][c.index];
+  }
+
+  // Decides the program for every device of the slice (numbered from `base`) that shares
+  // its verdict, in one pass over the slice's devices (they lie together in memory), rather
+  // than one device at a time as the search reaches them. Devices that cannot share stay
+  // kUnknown.
+  void fill_slice(const Allocator::CompiledSlot& cs, size_t pool, const k8s::ResourceSlice* slice,
+                  uint32_t base) {
+    using D = Allocator::DeviceTable;
+    D& t = *a.devices_;
+    D::Shared& sh = t.shared[cs.slot];
+    if (!sh.paths) return;
+    const auto& devices = slice->spec.devices;
     std::vector<uint8_t>& verdicts = t.verdicts[cs.slot];
     if (verdicts.size() < t.held.size()) verdicts.resize(t.held.size(), D::kUnknown);
     if (t.convertible.size() < t.held.size()) t.convertible.resize(t.held.size(), D::kUnknown);
@@ -1221,7 +1233,7 @@ struct Search {
       if (cv == D::kUnknown) cv = a.matches_.convertible(devices[i]) ? D::kTrue : D::kFalse;
       if (cv == D::kFalse) continue;
       t.key.clear();
-      selectors::projection_key(*sh.paths, devices[i], c.slice->spec.driver, t.key);
+      selectors::projection_key(*sh.paths, devices[i], slice->spec.driver, t.key);
       // Neighbours often read alike (the partitions of one profile): no lookup then.
       if (have_previous && t.key == t.previous_key) {
         verdicts[index] = previous;
@@ -1229,7 +1241,7 @@ struct Search {
       }
       auto [it, fresh] = sh.by_projection.try_emplace(t.key, D::kUnknown);
       if (fresh) {
-        const Candidate other{c.pool, c.slice, &devices[i], index, 0};
+        const Candidate other{pool, slice, &devices[i], index, 0};
         const selectors::Match m = selectors::to_match(evaluate(cs, other));
         it->second = !m.error.empty() ? D::kError : m.matches ? D::kTrue : D::kFalse;
       }
@@ -1237,7 +1249,23 @@ struct Search {
       t.previous_key.swap(t.key);
       have_previous = true;
     }
-    return verdicts[c.index];
+  }
+
+  // isSelectable's answer read off the programs' verdicts alone, as selectors_match would
+  // reach it (class selectors, then the request's, each in order, stopping at the first
+  // false): RequestData::kYes or kNo, or 0 when a verdict on the way is not known or an
+  // error (selectable() then decides, and reports).
+  uint8_t selectable_from_verdicts(const RequestData& rd, uint32_t index) const {
+    using D = Allocator::DeviceTable;
+    const D& t = *a.devices_;
+    for (const auto* slots : {&rd.class_slots, &rd.request_slots})
+      for (const Allocator::CompiledSlot* cs : *slots) {
+        const std::vector<uint8_t>& v = t.verdicts[cs->slot];
+        const uint8_t verdict = index < v.size() ? v[index] : uint8_t{D::kUnknown};
+        if (verdict == D::kFalse) return RequestData::kNo;
+        if (verdict != D::kTrue) return 0;
+      }
+    return RequestData::kYes;
   }
 
   std::vector<uint8_t>& selectable_memo(RequestData& rd) {
@@ -1277,16 +1305,31 @@ struct Search {
       for (size_t p = 0; p < pools().size(); ++p) {
         const Pool& pool = pools()[p];
         if (pool.incomplete || pool.invalid) continue;
-        for (size_t si = 0; si < pool.device_slices.size(); ++si)
-          for (size_t di = 0; di < pool.device_slices[si]->spec.devices.size(); ++di) {
+        for (size_t si = 0; si < pool.device_slices.size(); ++si) {
+          const k8s::ResourceSlice* slice = pool.device_slices[si];
+          // A slice at a time: each program decided for the whole slice first, then each
+          // device's answer read off the verdicts; selectable() where that cannot decide.
+          const bool per_device = slice->spec.per_device_node_selection.value_or(false);
+          if (!per_device)
+            for (const auto* slots : {&rd.class_slots, &rd.request_slots})
+              for (const Allocator::CompiledSlot* cs : *slots)
+                if (cs->compiled->ok()) fill_slice(*cs, p, slice, pool.device_base[si]);
+          for (size_t di = 0; di < slice->spec.devices.size(); ++di) {
             const Candidate c = candidate(p, si, di);
             if (a.devices_->held[c.index] & Allocator::DeviceTable::kExclusive) continue;
-            auto sel = selectable(claim, request, sub, rd, c);
-            if (std::holds_alternative<Fatal>(sel)) return nullptr;
-            if (std::get<bool>(sel))
+            uint8_t& memo = m.by_local[c.local];
+            if (!memo && !per_device) memo = selectable_from_verdicts(rd, c.index);
+            bool yes = memo == RequestData::kYes;
+            if (!memo) {
+              auto sel = selectable(claim, request, sub, rd, c);
+              if (std::holds_alternative<Fatal>(sel)) return nullptr;
+              yes = std::get<bool>(sel);
+            }
+            if (yes)
               accepted.push_back({c.local, static_cast<uint32_t>(p), static_cast<uint32_t>(si),
                                   static_cast<uint32_t>(di)});
           }
+        }
       }
       m.accepted = std::move(accepted);
     }
@@ -1334,7 +1377,7 @@ struct Search {
     static const CapacityAmounts kNone;
     const CapacityAmounts* used = &kNone;
     if (a.devices_->held[c.index] & Allocator::DeviceTable::kCapacity)
-      used = &a.state_.aggregated_capacity.find(a.devices_->id(c.index))->second;
+      used = &a.devices_->held_of(c.index)->capacity;
     auto al = allocating_capacity.find(c.index);
     return capacity_fits(*used, req.capacity, *c.device,
                          al == allocating_capacity.end() ? nullptr : &al->second);
@@ -1981,7 +2024,7 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
     if (auto* pools = std::get_if<std::vector<Pool>>(&gathered)) {
       uint32_t local = 0;
       for (Pool& p : *pools) {
-        p.changes = &devices_->pools[p.key].changes;
+        p.changes = &devices_->pool(p.driver, p.name).changes;
         p.device_base = index(p.device_slices);
         p.not_targeting_base = index(p.not_targeting);
         for (const k8s::ResourceSlice* sl : p.device_slices) {

@@ -23,6 +23,7 @@
 
 #include "k8s/model.hpp"
 #include "selectors/cache.hpp"
+#include "util/string_map.hpp"
 
 namespace dra::alloc {
 
@@ -44,16 +45,24 @@ using CapacityAmounts = std::vector<std::pair<std::string, k8s::Quantity>>;
 // What already-allocated claims hold (upstream's schedulerapi.AllocatedState, as the
 // scheduler gathers it from every claim with status.allocation): results with admin access
 // hold nothing; results with a share ID are shares of a device, adding up their consumed
-// capacity; every other result holds its device exclusively. Keys: "driver/pool/device".
+// capacity; every other result holds its device exclusively. By pool ("driver/pool"), then
+// device name.
 struct AllocatedState {
-  std::unordered_set<std::string> exclusive;
-  std::unordered_set<std::string> shared;  // devices with at least one share
-  std::unordered_map<std::string, CapacityAmounts> aggregated_capacity;
+  enum : uint8_t { kExclusive = 1, kShared = 2, kCapacity = 4 };
+  struct Held {
+    uint8_t flags = 0;         // k*: held exclusively; at least one share; capacity consumed
+    CapacityAmounts capacity;  // the shares' consumed capacity, summed (kCapacity)
+  };
+  util::StringMap<util::StringMap<Held>> pools;
 
   // Adds the results of one allocation, as GatherAllocatedState would see them.
   void add(const k8s::AllocationResult& allocation, const Features& features = {});
+  // What is held of one device; nullptr: nothing.
+  const Held* find(std::string_view driver, std::string_view pool, std::string_view device) const;
   // Upstream's IsDeviceAllocated: held exclusively, shared, or with capacity consumed.
-  bool is_allocated(const std::string& device_id) const;
+  bool is_allocated(std::string_view driver, std::string_view pool, std::string_view device) const {
+    return find(driver, pool, device) != nullptr;
+  }
 };
 
 // The allocated state of every allocated claim of the cluster.

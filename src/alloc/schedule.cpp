@@ -113,27 +113,28 @@ struct NamePairHash {
 };
 
 // Claims by namespace and name (the first of a name wins, as a cluster has only one), with
-// their position in the cluster's list. Keys view the claims' own strings.
+// their position in the cluster's list.
 class ClaimIndex {
  public:
   explicit ClaimIndex(const k8s::Cluster& cluster) {
     index_.reserve(cluster.resource_claims.size());
     size_t i = 0;
-    for (const k8s::ResourceClaim& claim : cluster.resource_claims)
-      index_.try_emplace(NamePair{claim.metadata.namespace_, claim.metadata.name},
-                         Entry{&claim, i++});
+    for (const k8s::ResourceClaim& claim : cluster.resource_claims) {
+      auto [entry, fresh] = index_.try_emplace(claim.metadata.namespace_, claim.metadata.name);
+      if (fresh) *entry = Entry{&claim, i};
+      ++i;
+    }
   }
   struct Entry {
     const k8s::ResourceClaim* claim = nullptr;
     size_t position = 0;
   };
   const Entry* find(std::string_view ns, std::string_view name) const {
-    auto it = index_.find(NamePair{ns, name});
-    return it == index_.end() ? nullptr : &it->second;
+    return index_.find(ns, name);
   }
 
  private:
-  std::unordered_map<NamePair, Entry, NamePairHash> index_;
+  util::StringMap<Entry> index_;  // by "namespace/name": neither contains '/'
 };
 
 // The claim a Pod's entry refers to: by name, or the one generated from a template as the

@@ -1,9 +1,12 @@
-// tests/util/containers_test.cpp -- Atom, Box and ThinVec behave as the values they stand for.
+// tests/util/containers_test.cpp -- Atom, Box, ThinVec and StringMap behave as the values and
+// maps they stand for.
 #include <catch2/catch.hpp>
+#include <map>
 #include <string>
 
 #include "util/atom.hpp"
 #include "util/box.hpp"
+#include "util/string_map.hpp"
 #include "util/thin_vec.hpp"
 
 namespace dra::util {
@@ -59,6 +62,50 @@ TEST_CASE("util: ThinVec is a vector", "[util]") {
   CHECK(moved.capacity() == 2);
   moved.clear();
   CHECK(moved.empty());
+}
+
+TEST_CASE("util: StringMap finds what was put in, one-part and two-part keys", "[util]") {
+  StringMap<int> m;
+  CHECK(m.find("a") == nullptr);  // empty: no slots yet
+  auto [v, fresh] = m.try_emplace("gpu.example.com", "pool-1");
+  CHECK(fresh);
+  CHECK(*v == 0);  // default-constructed
+  *v = 7;
+  CHECK_FALSE(m.try_emplace("gpu.example.com", "pool-1").second);
+  REQUIRE(m.find("gpu.example.com", "pool-1") != nullptr);
+  CHECK(*m.find("gpu.example.com", "pool-1") == 7);
+  CHECK(m.find("gpu.example.com", "pool-") == nullptr);
+  CHECK(m.find("gpu.example.co", "mpool-1") == nullptr);  // same bytes, other split
+  CHECK(m.find("", "") == nullptr);
+  m[""] = 3;  // the empty key is a key
+  CHECK(*m.find("") == 3);
+  CHECK(m.size() == 2);
+
+  // Against std::map through many insertions (growth moves every entry) and lookups of
+  // keys that are and are not there, including near misses and long keys.
+  StringMap<std::string> big;
+  std::map<std::string, std::string> ref;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string k = "device-" + std::to_string(i * 7919 % 10007) + std::string(i % 40, 'x');
+    *big.try_emplace(k).first = "v" + std::to_string(i);
+    ref.emplace(k, "v" + std::to_string(i));
+    if (i % 3 == 0) (void)big.try_emplace(k);  // again: keeps the value
+  }
+  CHECK(big.size() == ref.size());
+  for (const auto& [k, v] : ref) {
+    const std::string* got = big.find(k);
+    REQUIRE(got != nullptr);
+    CHECK(*got == v);
+    CHECK(big.find(k + "y") == nullptr);
+    const std::string shorter = k.substr(0, k.size() - 1);
+    CHECK((big.find(shorter) != nullptr) == (ref.count(shorter) == 1));
+  }
+  size_t seen = 0;
+  big.for_each([&](std::string_view k, const std::string& v) {
+    ++seen;
+    CHECK(ref.at(std::string(k)) == v);
+  });
+  CHECK(seen == ref.size());
 }
 
 }  // namespace dra::util
