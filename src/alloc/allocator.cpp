@@ -639,12 +639,15 @@ struct SelectableMemo {
   struct Entry {
     uint32_t local, pool, slice, device;
   };
-  using Accepted = std::vector<Entry>;
   // The devices of usable pools (neither incomplete nor invalid) the selectors accept, in
-  // search order, once every device there is decided; nullopt when not tried yet, or when
-  // the selectors fail with an error on some device (the search must meet it in order).
-  std::optional<Accepted> accepted;
-  bool tried = false;
+  // search order, decided a slice at a time as searches reach them: those of the slices
+  // before slice `next_slice` of pool `next_pool`.
+  std::vector<Entry> accepted;
+  size_t next_pool = 0, next_slice = 0;
+  bool complete = false;  // every slice is decided
+  // The selectors fail with an error on some device of the next slice: from there on the
+  // search walks every device, to meet the error in order.
+  bool failed = false;
 };
 
 }  // namespace
@@ -1226,6 +1229,7 @@ struct Search {
     if (t.convertible.size() < t.held.size()) t.convertible.resize(t.held.size(), D::kUnknown);
     bool have_previous = false;
     uint8_t previous = D::kUnknown;
+    const selectors::Projector projector(*sh.paths, slice->spec.driver);
     for (size_t i = 0; i < devices.size(); ++i) {
       const uint32_t index = base + static_cast<uint32_t>(i);
       if (verdicts[index] != D::kUnknown) continue;
@@ -1233,7 +1237,7 @@ struct Search {
       if (cv == D::kUnknown) cv = a.matches_.convertible(devices[i]) ? D::kTrue : D::kFalse;
       if (cv == D::kFalse) continue;
       t.key.clear();
-      selectors::projection_key(*sh.paths, devices[i], slice->spec.driver, t.key);
+      projector.key(devices[i], t.key);
       // Neighbours often read alike (the partitions of one profile): no lookup then.
       if (have_previous && t.key == t.previous_key) {
         verdicts[index] = previous;
@@ -1289,51 +1293,54 @@ struct Search {
     return memo.by_local;
   }
 
-  // The devices the request's selectors accept on this node, in search order, less those
-  // allocated exclusively when the list was made (they stay so: commits only add); nullptr
-  // when the search must walk every device: an observer wants every rejection, the request
-  // has admin access (allocated devices are candidates), binding conditions are off
-  // (checked per call), or the selectors fail on some device.
-  const SelectableMemo::Accepted* accepted_devices(int claim, int request, int sub,
-                                                   RequestData& rd) {
+  // The request's list of the devices its selectors accept on this node, in search order,
+  // less those allocated exclusively when a slice was decided (they stay so: commits only
+  // add); nullptr when the search must walk every device: an observer wants every
+  // rejection, the request has admin access (allocated devices are candidates), or binding
+  // conditions are off (checked per call).
+  SelectableMemo* accepted_devices(RequestData& rd) {
     if (obs || rd.request.admin_access() || !features.device_binding_and_status) return nullptr;
     (void)selectable_memo(rd);
-    SelectableMemo& m = *rd.shared_selectable;
-    if (!m.tried) {
-      m.tried = true;
-      SelectableMemo::Accepted accepted;
-      for (size_t p = 0; p < pools().size(); ++p) {
-        const Pool& pool = pools()[p];
-        if (pool.incomplete || pool.invalid) continue;
-        for (size_t si = 0; si < pool.device_slices.size(); ++si) {
-          const k8s::ResourceSlice* slice = pool.device_slices[si];
-          // A slice at a time: each program decided for the whole slice first, then each
-          // device's answer read off the verdicts; selectable() where that cannot decide.
-          const bool per_device = slice->spec.per_device_node_selection.value_or(false);
-          if (!per_device)
-            for (const auto* slots : {&rd.class_slots, &rd.request_slots})
-              for (const Allocator::CompiledSlot* cs : *slots)
-                if (cs->compiled->ok()) fill_slice(*cs, p, slice, pool.device_base[si]);
-          for (size_t di = 0; di < slice->spec.devices.size(); ++di) {
-            const Candidate c = candidate(p, si, di);
-            if (a.devices_->held[c.index] & Allocator::DeviceTable::kExclusive) continue;
-            uint8_t& memo = m.by_local[c.local];
-            if (!memo && !per_device) memo = selectable_from_verdicts(rd, c.index);
-            bool yes = memo == RequestData::kYes;
-            if (!memo) {
-              auto sel = selectable(claim, request, sub, rd, c);
-              if (std::holds_alternative<Fatal>(sel)) return nullptr;
-              yes = std::get<bool>(sel);
-            }
-            if (yes)
-              accepted.push_back({c.local, static_cast<uint32_t>(p), static_cast<uint32_t>(si),
-                                  static_cast<uint32_t>(di)});
+    return rd.shared_selectable;
+  }
+
+  // Decides the next slice of `m`: each program for the whole slice first, then each
+  // device's answer read off the verdicts, with selectable() where they cannot decide.
+  void decide_next_slice(SelectableMemo& m, int claim, int request, int sub, RequestData& rd) {
+    for (; m.next_pool < pools().size(); ++m.next_pool, m.next_slice = 0) {
+      const Pool& pool = pools()[m.next_pool];
+      if (pool.incomplete || pool.invalid || m.next_slice >= pool.device_slices.size()) continue;
+      const size_t p = m.next_pool, si = m.next_slice;
+      const k8s::ResourceSlice* slice = pool.device_slices[si];
+      const bool per_device = slice->spec.per_device_node_selection.value_or(false);
+      if (!per_device)
+        for (const auto* slots : {&rd.class_slots, &rd.request_slots})
+          for (const Allocator::CompiledSlot* cs : *slots)
+            if (cs->compiled->ok()) fill_slice(*cs, p, slice, pool.device_base[si]);
+      const size_t before = m.accepted.size();
+      for (size_t di = 0; di < slice->spec.devices.size(); ++di) {
+        const Candidate c = candidate(p, si, di);
+        if (a.devices_->held[c.index] & Allocator::DeviceTable::kExclusive) continue;
+        uint8_t& memo = m.by_local[c.local];
+        if (!memo && !per_device) memo = selectable_from_verdicts(rd, c.index);
+        bool yes = memo == RequestData::kYes;
+        if (!memo) {
+          auto sel = selectable(claim, request, sub, rd, c);
+          if (std::holds_alternative<Fatal>(sel)) {
+            m.accepted.resize(before);
+            m.failed = true;
+            return;
           }
+          yes = std::get<bool>(sel);
         }
+        if (yes)
+          m.accepted.push_back({c.local, static_cast<uint32_t>(p), static_cast<uint32_t>(si),
+                                static_cast<uint32_t>(di)});
       }
-      m.accepted = std::move(accepted);
+      ++m.next_slice;
+      return;
     }
-    return m.accepted ? &*m.accepted : nullptr;
+    m.complete = true;
   }
 
   // isSelectable, memoised per node, programs and device (selectable_memo).
@@ -1820,13 +1827,29 @@ struct Search {
 
     // Only the devices the selectors accept, when the memo knows them all: what the walk
     // below would do, without stepping over every device the selectors reject.
-    if (const SelectableMemo::Accepted* accepted = accepted_devices(claim, request, sub, rd)) {
+    if (SelectableMemo* m = accepted_devices(rd)) {
+      // Deeper levels of the search may extend the same list: positions, not iterators.
       const uint32_t from = local_of(start);
-      auto it = std::lower_bound(accepted->begin(), accepted->end(), from,
-                                 [](const auto& e, uint32_t v) { return e.local < v; });
-      for (; it != accepted->end(); ++it)
-        if (auto r = visit(it->pool, it->slice, it->device, true)) return *r;
-      return Step::NotDone;
+      size_t i = static_cast<size_t>(
+          std::lower_bound(m->accepted.begin(), m->accepted.end(), from,
+                           [](const auto& e, uint32_t v) { return e.local < v; }) -
+          m->accepted.begin());
+      for (;;) {
+        if (i < m->accepted.size()) {
+          const SelectableMemo::Entry e = m->accepted[i++];
+          if (auto r = visit(e.pool, e.slice, e.device, true)) return *r;
+          continue;
+        }
+        if (m->complete) return Step::NotDone;
+        if (m->failed) break;
+        decide_next_slice(*m, claim, request, sub, rd);
+        while (i < m->accepted.size() && m->accepted[i].local < from) ++i;
+      }
+      // An error ahead: every device from the slice that has it (or from `start`, if later).
+      const Location undecided{m->next_pool, m->next_slice, 0};
+      if (std::tie(undecided.pool, undecided.slice, undecided.device) >
+          std::tie(start.pool, start.slice, start.device))
+        start = undecided;
     }
 
     for (size_t p = start.pool; p < pools().size(); ++p) {

@@ -520,6 +520,16 @@ std::int64_t Quantity::scaled_value(std::int32_t scale) const {
   return static_cast<std::int64_t>(0 - magnitude);  // modular: 2^63 becomes INT64_MIN
 }
 
+void Quantity::append_identity(std::string& out) const {
+  const void* typed = typed_.handle();  // interned: equal texts, equal handles
+  const std::int64_t fixed[] = {exponent_, typed_scale_, negative_ ? 1 : 0,
+                                static_cast<std::int64_t>(format_),
+                                static_cast<std::int64_t>(digits_.size())};
+  out.append(reinterpret_cast<const char*>(&typed), sizeof typed);
+  out.append(reinterpret_cast<const char*>(fixed), sizeof fixed);
+  out.append(digits_);
+}
+
 std::optional<std::int64_t> Quantity::whole() const {
   if (digits_.empty()) return 0;
   if (exponent_ < 0 || static_cast<std::int64_t>(digits_.size()) + exponent_ > 18)

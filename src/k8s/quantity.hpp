@@ -79,6 +79,9 @@ class Quantity {
   // Exponents are kept in 64 bits, where upstream's canonical form wraps at 32 bits; the two
   // differ only for exponents within a few units of +-2^31.
   std::string to_string() const;
+  // Appends bytes that are equal for two quantities only when they hold the same value in
+  // the same notation (all that to_string() and the CEL library see): a cheap key.
+  void append_identity(std::string& out) const;
 
   Format format() const { return format_; }
 

@@ -130,14 +130,13 @@ void append_attribute(std::string& out, const k8s::DeviceAttribute& a) {
 }
 
 // The first entry of `list` (attributes or capacity) of the path's domain and id: the one
-// the map lookup in the `device` value finds.
+// the map lookup in the `device` value finds. `own`: the path's domain is the driver.
 template <typename List>
-const auto* first_named(const List& list, const DevicePath& p, std::string_view driver) {
+const auto* first_named(const List& list, const DevicePath& p, std::string_view driver, bool own) {
   using Value = std::remove_cvref_t<decltype(list.begin()->second)>;
   if (p.atoms) {
     // A name with a '/' splits into (domain, name) exactly when it is "domain/name"; one
     // without stands for (driver, name).
-    const bool own = driver == p.domain;
     for (const auto& [name, value] : list)
       if (name == p.qualified || (own && name == p.bare)) return &value;
     return static_cast<const Value*>(nullptr);
@@ -157,34 +156,45 @@ std::optional<std::vector<DevicePath>> device_paths(const Expr& ast) {
   return out;
 }
 
-void projection_key(const std::vector<DevicePath>& paths, const k8s::Device& device,
-                    std::string_view driver, std::string& out) {
-  for (const DevicePath& p : paths) {
+Projector::Projector(const std::vector<DevicePath>& paths, std::string_view driver)
+    : paths_(&paths), driver_(driver) {
+  own_.reserve(paths.size());
+  for (const DevicePath& p : paths) own_.push_back(driver == p.domain ? 1 : 0);
+}
+
+void Projector::key(const k8s::Device& device, std::string& out) const {
+  for (size_t i = 0; i < paths_->size(); ++i) {
+    const DevicePath& p = (*paths_)[i];
     out.push_back('|');
     switch (p.kind) {
       case DevicePath::Kind::Driver:
-        append_text(out, driver);
+        append_text(out, driver_);
         break;
       case DevicePath::Kind::AllowMultipleAllocations:
         out.push_back(device.allow_multiple_allocations.value_or(false) ? '1' : '0');
         break;
       case DevicePath::Kind::Attribute:
-        if (const k8s::DeviceAttribute* a = first_named(device.attributes, p, driver)) {
+        if (const k8s::DeviceAttribute* a = first_named(device.attributes, p, driver_, own_[i])) {
           append_attribute(out, *a);
         } else {
           out.push_back('-');
         }
         break;
       case DevicePath::Kind::Capacity:
-        if (const k8s::DeviceCapacity* c = first_named(device.capacity, p, driver)) {
+        if (const k8s::DeviceCapacity* c = first_named(device.capacity, p, driver_, own_[i])) {
           out.push_back('Q');
-          append_text(out, c->value.to_string());
+          c->value.append_identity(out);
         } else {
           out.push_back('-');
         }
         break;
     }
   }
+}
+
+void projection_key(const std::vector<DevicePath>& paths, const k8s::Device& device,
+                    std::string_view driver, std::string& out) {
+  Projector(paths, driver).key(device, out);
 }
 
 bool convertible(const k8s::Device& device, DeviceValueCache& cache) {

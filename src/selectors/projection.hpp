@@ -46,8 +46,21 @@ struct DevicePath {
 // projectable.
 std::optional<std::vector<DevicePath>> device_paths(const Expr& ast);
 
-// Appends to `out` a key that is equal for two devices (of drivers `driver`) exactly when
-// every path reads the same value or the same absence on both.
+// Keys for the devices of one driver: `key` appends to `out` a key that is equal for two
+// devices (of this or another Projector's driver) only when every path reads the same
+// value or the same absence on both. What depends only on the driver is worked out once.
+class Projector {
+ public:
+  Projector(const std::vector<DevicePath>& paths, std::string_view driver);
+  void key(const k8s::Device& device, std::string& out) const;
+
+ private:
+  const std::vector<DevicePath>* paths_;
+  std::string_view driver_;
+  std::vector<uint8_t> own_;  // per path: its domain is the driver (bare names match too)
+};
+
+// One key, with a Projector made for it.
 void projection_key(const std::vector<DevicePath>& paths, const k8s::Device& device,
                     std::string_view driver, std::string& out);
 

@@ -199,6 +199,31 @@ TEST_CASE("alloc: devices share a selector's verdict only when they agree on wha
   }
 }
 
+TEST_CASE("alloc: a CEL error on a device is met only when the search reaches it", "[alloc]") {
+  // Pool p1 holds a (n = 1), pool p2 holds b (no n: the request's selector fails on it).
+  // Upstream walks devices in order and evaluates a device's selectors when it gets there:
+  // the first claim takes a without meeting b; the second, with a in use, meets the error.
+  const std::string selector =
+      R"(        selectors: [{cel: {expression: 'device.attributes["d"].n == 1'}}]
+)";
+  const k8s::Cluster c = cluster_of(
+      std::string(kClass) + slice("  - name: a\n    attributes: {n: {int: 1}}\n", "d", "p1") +
+      slice("  - name: b\n", "d", "p2") + claim("first", 1, selector) +
+      claim("second", 1, selector));
+  Allocator a(c, allocated_state(c));
+  const auto claims = pending(c);
+  const Outcome x = a.allocate(node_of(c), {claims[0]});
+  REQUIRE(x.kind == Outcome::Kind::Allocated);
+  CHECK(x.results[0].devices.results[0].device == "a");
+  // The class selector once (both devices read alike), the request's on a only: b's slice
+  // is not decided before a search needs it.
+  CHECK(a.matches().evaluations() == 2);
+  a.commit(x.results);
+  const Outcome y = a.allocate(node_of(c), {claims[1]});
+  CHECK(y.kind == Outcome::Kind::Error);
+  CHECK_THAT(y.error, Catch::Contains("CEL runtime error") && Catch::Contains("device d/p2/b"));
+}
+
 TEST_CASE("alloc: commit makes devices of earlier allocations unavailable", "[alloc]") {
   const k8s::Cluster c = cluster_of(std::string(kClass) + slice("  - name: a\n  - name: b\n") +
                                     claim("first", 1) + claim("second", 1) + claim("third", 1));
