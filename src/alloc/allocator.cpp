@@ -1866,6 +1866,115 @@ struct Search {
   }
 
   static constexpr size_t kMaxResults = 32;  // resourceapi.AllocationResultsMaxSize
+
+  // ---- for explain
+
+  std::vector<PoolInfo> pool_infos() const {
+    std::vector<PoolInfo> info;
+    for (const Pool& p : pools()) {
+      size_t n = 0;
+      for (const auto* sl : p.device_slices) n += sl->spec.devices.size();
+      info.push_back({p.driver, p.name, p.incomplete, p.invalid, p.invalid_reason, n});
+    }
+    return info;
+  }
+
+  // Every check on every device of the usable pools, per request and subrequest, through
+  // the search's own predicates (selectable() reports which check refused to an observer:
+  // one that keeps the last report stands in for the caller's meanwhile).
+  NodeFacts facts() {
+    struct Last : Observer {
+      Rejection why = Rejection::InUse;
+      int detail = -1;
+      bool seen = false;
+      void rejected(const RequestRef&, const k8s::ResourceSlice&, const k8s::Device&, Rejection r,
+                    int d) override {
+        why = r;
+        detail = d;
+        seen = true;
+      }
+    } last;
+    Observer* const watching = obs;
+    obs = &last;
+    NodeFacts out;
+    out.pools = pool_infos();
+    for (size_t ci = 0; ci < data.size(); ++ci)
+      for (size_t ri = 0; ri < data[ci].size(); ++ri)
+        for (size_t si = 0; si < data[ci][ri].size(); ++si) {
+          RequestData& rd = data[ci][ri][si];
+          const int claim = static_cast<int>(ci), request = static_cast<int>(ri);
+          const int sub = rd.parent ? static_cast<int>(si) : -1;
+          RequestFacts rf;
+          rf.ref = ref(claim, request, sub);
+          rf.name = rd.full_name();
+          rf.device_class = rd.cls;
+          rf.all = *rd.request.mode == "All";
+          rf.count = rd.num_devices;
+          rf.admin_access = rd.request.admin_access();
+          for (size_t p = 0; p < pools().size(); ++p) {
+            const Pool& pool = pools()[p];
+            if (pool.incomplete || pool.invalid) continue;
+            for (size_t sl = 0; sl < pool.device_slices.size(); ++sl)
+              for (size_t di = 0; di < pool.device_slices[sl]->spec.devices.size(); ++di)
+                rf.devices.push_back(
+                    device_facts(claim, request, sub, rd, candidate(p, sl, di), last));
+          }
+          rd.own_selectable.clear();  // the search reports its own rejections
+          out.requests.push_back(std::move(rf));
+        }
+    obs = watching;
+    return out;
+  }
+
+  template <typename Last>
+  DeviceFacts device_facts(int claim, int request, int sub, RequestData& rd, const Candidate& c,
+                           Last& last) {
+    DeviceFacts f;
+    f.pool = c.pool;
+    f.slice = c.slice;
+    f.device = c.device;
+    last.seen = false;
+    auto sel = selectable(claim, request, sub, rd, c);
+    if (auto* e = std::get_if<Fatal>(&sel)) {
+      f.error = e->message;
+    } else if (!std::get<bool>(sel) && last.seen) {
+      switch (last.why) {
+        case Rejection::ClassSelector:
+          f.class_selector = last.detail;
+          break;
+        case Rejection::RequestSelector:
+          f.request_selector = last.detail;
+          break;
+        case Rejection::NodeMismatch:
+          f.node_mismatch = true;
+          break;
+        default:
+          f.binding_off = true;
+          break;
+      }
+    }
+    const RequestView& req = rd.request;
+    if (!req.admin_access()) f.in_use = in_use(c.index);
+    if (features.device_taints) f.taint = untolerated_taint(*c.device, *req.tolerations);
+    const bool multiple =
+        features.consumable_capacity && c.device->allow_multiple_allocations.value_or(false);
+    if (!c.device->consumes_counters.empty()) {
+      if (!features.partitionable_devices) {
+        f.counters = true;
+      } else if (!(multiple && capacity_in_use(c.index))) {
+        if (check_counters(c)) {
+          release_counters(c);
+        } else {
+          f.counters = true;
+        }
+      }
+    }
+    if (features.consumable_capacity) {
+      const auto fits = capacity_ok(req, c);
+      f.capacity = !fits || !*fits;
+    }
+    return f;
+  }
 };
 
 }  // namespace dra::alloc
@@ -2026,8 +2135,14 @@ Outcome fatal(std::string message, uint64_t steps = 0) {
 
 Outcome Allocator::allocate(const k8s::NodeObject& node,
                             const std::vector<const k8s::ResourceClaim*>& claims) {
+  return allocate(node, claims, options_.observer);
+}
+
+Outcome Allocator::allocate(const k8s::NodeObject& node,
+                            const std::vector<const k8s::ResourceClaim*>& claims,
+                            Observer* observer) {
   const Features& f = options_.features;
-  Search s(*this, f, options_.observer, node, claims);
+  Search s(*this, f, observer, node, claims);
   // Pools depend on the node and the slices only, not on what is allocated: gathered once
   // per node name.
   auto cached = pools_->by_node.find(node.metadata.name);
@@ -2064,15 +2179,7 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
   for (const Pool& p : s.pools())
     for (const k8s::ResourceSlice* sl : p.device_slices)
       s.node_devices += static_cast<uint32_t>(sl->spec.devices.size());
-  if (s.obs) {
-    std::vector<PoolInfo> info;
-    for (const Pool& p : s.pools()) {
-      size_t n = 0;
-      for (const auto* sl : p.device_slices) n += sl->spec.devices.size();
-      info.push_back({p.driver, p.name, p.incomplete, p.invalid, p.invalid_reason, n});
-    }
-    s.obs->pools(info);
-  }
+  if (s.obs) s.obs->pools(s.pool_infos());
 
   // Validation of every request, the claim limit, the constraints (§6).
   s.data.resize(claims.size());
@@ -2151,6 +2258,7 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
     }
   }
 
+  if (s.obs && s.obs->wants_facts()) s.obs->facts(s.facts());
   auto done = s.allocate_one(0, 0, -1, 0, false, {});
   if (auto* e = std::get_if<Fatal>(&done)) return fatal(e->message, s.steps);
   Outcome o;

@@ -100,10 +100,57 @@ struct PoolInfo {
   size_t devices = 0;  // devices in slices that target the node
 };
 
+// For explain: every check of the search applied to one device for one request, each on its
+// own. The search stops at a device's first failing check and at the first solution; these
+// facts do neither. They come from the search's own predicates, on the allocated state
+// before the search (nothing tentatively taken yet).
+struct DeviceFacts {
+  size_t pool = 0;  // index into NodeFacts::pools
+  const k8s::ResourceSlice* slice = nullptr;
+  const k8s::Device* device = nullptr;
+  int class_selector = -1;     // the class's first false selector (in order); -1: none
+  int request_selector = -1;   // the request's first false selector, the class's all true
+  std::string error;           // the selectors end in an error on this device
+  bool node_mismatch = false;  // per-device node selection excludes the node
+  bool binding_off = false;    // has binding conditions, that feature off
+  bool in_use = false;         // allocated to another claim (admin access: never)
+  bool counters = false;       // the shared counters it consumes are used up
+  int taint = -1;              // the first NoSchedule/NoExecute taint not tolerated
+  bool capacity = false;       // not enough consumable capacity left for the request
+  // The selectors (class and request), node and binding checks pass.
+  bool selected() const {
+    return class_selector < 0 && request_selector < 0 && error.empty() && !node_mismatch &&
+           !binding_off;
+  }
+  // Every check passes: the search may take it (constraints aside).
+  bool candidate() const { return selected() && taint < 0 && !in_use && !counters && !capacity; }
+};
+
+// The facts of one request (or subrequest) on one node, over the devices of the node's
+// usable pools (neither incomplete nor invalid) in search order.
+struct RequestFacts {
+  RequestRef ref;
+  std::string name;  // "request" or "request/subrequest"
+  const k8s::DeviceClass* device_class = nullptr;
+  bool all = false;   // allocationMode All
+  int64_t count = 0;  // devices needed: the count, or for All what validation counted
+  bool admin_access = false;
+  std::vector<DeviceFacts> devices;
+};
+
+struct NodeFacts {
+  std::vector<PoolInfo> pools;
+  std::vector<RequestFacts> requests;  // claim by claim, request by request, subrequests
+};
+
 // Receives the allocator's decisions. Every method has an empty default.
 class Observer {
  public:
   virtual ~Observer() = default;
+  // When true, allocate() computes NodeFacts (costly) once the requests validate, and
+  // passes them to facts() before the search starts.
+  virtual bool wants_facts() const { return false; }
+  virtual void facts(const NodeFacts&) {}
   virtual void pools(const std::vector<PoolInfo>&) {}
   // A candidate device for a request was not taken; `detail` says more (the selector
   // index, the constraint index, the taint key) where there is more.
@@ -159,6 +206,9 @@ class Allocator {
   // A node is known by its name: its labels must not change between calls.
   Outcome allocate(const k8s::NodeObject& node,
                    const std::vector<const k8s::ResourceClaim*>& claims);
+  // The same with `observer` watching this call instead of Options::observer.
+  Outcome allocate(const k8s::NodeObject& node,
+                   const std::vector<const k8s::ResourceClaim*>& claims, Observer* observer);
 
   // Records an allocation made by a successful allocate(), so later calls see its devices
   // and capacity in use (what the scheduler's in-flight claims do).

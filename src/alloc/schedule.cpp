@@ -92,13 +92,6 @@ bool pod_fits_node(const k8s::Pod& pod, const k8s::NodeObject& node, std::string
 
 namespace {
 
-struct Group {
-  const k8s::Pod* pod = nullptr;
-  std::vector<const k8s::ResourceClaim*> pending;
-  std::vector<const k8s::ResourceClaim*> allocated;  // their node selectors restrict nodes
-  std::string missing;                               // a claim the Pod names that is absent
-};
-
 // Two names as one key ("namespace/name", "driver/pool"), viewing strings that outlive it.
 struct NamePair {
   std::string_view first, second;
@@ -311,6 +304,21 @@ class FailureCache {
 
 }  // namespace
 
+bool group_may_use_node(const Group& g, const k8s::NodeObject& node, std::string* why) {
+  if (g.pod && !pod_fits_node(*g.pod, node, why)) return false;
+  for (const k8s::ResourceClaim* c : g.allocated) {
+    const auto& ns = c->status.allocation->node_selector;
+    if (!ns) continue;
+    auto m = node_selector_matches(*ns, node.metadata.name, node.metadata.labels);
+    if (!m || !*m) {
+      if (why)
+        *why = "an allocated claim of the Pod (" + c->metadata.name + ") is not available there";
+      return false;
+    }
+  }
+  return true;
+}
+
 Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
   Schedule out;
   const NodeList nodes(cluster);
@@ -319,6 +327,7 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
   FailureCache cache(cluster, nodes);
   for (const Group& g : groups(cluster)) {
     if (!wanted(g, opts)) continue;
+    if (opts.before_group && !opts.before_group(g, allocator, nodes)) break;
     Failure failure;
     failure.pod = g.pod;
     failure.claims = g.pending;
@@ -339,22 +348,9 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
       const k8s::NodeObject& node = nodes[ni];
       if (!opts.node.empty() && node.metadata.name != opts.node) continue;
       std::string why;
-      if (g.pod && !pod_fits_node(*g.pod, node, &why)) {
+      if (!group_may_use_node(g, node, &why)) {
         ++excluded;
         last_exclusion = node.metadata.name + ": " + why;
-        continue;
-      }
-      bool selectors_ok = true;
-      for (const k8s::ResourceClaim* c : g.allocated) {
-        const auto& ns = c->status.allocation->node_selector;
-        if (!ns) continue;
-        auto m = node_selector_matches(*ns, node.metadata.name, node.metadata.labels);
-        if (!m || !*m) selectors_ok = false;
-      }
-      if (!selectors_ok) {
-        ++excluded;
-        last_exclusion =
-            node.metadata.name + ": an allocated claim of the Pod is not available there";
         continue;
       }
       ++tried;

@@ -11,6 +11,7 @@
 // allocated. Each placement updates the allocated state before the next group.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,11 +22,25 @@
 
 namespace dra::alloc {
 
+class NodeList;
+
+// The claims schedule() allocates together: a Pod's pending claims (with those already
+// allocated, whose node selectors restrict the nodes), or one claim no Pod references.
+struct Group {
+  const k8s::Pod* pod = nullptr;
+  std::vector<const k8s::ResourceClaim*> pending;
+  std::vector<const k8s::ResourceClaim*> allocated;
+  std::string missing;  // a claim the Pod names that does not exist
+};
+
 struct ScheduleOptions {
   Options allocator;
   std::string node;                 // only this node (--node); empty: every node
   std::vector<std::string> pods;    // only these Pods, "namespace/name" (--pod)
   std::vector<std::string> claims;  // only groups with these claims, "namespace/name"
+  // For explain: called with each wanted group before schedule() places it, with the
+  // allocator in the state the earlier groups left; returning false ends the run there.
+  std::function<bool(const Group&, Allocator&, const NodeList&)> before_group;
 };
 
 // One group allocated on a node.
@@ -69,6 +84,10 @@ class NodeList {
 // Whether `pod` may run on `node` as far as nodeName, nodeSelector, required node affinity
 // and taints go; when not, `why` says which.
 bool pod_fits_node(const k8s::Pod& pod, const k8s::NodeObject& node, std::string* why);
+
+// Whether schedule() tries the group on `node`: the Pod fits it, and the node selectors of
+// the Pod's allocated claims select it. When not, `why` says which.
+bool group_may_use_node(const Group& g, const k8s::NodeObject& node, std::string* why);
 
 Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& options);
 
