@@ -1904,6 +1904,7 @@ struct Search {
           RequestData& rd = data[ci][ri][si];
           const int claim = static_cast<int>(ci), request = static_cast<int>(ri);
           const int sub = rd.parent ? static_cast<int>(si) : -1;
+          rd.own_selectable.clear();  // validation may have filled it: report every device
           RequestFacts rf;
           rf.ref = ref(claim, request, sub);
           rf.name = rd.full_name();
@@ -1911,6 +1912,10 @@ struct Search {
           rf.all = *rd.request.mode == "All";
           rf.count = rd.num_devices;
           rf.admin_access = rd.request.admin_access();
+          rf.class_selectors = rd.cls ? rd.cls->spec.selectors.size() : 0;
+          rf.request_selectors = rd.request.selectors->size();
+          rf.selectors = rd.request.selectors;
+          rf.tolerations = rd.request.tolerations;
           for (size_t p = 0; p < pools().size(); ++p) {
             const Pool& pool = pools()[p];
             if (pool.incomplete || pool.invalid) continue;
@@ -1931,6 +1936,7 @@ struct Search {
                            Last& last) {
     DeviceFacts f;
     f.pool = c.pool;
+    f.index = c.index;
     f.slice = c.slice;
     f.device = c.device;
     last.seen = false;
@@ -2284,6 +2290,11 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
   }
   o.kind = Outcome::Kind::Allocated;
   return o;
+}
+
+const k8s::DeviceAttribute* constraint_attribute(const k8s::Device& d, std::string_view driver,
+                                                 std::string_view qualified) {
+  return lookup_attribute(d, driver, qualified);
 }
 
 }  // namespace dra::alloc

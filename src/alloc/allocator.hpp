@@ -65,6 +65,11 @@ struct AllocatedState {
   }
 };
 
+// The attribute a claim constraint (matchAttribute, distinctAttribute) reads of a device of
+// `driver`: `qualified` is "domain/name"; a device's own-driver attributes match bare too.
+const k8s::DeviceAttribute* constraint_attribute(const k8s::Device& d, std::string_view driver,
+                                                 std::string_view qualified);
+
 // The allocated state of every allocated claim of the cluster.
 AllocatedState allocated_state(const k8s::Cluster& cluster, const Features& features = {});
 
@@ -105,7 +110,8 @@ struct PoolInfo {
 // facts do neither. They come from the search's own predicates, on the allocated state
 // before the search (nothing tentatively taken yet).
 struct DeviceFacts {
-  size_t pool = 0;  // index into NodeFacts::pools
+  size_t pool = 0;     // index into NodeFacts::pools
+  uint32_t index = 0;  // the device's number in the Allocator (the same on every node)
   const k8s::ResourceSlice* slice = nullptr;
   const k8s::Device* device = nullptr;
   int class_selector = -1;     // the class's first false selector (in order); -1: none
@@ -135,6 +141,9 @@ struct RequestFacts {
   bool all = false;   // allocationMode All
   int64_t count = 0;  // devices needed: the count, or for All what validation counted
   bool admin_access = false;
+  size_t class_selectors = 0, request_selectors = 0;
+  const std::vector<k8s::DeviceSelector>* selectors = nullptr;      // the request's
+  const std::vector<k8s::DeviceToleration>* tolerations = nullptr;  // the request's
   std::vector<DeviceFacts> devices;
 };
 

@@ -180,7 +180,8 @@ std::vector<Group> groups(const k8s::Cluster& cluster) {
   }
   size_t i = 0;
   for (const k8s::ResourceClaim& claim : cluster.resource_claims) {
-    if (claim.status.allocation || referenced[i++]) continue;
+    const bool by_pod = referenced[i++];  // counted for every claim, allocated or not
+    if (claim.status.allocation || by_pod) continue;
     Group g;
     g.pending.push_back(&claim);
     out.push_back(std::move(g));

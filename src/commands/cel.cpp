@@ -289,17 +289,8 @@ std::string explain(const selectors::Program& program, const selectors::Activati
       "\n{}: {}\n", device,
       result.is_error() ? "error: " + result.error_message() : selectors::to_debug_string(result));
   if (device_error) return out;
-  std::vector<std::pair<const selectors::Expr*, Value>> trace;
-  selectors::EvalOptions options;
-  options.trace = &trace;
-  program.evaluate(act, options);
-  for (const auto& [e, v] : trace) {
-    if (e->kind == selectors::ExprKind::Literal || v.kind() == selectors::ValueKind::Map) continue;
-    const std::string text = selectors::to_cel_string(*e);
-    const std::string value =
-        v.is_error() ? "error: " + v.error_message() : selectors::to_debug_string(v);
-    if (text != value) out += fmt::format("  {} = {}\n", text, value);  // not a constant
-  }
+  for (const auto& [text, value] : selectors::trace_values(program, act))
+    out += fmt::format("  {} = {}\n", text, value);
   return out;
 }
 

@@ -138,4 +138,43 @@ const DeviceCapacity* Device::capacity_of(std::string_view qualified,
   return find_qualified(capacity, qualified, driver);
 }
 
+namespace {
+std::string to_piece(int64_t v) { return std::to_string(v); }
+std::string to_piece(const std::string& v) { return v; }
+}  // namespace
+
+std::string to_text(const DeviceAttribute& a) {
+  using T = DeviceAttribute::Type;
+  auto join = [](const auto& list) {
+    std::string s = "[";
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (i) s += ",";
+      if constexpr (std::is_same_v<std::decay_t<decltype(list)>, std::vector<bool>>)
+        s += list[i] ? "true" : "false";
+      else
+        s += to_piece(list[i]);
+    }
+    return s + "]";
+  };
+  switch (a.type) {
+    case T::Int:
+      return std::to_string(a.int_value());
+    case T::Bool:
+      return a.bool_value() ? "true" : "false";
+    case T::String:
+    case T::Version:
+      return a.text().str();
+    case T::Ints:
+      return join(a.ints());
+    case T::Bools:
+      return join(a.bools());
+    case T::Strings:
+    case T::Versions:
+      return join(a.strings());
+    case T::None:
+      break;
+  }
+  return "";
+}
+
 }  // namespace dra::k8s

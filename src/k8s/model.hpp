@@ -209,6 +209,9 @@ struct DeviceAttribute {
   } scalar_{0};
 };
 
+// The attribute's value as kubectl-dra prints it: 42, true, H100, 1.2.3, [a,b].
+std::string to_text(const DeviceAttribute& a);
+
 struct CapacityRequestPolicyRange {
   std::optional<Quantity> min, max, step;
   Origin origin;

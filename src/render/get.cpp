@@ -24,40 +24,6 @@ std::string short_name(std::string_view qualified, std::string_view driver) {
   return std::string(qualified);
 }
 
-std::string attribute_text(const k8s::DeviceAttribute& a) {
-  using T = k8s::DeviceAttribute::Type;
-  auto join = [](const auto& list) {
-    std::string s = "[";
-    for (size_t i = 0; i < list.size(); ++i) {
-      if (i) s += ",";
-      if constexpr (std::is_same_v<std::decay_t<decltype(list)>, std::vector<bool>>)
-        s += list[i] ? "true" : "false";
-      else
-        s += fmt::format("{}", list[i]);
-    }
-    return s + "]";
-  };
-  switch (a.type) {
-    case T::Int:
-      return std::to_string(a.int_value());
-    case T::Bool:
-      return a.bool_value() ? "true" : "false";
-    case T::String:
-    case T::Version:
-      return a.text().str();
-    case T::Ints:
-      return join(a.ints());
-    case T::Bools:
-      return join(a.bools());
-    case T::Strings:
-    case T::Versions:
-      return join(a.strings());
-    case T::None:
-      break;
-  }
-  return "";
-}
-
 Value attribute_value(const k8s::DeviceAttribute& a) {
   using T = k8s::DeviceAttribute::Type;
   switch (a.type) {
@@ -98,12 +64,12 @@ std::string key_attributes(const alloc::DeviceRef& d) {
   for (std::string_view want : kPreferred) {
     if (const auto* a = d.device->attribute(want, d.driver()))
       parts.push_back(
-          fmt::format("{}={}", short_name(want, "resource.kubernetes.io"), attribute_text(*a)));
+          fmt::format("{}={}", short_name(want, "resource.kubernetes.io"), k8s::to_text(*a)));
     if (parts.size() == 3) break;
   }
   if (parts.empty())  // nothing familiar: the first two as published
     for (const auto& [name, a] : d.device->attributes) {
-      parts.push_back(fmt::format("{}={}", short_name(name, d.driver()), attribute_text(a)));
+      parts.push_back(fmt::format("{}={}", short_name(name, d.driver()), k8s::to_text(a)));
       if (parts.size() == 2) break;
     }
   std::string s;
@@ -114,8 +80,8 @@ std::string key_attributes(const alloc::DeviceRef& d) {
 std::string all_attributes(const alloc::DeviceRef& d) {
   std::string s;
   for (const auto& [name, a] : d.device->attributes)
-    s += fmt::format("{}{}={}", s.empty() ? "" : ",", short_name(name, d.driver()),
-                     attribute_text(a));
+    s +=
+        fmt::format("{}{}={}", s.empty() ? "" : ",", short_name(name, d.driver()), k8s::to_text(a));
   return s.empty() ? "<none>" : s;
 }
 

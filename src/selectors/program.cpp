@@ -121,6 +121,22 @@ Value Program::evaluate(const Activation& activation, const EvalOptions& options
   return evaluator_->evaluate(activation, options);
 }
 
+std::vector<std::pair<std::string, std::string>> trace_values(const Program& program,
+                                                              const Activation& activation) {
+  std::vector<std::pair<const Expr*, Value>> trace;
+  EvalOptions options;
+  options.trace = &trace;
+  program.evaluate(activation, options);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [e, v] : trace) {
+    if (e->kind == ExprKind::Literal || v.kind() == ValueKind::Map) continue;
+    std::string text = to_cel_string(*e);
+    std::string value = v.is_error() ? "error: " + v.error_message() : to_debug_string(v);
+    if (text != value) out.emplace_back(std::move(text), std::move(value));
+  }
+  return out;
+}
+
 Compiled compile(std::string_view expression, const CompileOptions& options) {
   Compiled out;
   ParseResult parsed = parse(expression);

@@ -61,6 +61,13 @@ struct Compiled {
 
 Compiled compile(std::string_view expression, const CompileOptions& options = {});
 
+// What each sub-expression of `program` evaluated to, innermost first, for explain: the
+// source text of the sub-expression and its value ("error: ..." for an error), leaving out
+// literals, maps (device, device.attributes: they say nothing new) and sub-expressions
+// whose text is their value. Sub-expressions inside comprehension bodies are not traced.
+std::vector<std::pair<std::string, std::string>> trace_values(const Program& program,
+                                                              const Activation& activation);
+
 // The limits the API server enforces on a selector expression (kubernetes/api resource/v1
 // CELSelectorExpressionMaxLength, CELSelectorExpressionMaxCost; spec/cel.md §1.4, §7.1).
 inline constexpr size_t kMaxSelectorLength = 10 * 1024;

@@ -105,6 +105,61 @@ TEST_CASE("schedule: groups placed in order, each placement in use for the next"
   CHECK(claim.status.reserved_for[0].name == "inference");
 }
 
+TEST_CASE("schedule: a claim a Pod uses is never also a group of its own", "[alloc]") {
+  // An allocated claim listed before the Pod's pending one: positions in the list of claims
+  // must still line up (a regression: the Pod's claim was placed twice, the second time as
+  // if no Pod used it).
+  const k8s::Cluster c = cluster_of(R"(
+apiVersion: v1
+kind: Node
+metadata: {name: n1, labels: {zone: east}}
+---
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata: {name: gpu}
+spec:
+  selectors: [{cel: {expression: 'device.driver == "d"'}}]
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: s}
+spec:
+  driver: d
+  nodeName: n1
+  pool: {name: p, generation: 1, resourceSliceCount: 1}
+  devices: [{name: a}, {name: b}]
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: held, namespace: default}
+spec:
+  devices:
+    requests: [{name: r, exactly: {deviceClassName: gpu}}]
+status:
+  allocation:
+    devices:
+      results: [{request: r, driver: d, pool: p, device: a}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: elsewhere, namespace: default}
+spec:
+  nodeSelector: {zone: west}
+  resourceClaims: [{name: gpu, resourceClaimName: mine}]
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: mine, namespace: default}
+spec:
+  devices:
+    requests: [{name: r, exactly: {deviceClassName: gpu}}]
+)");
+  const Schedule s = schedule(c, {});
+  CHECK(s.placed.empty());
+  REQUIRE(s.failed.size() == 1);
+  CHECK(s.failed[0].pod != nullptr);
+}
+
 TEST_CASE("schedule: --node, --pod and --claim narrow what is placed", "[alloc]") {
   const k8s::Cluster c = small();
   ScheduleOptions o;

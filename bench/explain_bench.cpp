@@ -1,0 +1,106 @@
+// explain_bench.cpp: the cost of `kubectl dra explain` (issue #5), on dumps from gen-cluster.py.
+//
+//   bench_explain DUMP [ROUNDS [fits|unsatisfiable]]
+//     Loads DUMP, then explains, ROUNDS times each: the first pending claim (it fits: every
+//     node is tried, to count where else it would fit), and a claim added to the dump that
+//     fits nowhere (nine GPUs of the first device class: the search is exhaustive on every
+//     node). Prints the load time and the median time of each explanation:
+//     {"what":"explain","load_s":L,"nodes":N,"fits_s":F,"unsatisfiable_s":U,
+//      "fits_per_load":F/L,"unsatisfiable_per_load":U/L}
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "alloc/schedule.hpp"
+#include "explain/explain.hpp"
+#include "k8s/load.hpp"
+
+namespace {
+
+using namespace dra;
+
+double now_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+double time_explain(const k8s::Cluster& c, const explain::Target& t, int rounds) {
+  std::vector<double> times;
+  for (int r = 0; r < rounds; ++r) {
+    const double t0 = now_s();
+    const explain::Result res = explain::explain(c, t, {});
+    times.push_back(now_s() - t0);
+    if (!res.error.empty()) {
+      std::fprintf(stderr, "%s\n", res.error.c_str());
+      std::exit(2);
+    }
+  }
+  return median(times);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: bench_explain DUMP [ROUNDS]\n");
+    return 2;
+  }
+  const int rounds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
+  util::Diagnostics diags;
+  k8s::LoadOptions opts;
+  opts.filenames = {argv[1]};
+  double t0 = now_s();
+  k8s::Cluster c = k8s::load(opts, diags);
+  const double load_s = now_s() - t0;
+  if (diags.has_errors() || c.device_classes.empty()) {
+    std::fprintf(stderr, "%s", diags.to_string().c_str());
+    return 2;
+  }
+  explain::Target first;
+  for (const k8s::ResourceClaim& rc : c.resource_claims)
+    if (!rc.status.allocation) {
+      first.namespace_ = rc.metadata.namespace_;
+      first.name = rc.metadata.name;
+      break;
+    }
+  if (first.name.empty()) {
+    std::fprintf(stderr, "no pending claim\n");
+    return 2;
+  }
+  // A claim that fits nowhere, added after the others (so every other group is placed
+  // before it, as `allocate` would).
+  util::Diagnostics d2;
+  k8s::LoadOptions extra;
+  std::istringstream text(
+      "apiVersion: resource.k8s.io/v1\nkind: ResourceClaim\n"
+      "metadata: {name: bench-nine, namespace: bench}\nspec:\n  devices:\n"
+      "    requests:\n    - name: gpus\n      exactly:\n        deviceClassName: " +
+      c.device_classes.front().metadata.name + "\n        count: 9\n");
+  extra.stdin_stream = &text;
+  extra.filenames = {"-"};
+  k8s::Cluster more = k8s::load(extra, d2);
+  if (d2.has_errors() || more.resource_claims.empty()) {
+    std::fprintf(stderr, "%s", d2.to_string().c_str());
+    return 2;
+  }
+  c.resource_claims.push_back(more.resource_claims.front());
+  explain::Target nine;
+  nine.namespace_ = "bench";
+  nine.name = "bench-nine";
+  const std::string only = argc > 3 ? argv[3] : "";  // "fits" or "unsatisfiable": just that one
+  const double fits = only == "unsatisfiable" ? 0 : time_explain(c, first, rounds);
+  const double unsat = only == "fits" ? 0 : time_explain(c, nine, rounds);
+  std::printf(
+      "{\"what\":\"explain\",\"load_s\":%.3f,\"nodes\":%zu,\"fits_s\":%.3f,"
+      "\"unsatisfiable_s\":%.3f,\"fits_per_load\":%.3f,\"unsatisfiable_per_load\":%.3f}\n",
+      load_s, alloc::NodeList(c).size(), fits, unsat, fits / load_s, unsat / load_s);
+  return 0;
+}

@@ -1,0 +1,154 @@
+// tests/explain/explain_test.cpp -- explanations agree with what `allocate` does, name the
+// reason of each kind of failure, and stay within what the allocator recorded.
+#include "explain/explain.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "alloc/schedule.hpp"
+#include "test_util.hpp"
+
+namespace dra::explain {
+namespace {
+
+using testing::cluster_of;
+using testing::slurp_file;
+
+k8s::Cluster fixture() {
+  return cluster_of(slurp_file(std::string(DRA_SOURCE_DIR) + "/tests/golden/data/explain.yaml"));
+}
+
+Explanation of_claim(const k8s::Cluster& c, const std::string& name, const Options& o = {}) {
+  Target t;
+  t.kind = Target::Kind::Claim;
+  t.namespace_ = "team";
+  t.name = name;
+  Result r = explain(c, t, o);
+  REQUIRE(r.error.empty());
+  return r.explanation;
+}
+
+}  // namespace
+
+TEST_CASE("explain: every pending claim's state agrees with allocate", "[explain]") {
+  const k8s::Cluster c = fixture();
+  const alloc::Schedule s = alloc::schedule(c, {});
+  for (const alloc::Placement& p : s.placed)
+    for (const k8s::ResourceClaim* claim : p.claims) {
+      const Explanation e = of_claim(c, claim->metadata.name);
+      REQUIRE(e.claims.size() == 1);
+      CHECK(e.claims[0].state == ClaimExplanation::State::AllocatedNow);
+      CHECK(e.claims[0].node == p.node);
+      REQUIRE(e.claims[0].choices.size() == p.results.front().devices.results.size());
+      for (size_t i = 0; i < e.claims[0].choices.size(); ++i) {
+        const auto& r = p.results.front().devices.results[i];
+        CHECK(e.claims[0].choices[i].device == r.driver + "/" + r.pool + "/" + r.device);
+      }
+    }
+  for (const alloc::Failure& f : s.failed) {
+    if (f.pod) continue;
+    const Explanation e = of_claim(c, f.claims.front()->metadata.name);
+    REQUIRE(e.claims.size() == 1);
+    CHECK(e.claims[0].state ==
+          (f.error ? ClaimExplanation::State::Error : ClaimExplanation::State::Pending));
+    CHECK_FALSE(e.claims[0].reason.empty());
+  }
+  CHECK(s.failed.size() > 10);  // the fixture's failure kinds
+}
+
+TEST_CASE("explain: each kind of failure names its reason", "[explain]") {
+  const k8s::Cluster c = fixture();
+  struct Case {
+    const char* claim;
+    const char* reason;  // part of the decisive reason, or the error kind
+  };
+  const Case cases[] = {
+      {"no-class", "missing class"},
+      {"class-excludes", "the selectors of class empty.example.com exclude every one"},
+      {"selector-excludes", "request selector #0 of gpu excludes every one"},
+      {"too-many", "no node has 3 of them: at most 2 on one node (node-a)"},
+      {"same-clique", "matchAttribute gpu.example.com/clique"},
+      {"distinct-models", "distinctAttribute gpu.example.com/model"},
+      {"tainted", "tainted, and request fpga does not tolerate it"},
+      {"half", "shared counters used up"},
+      {"share-4gi", "capacity used up"},
+      {"nic", "which is incomplete"},
+      {"cel-error", "CEL runtime error"},
+      {"all-acc", "All on an incomplete pool"},
+      {"fallback", "no subrequest of request gpu fits"},
+  };
+  for (const Case& k : cases) {
+    INFO(k.claim);
+    const Explanation e = of_claim(c, k.claim);
+    REQUIRE(e.claims.size() == 1);
+    const ClaimExplanation& ce = e.claims[0];
+    CHECK_THAT(ce.error_kind + " " + ce.reason, Catch::Contains(k.reason));
+  }
+  Options on_a;
+  on_a.node = "node-a";
+  const Explanation all = of_claim(c, "all-acc", on_a);
+  CHECK_THAT(all.claims[0].reason, Catch::Contains("allocationMode All"));
+}
+
+TEST_CASE("explain: a selector's sub-expression values, on a device it ruled out", "[explain]") {
+  const Explanation e = of_claim(fixture(), "selector-excludes");
+  REQUIRE(e.claims[0].requests.size() == 1);
+  const RequestExplanation& r = e.claims[0].requests[0];
+  REQUIRE(r.selectors.size() == 1);
+  CHECK(r.selectors[0].ruled_out == 4);
+  CHECK(r.selectors[0].device == "gpu.example.com/node-a/gpu-0");
+  bool memory = false;
+  for (const auto& [expr, value] : r.selectors[0].values)
+    memory = memory || (expr == R"(device.capacity["gpu.example.com"].memory)" &&
+                        value == R"(quantity("40Gi"))");
+  CHECK(memory);
+  // The funnel narrows in order and ends where the allocator found nothing.
+  size_t last = SIZE_MAX;
+  for (const Step& s : r.funnel) {
+    CHECK(s.devices <= last);
+    last = s.devices;
+  }
+  CHECK(last == 0);
+}
+
+TEST_CASE("explain: suggestions: did-you-mean for classes and attributes, a guard", "[explain]") {
+  const k8s::Cluster c = fixture();
+  auto has = [](const ClaimExplanation& ce, const std::string& part) {
+    for (const std::string& s : ce.suggestions)
+      if (s.find(part) != std::string::npos) return true;
+    return false;
+  };
+  CHECK(has(of_claim(c, "no-class").claims[0], "did you mean gpu.example.com?"));
+  CHECK(has(of_claim(c, "model-typo").claims[0], "did you mean gpu.example.com/model?"));
+  CHECK(
+      has(of_claim(c, "cel-error").claims[0], R"(has(device.attributes["gpu.example.com"].ecc))"));
+  CHECK(has(of_claim(c, "too-many").claims[0], "with count 2 it could fit there"));
+}
+
+TEST_CASE("explain: an allocated claim: why its devices, and what changed", "[explain]") {
+  const k8s::Cluster c = fixture();
+  const Explanation held = of_claim(c, "held");
+  REQUIRE(held.claims.size() == 1);
+  CHECK(held.claims[0].state == ClaimExplanation::State::Allocated);
+  CHECK(held.claims[0].node == "node-b");
+  REQUIRE(held.claims[0].choices.size() == 1);
+  CHECK(held.claims[0].choices[0].earlier == 1);  // gpu-0 is free and comes first now
+  const Explanation mig = of_claim(c, "held-mig");
+  REQUIRE(mig.claims[0].choices.size() == 1);
+  CHECK(mig.claims[0].choices[0].earlier == 0);
+  CHECK(mig.claims[0].choices[0].skipped == 0);
+}
+
+TEST_CASE("explain: a Pod no node may take names its own constraint", "[explain]") {
+  Target t;
+  t.kind = Target::Kind::Pod;
+  t.namespace_ = "team";
+  t.name = "on-mars";
+  const Result r = explain(fixture(), t, {});
+  REQUIRE(r.error.empty());
+  CHECK(r.explanation.eligible == 0);
+  REQUIRE(r.explanation.claims.size() == 1);
+  CHECK(r.explanation.claims[0].error_kind == "pod node constraints");
+  CHECK_THAT(r.explanation.claims[0].reason, Catch::Contains("zone=mars"));
+}
+
+}  // namespace dra::explain
