@@ -147,7 +147,9 @@ struct Allocator::DeviceTable {
   std::vector<const k8s::ResourceSlice*> slice_of;  // by index
   std::vector<uint8_t> held;                        // what the allocated state says: k* flags
   std::vector<std::vector<uint8_t>> verdicts;       // [program slot][device]: kUnknown, ...
-  std::vector<selectors::Value> values;             // CEL `device` values; null: not built yet
+  // CEL `device` values of the devices evaluated one by one (most share a projection's
+  // verdict and never need theirs): by device number; null: not built yet.
+  std::unordered_map<uint32_t, selectors::Value> values;
   // Verdicts shared by devices that agree on what a program reads (projection.hpp), per
   // program slot; paths is nullopt for a program that is not projectable.
   struct Shared {
@@ -211,10 +213,7 @@ struct Allocator::DeviceTable {
         if (devices[i].name == name) held[first.at(s) + i] = f;
     }
   }
-  selectors::Value& value(uint32_t device) {
-    if (values.size() <= device) values.resize(held.size());
-    return values[device];
-  }
+  selectors::Value& value(uint32_t device) { return values[device]; }
   uint8_t& verdict(uint32_t slot, uint32_t device) {
     std::vector<uint8_t>& v = verdicts[slot];
     if (v.size() <= device) v.resize(held.size(), kUnknown);

@@ -78,10 +78,33 @@ struct PerNode {
   size_t count() const { return end - begin; }
 };
 
+// What explain keeps of a device's facts (DeviceFacts without the error's text).
+struct Fact {
+  const k8s::ResourceSlice* slice = nullptr;
+  const k8s::Device* device = nullptr;
+  int16_t class_selector = -1, request_selector = -1, taint = -1;
+  uint8_t error = 0;  // 1: in a class selector, 2: in a request selector
+  bool node_mismatch = false, binding_off = false, in_use = false, counters = false,
+       capacity = false;
+  Fact() = default;
+  explicit Fact(const DeviceFacts& f)
+      : slice(f.slice),
+        device(f.device),
+        class_selector(static_cast<int16_t>(f.class_selector)),
+        request_selector(static_cast<int16_t>(f.request_selector)),
+        taint(static_cast<int16_t>(f.taint)),
+        error(f.error.empty() ? 0 : f.error.starts_with("class ") ? 1 : 2),
+        node_mismatch(f.node_mismatch),
+        binding_off(f.binding_off),
+        in_use(f.in_use),
+        counters(f.counters),
+        capacity(f.capacity) {}
+};
+
 // A device at the furthest stage any node got it to, with the facts from there.
 struct Seen {
   int stage = 0;
-  DeviceFacts facts;
+  Fact facts;
 };
 
 // One request (or subrequest) over every node tried.
@@ -124,9 +147,9 @@ class Collector : public alloc::Observer {
         int32_t& at = a.slot[df.index];
         if (at < 0) {
           at = static_cast<int32_t>(a.seen.size());
-          a.seen.push_back({stage, df});
+          a.seen.push_back({stage, Fact(df)});
         } else if (stage > a.seen[static_cast<size_t>(at)].stage) {
-          a.seen[static_cast<size_t>(at)] = {stage, df};
+          a.seen[static_cast<size_t>(at)] = {stage, Fact(df)};
         }
         if (stage >= a.stages.on_node()) ++pn.selected;
         if (df.candidate()) a.candidates.push_back({df.slice, df.device});
@@ -230,12 +253,12 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
   // The funnel: devices at or beyond each stage.
   std::vector<size_t> at(static_cast<size_t>(a.stages.free()) + 1, 0);
   size_t in_use = 0, counters = 0, capacity = 0, errors = 0, request_errors = 0;
-  const DeviceFacts* tainted = nullptr;
+  const Fact* tainted = nullptr;
   for (const Seen& sn : a.seen) {
     const int stage = sn.stage;
-    const DeviceFacts& f = sn.facts;
+    const Fact& f = sn.facts;
     for (int s = 0; s <= stage; ++s) ++at[static_cast<size_t>(s)];
-    if (!f.error.empty()) ++(f.error.starts_with("class ") ? errors : request_errors);
+    if (f.error) ++(f.error == 1 ? errors : request_errors);
     if (stage == a.stages.tolerated()) {
       in_use += f.in_use;
       counters += f.counters && !f.in_use;
@@ -288,7 +311,7 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
     sm.owner = owner;
     sm.index = index;
     sm.expression = expression;
-    const DeviceFacts* example = nullptr;
+    const Fact* example = nullptr;
     for (const Seen& sn : a.seen)
       if (ruled_out(sn.facts)) {
         ++sm.ruled_out;
@@ -307,13 +330,11 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
   auto class_misses = [&] {
     for (size_t i = 0; i < re.class_selectors.size(); ++i)
       miss("class " + re.device_class, static_cast<int>(i), re.class_selectors[i],
-           [&](const DeviceFacts& f) {
-             return f.error.empty() && f.class_selector == static_cast<int>(i);
-           });
+           [&](const Fact& f) { return !f.error && f.class_selector == static_cast<int>(i); });
   };
   auto request_miss = [&](int i) {
     miss("request " + re.name, i, re.request_selectors[static_cast<size_t>(i)],
-         [&](const DeviceFacts& f) { return f.error.empty() && f.request_selector == i; });
+         [&](const Fact& f) { return !f.error && f.request_selector == i; });
   };
 
   // The verdict: the first stage that leaves fewer devices than needed.
@@ -400,8 +421,8 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
       if (failing == a.stages.selectors - 1) {
         size_t would = 0;
         for (const Seen& sn : a.seen) {
-          const DeviceFacts& f = sn.facts;
-          if (f.request_selector == failing && f.error.empty() && !f.node_mismatch &&
+          const Fact& f = sn.facts;
+          if (f.request_selector == failing && !f.error && !f.node_mismatch &&
               !f.binding_off && f.taint < 0 && !f.in_use && !f.counters && !f.capacity)
             ++would;
         }
