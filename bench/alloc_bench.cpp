@@ -33,20 +33,16 @@
 #include <vector>
 
 #include "alloc/schedule.hpp"
+#include "bench_common.hpp"
 #include "k8s/load.hpp"
 
 namespace {
 
 using namespace dra;
 
-double now_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double now_s() { return bench::now(); }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using bench::median;
 
 struct Quiet : alloc::Observer {};
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_common.hpp"
 #include "k8s/model.hpp"
 #include "selectors/device.hpp"
 #include "selectors/program.hpp"
@@ -75,10 +76,7 @@ double batch_ns(int iterations, F&& f) {
   return (now_ns() - t0) / iterations;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using bench::median;
 
 template <typename F>
 double median_ns(int rounds, int iterations, F&& f) {

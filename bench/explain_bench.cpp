@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "alloc/schedule.hpp"
+#include "bench_common.hpp"
 #include "explain/explain.hpp"
 #include "k8s/load.hpp"
 
@@ -23,14 +24,9 @@ namespace {
 
 using namespace dra;
 
-double now_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double now_s() { return bench::now(); }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using bench::median;
 
 double time_explain(const k8s::Cluster& c, const explain::Target& t, int rounds) {
   std::vector<double> times;
