@@ -1958,6 +1958,8 @@ struct Search {
           break;
       }
     }
+    // A device outside the class: the other checks say nothing more about it.
+    if (f.class_selector >= 0 || f.error.starts_with("class ")) return f;
     const RequestView& req = rd.request;
     if (!req.admin_access()) f.in_use = in_use(c.index);
     if (features.device_taints) f.taint = untolerated_taint(*c.device, *req.tolerations);

@@ -106,9 +106,10 @@ struct PoolInfo {
 };
 
 // For explain: every check of the search applied to one device for one request, each on its
-// own. The search stops at a device's first failing check and at the first solution; these
-// facts do neither. They come from the search's own predicates, on the allocated state
-// before the search (nothing tentatively taken yet).
+// own (for a device outside the request's class, only the selectors). The search stops at a
+// device's first failing check and at the first solution; these facts do neither. They come from
+// the search's own predicates, on the allocated state before the search (nothing tentatively taken
+// yet).
 struct DeviceFacts {
   size_t pool = 0;     // index into NodeFacts::pools
   uint32_t index = 0;  // the device's number in the Allocator (the same on every node)
