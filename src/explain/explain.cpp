@@ -93,7 +93,9 @@ struct Fact {
         class_selector(static_cast<int16_t>(f.class_selector)),
         request_selector(static_cast<int16_t>(f.request_selector)),
         taint(static_cast<int16_t>(f.taint)),
-        error(f.error.empty() ? 0 : f.error.starts_with("class ") ? 1 : 2),
+        error(f.error.empty()                 ? 0
+              : f.error.starts_with("class ") ? 1
+                                              : 2),
         node_mismatch(f.node_mismatch),
         binding_off(f.binding_off),
         in_use(f.in_use),
@@ -422,8 +424,8 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
         size_t would = 0;
         for (const Seen& sn : a.seen) {
           const Fact& f = sn.facts;
-          if (f.request_selector == failing && !f.error && !f.node_mismatch &&
-              !f.binding_off && f.taint < 0 && !f.in_use && !f.counters && !f.capacity)
+          if (f.request_selector == failing && !f.error && !f.node_mismatch && !f.binding_off &&
+              f.taint < 0 && !f.in_use && !f.counters && !f.capacity)
             ++would;
         }
         if (would)
@@ -474,50 +476,66 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
   return re;
 }
 
-// The values of `attribute` among a node's candidates for each request the constraint
-// covers: why a matchAttribute or distinctAttribute constraint cannot be met.
-std::string constraint_reason(const k8s::DeviceConstraint& dc, int claim,
-                              const std::vector<RequestAcc>& requests, size_t node_index,
-                              const std::string& node) {
-  const std::string attribute = dc.match_attribute      ? *dc.match_attribute
-                                : dc.distinct_attribute ? *dc.distinct_attribute
-                                                        : "";
-  if (attribute.empty()) return "";
+// The values a constraint's attribute takes among a node's candidates, over the requests
+// (and subrequests) of the claim the constraint covers.
+struct ConstraintValues {
+  std::string attribute;
   std::map<std::string, size_t> values;
-  size_t needed = 0, missing = 0;
-  for (const RequestAcc& a : requests) {
-    if (a.meta.ref.claim != claim) continue;
+  size_t missing = 0, needed = 0;
+  bool covers(const RequestAcc& a, const k8s::DeviceConstraint& dc) const {
     const std::string base = a.meta.name.substr(0, a.meta.name.find('/'));
-    if (!dc.requests.empty() &&
-        std::find(dc.requests.begin(), dc.requests.end(), base) == dc.requests.end() &&
-        std::find(dc.requests.begin(), dc.requests.end(), a.meta.name) == dc.requests.end())
-      continue;
-    if (node_index >= a.per_node.size()) continue;
-    needed += static_cast<size_t>(std::max<int64_t>(a.meta.count, 0));
+    return dc.requests.empty() ||
+           std::find(dc.requests.begin(), dc.requests.end(), base) != dc.requests.end() ||
+           std::find(dc.requests.begin(), dc.requests.end(), a.meta.name) != dc.requests.end();
+  }
+  size_t largest() const {
+    size_t n = 0;
+    for (const auto& [v, k] : values) n = std::max(n, k);
+    return n;
+  }
+};
+
+ConstraintValues constraint_values(const k8s::DeviceConstraint& dc, int claim,
+                                   const std::vector<RequestAcc>& requests, size_t node_index) {
+  ConstraintValues cv;
+  cv.attribute = dc.match_attribute      ? *dc.match_attribute
+                 : dc.distinct_attribute ? *dc.distinct_attribute
+                                         : "";
+  if (cv.attribute.empty()) return cv;
+  for (const RequestAcc& a : requests) {
+    if (a.meta.ref.claim != claim || !cv.covers(a, dc) || node_index >= a.per_node.size()) continue;
+    cv.needed += static_cast<size_t>(std::max<int64_t>(a.meta.count, 0));
     for (const Device& d : a.on(node_index)) {
       const k8s::DeviceAttribute* v =
-          alloc::constraint_attribute(*d.device, d.slice->spec.driver, attribute);
+          alloc::constraint_attribute(*d.device, d.slice->spec.driver, cv.attribute);
       if (v) {
-        ++values[k8s::to_text(*v)];
+        ++cv.values[k8s::to_text(*v)];
       } else {
-        ++missing;
+        ++cv.missing;
       }
     }
   }
+  return cv;
+}
+
+// Why a matchAttribute or distinctAttribute constraint cannot be met, on a node.
+std::string constraint_reason(const k8s::DeviceConstraint& dc, const ConstraintValues& cv,
+                              const std::string& node) {
+  if (cv.attribute.empty()) return "";
   std::vector<std::string> parts;
-  for (const auto& [v, n] : values) parts.push_back(fmt::format("{} ({})", v, n));
-  if (missing) parts.push_back(fmt::format("no value ({})", missing));
+  for (const auto& [v, n] : cv.values) parts.push_back(fmt::format("{} ({})", v, n));
+  if (cv.missing) parts.push_back(fmt::format("no value ({})", cv.missing));
   const std::string split =
       parts.empty() ? "no candidates" : fmt::format("{}", fmt::join(parts, ", "));
   if (dc.match_attribute)
     return fmt::format(
         "matchAttribute {}: no value is shared by the {} devices needed; on {} the "
         "candidates have {}",
-        attribute, needed, node, split);
+        cv.attribute, cv.needed, node, split);
   return fmt::format(
       "distinctAttribute {}: the {} devices needed must all differ; on {} the "
       "candidates have {}",
-      attribute, needed, node, split);
+      cv.attribute, cv.needed, node, split);
 }
 
 // A has() guard for the key a "no such key" CEL error names, written for the selector of
@@ -859,9 +877,41 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
         if (total > best_total) best_total = total, best_node = ni;
       }
       for (const k8s::DeviceConstraint& dc : constraints) {
-        ce.reason = constraint_reason(dc, claim_index, collector.requests, best_node,
-                                      tried[best_node].node->metadata.name);
-        if (!ce.reason.empty()) break;
+        ce.reason =
+            constraint_reason(dc, constraint_values(dc, claim_index, collector.requests, best_node),
+                              tried[best_node].node->metadata.name);
+        if (ce.reason.empty()) continue;
+        // The closest nodes, as the constraint counts: the most candidates that share one
+        // value (matchAttribute), or that all differ (distinctAttribute).
+        std::vector<NodeCount> closest;
+        for (size_t ni = 0; ni < tried.size(); ++ni) {
+          const ConstraintValues cv = constraint_values(dc, claim_index, collector.requests, ni);
+          NodeCount nc{tried[ni].node->metadata.name, 0, ""};
+          if (dc.match_attribute) {
+            nc.candidates = cv.largest();
+            for (const auto& [v, k] : cv.values)
+              if (k == nc.candidates) {
+                nc.note = fmt::format("with {} {}", cv.attribute, v);
+                break;
+              }
+          } else {
+            nc.candidates = cv.values.size();
+            nc.note = fmt::format("with distinct {}", cv.attribute);
+          }
+          if (nc.candidates) closest.push_back(std::move(nc));
+        }
+        std::stable_sort(
+            closest.begin(), closest.end(),
+            [](const NodeCount& x, const NodeCount& y) { return x.candidates > y.candidates; });
+        if (closest.size() > 3) closest.resize(3);
+        for (RequestExplanation& re : ce.requests) {
+          const std::string base = re.name.substr(0, re.name.find('/'));
+          if (dc.requests.empty() ||
+              std::find(dc.requests.begin(), dc.requests.end(), base) != dc.requests.end() ||
+              std::find(dc.requests.begin(), dc.requests.end(), re.name) != dc.requests.end())
+            re.nearest = closest;
+        }
+        break;
       }
       if (!ce.reason.empty()) continue;
       const std::string node_error = [&] {

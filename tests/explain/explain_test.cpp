@@ -83,6 +83,12 @@ TEST_CASE("explain: each kind of failure names its reason", "[explain]") {
     const ClaimExplanation& ce = e.claims[0];
     CHECK_THAT(ce.error_kind + " " + ce.reason, Catch::Contains(k.reason));
   }
+  // The closest nodes as a matchAttribute constraint counts them.
+  const Explanation clique = of_claim(c, "same-clique");
+  REQUIRE(clique.claims[0].requests.size() == 1);
+  REQUIRE_FALSE(clique.claims[0].requests[0].nearest.empty());
+  CHECK(clique.claims[0].requests[0].nearest[0].candidates == 1);
+  CHECK(clique.claims[0].requests[0].nearest[0].note == "with gpu.example.com/clique x");
   Options on_a;
   on_a.node = "node-a";
   const Explanation all = of_claim(c, "all-acc", on_a);
