@@ -1012,6 +1012,15 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
               "another allocator chose)",
               fmt::join(now, ", ")));
       }
+      // The other nodes where it would fit on this state (--node: that one only).
+      for (size_t i = 0; i < all_nodes.size(); ++i) {
+        const k8s::NodeObject& other = all_nodes[i];
+        if (&other == node || (!options.node.empty() && other.metadata.name != options.node))
+          continue;
+        if (a.allocate(other, {&pending}).kind != Outcome::Kind::Allocated) continue;
+        if (ce.other_nodes.size() < 5) ce.other_nodes.push_back(other.metadata.name);
+        ++ce.other_nodes_total;
+      }
     }
     ex.claims.push_back(std::move(ce));
   }

@@ -138,6 +138,9 @@ TEST_CASE("explain: an allocated claim: why its devices, and what changed", "[ex
   CHECK(held.claims[0].node == "node-b");
   REQUIRE(held.claims[0].choices.size() == 1);
   CHECK(held.claims[0].choices[0].earlier == 1);  // gpu-0 is free and comes first now
+  // node-a has two free GPUs: the claim would fit there too.
+  CHECK(held.claims[0].other_nodes_total == 1);
+  CHECK(held.claims[0].other_nodes == std::vector<std::string>{"node-a"});
   const Explanation mig = of_claim(c, "held-mig");
   REQUIRE(mig.claims[0].choices.size() == 1);
   CHECK(mig.claims[0].choices[0].earlier == 0);
