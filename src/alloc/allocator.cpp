@@ -732,6 +732,7 @@ std::string claim_name(const k8s::ResourceClaim& c) {
 
 struct Fatal {
   std::string message;
+  bool in_class = false;  // a selector of the request's class failed (for explain)
 };
 
 // ---- attributes and constraints (§10) -------------------------------------------------
@@ -1355,7 +1356,10 @@ struct Search {
     int failed = -1;
     if (rd.cls) {
       auto m = selectors_match(claim, rd.cls, rd.cls->spec.selectors, rd.class_slots, c, &failed);
-      if (auto* f = std::get_if<Fatal>(&m)) return *f;
+      if (auto* f = std::get_if<Fatal>(&m)) {
+        f->in_class = true;
+        return *f;
+      }
       if (!std::get<bool>(m)) {
         if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::ClassSelector, failed);
         return memo = RequestData::kNo, false;
@@ -1910,11 +1914,8 @@ struct Search {
           rf.device_class = rd.cls;
           rf.all = *rd.request.mode == "All";
           rf.count = rd.num_devices;
-          rf.admin_access = rd.request.admin_access();
-          rf.class_selectors = rd.cls ? rd.cls->spec.selectors.size() : 0;
           rf.request_selectors = rd.request.selectors->size();
           rf.selectors = rd.request.selectors;
-          rf.tolerations = rd.request.tolerations;
           for (size_t p = 0; p < pools().size(); ++p) {
             const Pool& pool = pools()[p];
             if (pool.incomplete || pool.invalid) continue;
@@ -1942,6 +1943,7 @@ struct Search {
     auto sel = selectable(claim, request, sub, rd, c);
     if (auto* e = std::get_if<Fatal>(&sel)) {
       f.error = e->message;
+      f.class_error = e->in_class;
     } else if (!std::get<bool>(sel) && last.seen) {
       switch (last.why) {
         case Rejection::ClassSelector:
@@ -1959,7 +1961,7 @@ struct Search {
       }
     }
     // A device outside the class: the other checks say nothing more about it.
-    if (f.class_selector >= 0 || f.error.starts_with("class ")) return f;
+    if (f.class_selector >= 0 || f.class_error) return f;
     const RequestView& req = rd.request;
     if (!req.admin_access()) f.in_use = in_use(c.index);
     if (features.device_taints) f.taint = untolerated_taint(*c.device, *req.tolerations);

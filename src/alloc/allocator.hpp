@@ -118,6 +118,7 @@ struct DeviceFacts {
   int class_selector = -1;     // the class's first false selector (in order); -1: none
   int request_selector = -1;   // the request's first false selector, the class's all true
   std::string error;           // the selectors end in an error on this device
+  bool class_error = false;    // ... in a selector of the class
   bool node_mismatch = false;  // per-device node selection excludes the node
   bool binding_off = false;    // has binding conditions, that feature off
   bool in_use = false;         // allocated to another claim (admin access: never)
@@ -141,10 +142,8 @@ struct RequestFacts {
   const k8s::DeviceClass* device_class = nullptr;
   bool all = false;   // allocationMode All
   int64_t count = 0;  // devices needed: the count, or for All what validation counted
-  bool admin_access = false;
-  size_t class_selectors = 0, request_selectors = 0;
-  const std::vector<k8s::DeviceSelector>* selectors = nullptr;      // the request's
-  const std::vector<k8s::DeviceToleration>* tolerations = nullptr;  // the request's
+  size_t request_selectors = 0;
+  const std::vector<k8s::DeviceSelector>* selectors = nullptr;  // the request's
   std::vector<DeviceFacts> devices;
 };
 

@@ -56,7 +56,7 @@ struct Stages {
   int tolerated() const { return 3 + selectors; }
   int free() const { return 4 + selectors; }
   int of(const DeviceFacts& f) const {
-    if (!f.error.empty()) return f.error.starts_with("class ") ? 0 : 1;
+    if (!f.error.empty()) return f.class_error ? 0 : 1;
     if (f.class_selector >= 0) return 0;
     if (f.request_selector >= 0) return 1 + f.request_selector;
     if (f.node_mismatch || f.binding_off) return on_node() - 1;
@@ -93,9 +93,9 @@ struct Fact {
         class_selector(static_cast<int16_t>(f.class_selector)),
         request_selector(static_cast<int16_t>(f.request_selector)),
         taint(static_cast<int16_t>(f.taint)),
-        error(f.error.empty()                 ? 0
-              : f.error.starts_with("class ") ? 1
-                                              : 2),
+        error(f.error.empty() ? 0
+              : f.class_error ? 1
+                              : 2),
         node_mismatch(f.node_mismatch),
         binding_off(f.binding_off),
         in_use(f.in_use),
@@ -182,7 +182,6 @@ struct Tried {
 
 struct Context {
   const k8s::Cluster& cluster;
-  const Options& options;
   selectors::MatchCache cel;  // device values for traces
   size_t published = 0;       // devices in the cluster's slices
 };
@@ -639,7 +638,7 @@ void explain_choices(const NodeFacts& facts, const k8s::AllocationResult& result
           found = true;
           continue;
         }
-        const bool in_class = f.class_selector < 0 && !f.error.starts_with("class ");
+        const bool in_class = f.class_selector < 0 && !f.class_error;
         if (!found && !f.candidate() && in_class) {
           ++ch.skipped;
           const std::string why = !f.error.empty()          ? "CEL error"
@@ -671,7 +670,7 @@ void explain_choices(const NodeFacts& facts, const k8s::AllocationResult& result
 Result explain(const k8s::Cluster& cluster, const Target& target, const Options& options) {
   Result out;
   Explanation& ex = out.explanation;
-  Context ctx{cluster, options, {}, 0};
+  Context ctx{cluster, {}, 0};
   for (const k8s::ResourceSlice& s : cluster.resource_slices)
     ctx.published += s.spec.devices.size();
 
