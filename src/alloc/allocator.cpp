@@ -280,13 +280,119 @@ const k8s::DeviceClass* Allocator::find_class(std::string_view name) const {
   return nullptr;
 }
 
+// ---- all_in_use: devices in use per node ---------------------------------------------------
+
+namespace {
+bool consumes_counters(const k8s::ResourceSlice& s) {
+  return !s.spec.shared_counters.empty() ||
+         std::any_of(s.spec.devices.begin(), s.spec.devices.end(),
+                     [](const k8s::Device& d) { return !d.consumes_counters.empty(); });
+}
+}  // namespace
+
+struct Allocator::Occupancy {
+  struct Node {
+    uint32_t devices = 0;  // in the slices that name the node, every generation
+    uint32_t in_use = 0;   // of those, allocated exclusively
+    // Its pools are valid whatever their devices: each pool's slices all name this node
+    // and none has counters (duplicate names are checked once every device is in use).
+    bool plain = true;
+    bool full = false;  // every device in use, plain, no device name twice in a pool
+  };
+  // Some slice does not name one node (node selector, all nodes, per-device selection):
+  // all_in_use() is false everywhere.
+  bool off = false;
+  std::unordered_map<std::string_view, Node> nodes;   // by name (views of the slices')
+  util::StringMap<std::string_view> plain_pool_node;  // pools of plain nodes: their node
+
+  explicit Occupancy(const Allocator& a) {
+    if (!a.slices_shared_.empty()) {
+      off = true;
+      return;
+    }
+    struct PoolFacts {
+      std::string_view node;  // empty: slices name several nodes
+      bool counters = false;
+    };
+    util::StringMap<PoolFacts> pools;
+    for (const k8s::ResourceSlice* s : a.all_slices_) {
+      auto [f, fresh] = pools.try_emplace(s->spec.driver, s->spec.pool.name);
+      if (fresh) f->node = *s->spec.node_name;
+      if (f->node != *s->spec.node_name) f->node = {};
+      f->counters = f->counters || consumes_counters(*s);
+    }
+    nodes.reserve(a.slices_on_node_.size());
+    for (const k8s::ResourceSlice* s : a.all_slices_) {
+      const std::string_view name = *s->spec.node_name;
+      Node& n = nodes[name];
+      const PoolFacts& f = *pools.find(s->spec.driver, s->spec.pool.name);
+      if (f.node.empty() || f.counters || s->spec.node_selector || s->spec.all_nodes ||
+          s->spec.per_device_node_selection)
+        n.plain = false;
+      n.devices += static_cast<uint32_t>(s->spec.devices.size());
+      if (const auto* held = a.state_.pools.find(s->spec.driver, s->spec.pool.name))
+        for (const k8s::Device& d : s->spec.devices) {
+          const AllocatedState::Held* h = held->find(d.name);
+          if (h && (h->flags & AllocatedState::kExclusive)) ++n.in_use;
+        }
+    }
+    for (auto& [name, n] : nodes) {
+      check(a, name, n);
+      if (!n.plain) continue;
+      for (const k8s::ResourceSlice* s : a.slices_on_node_.at(name))
+        *plain_pool_node.try_emplace(s->spec.driver, s->spec.pool.name).first = name;
+    }
+  }
+
+  void check(const Allocator& a, std::string_view name, Node& n) {
+    n.full = n.plain && n.in_use == n.devices;
+    if (!n.full || n.devices == 0) return;
+    // A pool with a device name twice is invalid: the search would say so (FailedOnNode).
+    std::vector<std::tuple<std::string_view, std::string_view, std::string_view>> ids;
+    ids.reserve(n.devices);
+    for (const k8s::ResourceSlice* s : a.slices_on_node_.at(name))
+      for (const k8s::Device& d : s->spec.devices)
+        ids.emplace_back(s->spec.driver, s->spec.pool.name, d.name);
+    std::sort(ids.begin(), ids.end());
+    n.full = std::adjacent_find(ids.begin(), ids.end()) == ids.end();
+  }
+
+  // A device of pool (driver, pool) became held exclusively.
+  void taken(const Allocator& a, std::string_view driver, std::string_view pool) {
+    const std::string_view* node = plain_pool_node.find(driver, pool);
+    if (!node) return;
+    Node& n = nodes.at(*node);
+    ++n.in_use;
+    check(a, *node, n);
+  }
+};
+
 void Allocator::commit(const std::vector<k8s::AllocationResult>& results) {
+  auto exclusive = [&](const k8s::DeviceRequestAllocationResult& d) {
+    const AllocatedState::Held* h = state_.find(d.driver, d.pool, d.device);
+    return h && (h->flags & AllocatedState::kExclusive);
+  };
+  std::vector<const k8s::DeviceRequestAllocationResult*> newly;  // now held exclusively
   for (const k8s::AllocationResult& r : results) {
+    if (occupancy_) {
+      newly.clear();
+      for (const k8s::DeviceRequestAllocationResult& d : r.devices.results)
+        if (!exclusive(d)) newly.push_back(&d);
+    }
     state_.add(r, options_.features);
     for (const k8s::DeviceRequestAllocationResult& d : r.devices.results)
       devices_->update(d.driver, d.pool, d.device);
+    for (const k8s::DeviceRequestAllocationResult* d : newly)
+      if (exclusive(*d)) occupancy_->taken(*this, d->driver, d->pool);
   }
   counters_->available.clear();
+}
+
+bool Allocator::all_in_use(std::string_view node) {
+  if (!occupancy_) occupancy_ = std::make_unique<Occupancy>(*this);
+  if (occupancy_->off) return false;
+  auto it = occupancy_->nodes.find(node);
+  return it == occupancy_->nodes.end() || it->second.full;  // no slice names it: no devices
 }
 
 // ---- pools (§5, GatherPools) ------------------------------------------------------------
@@ -1870,6 +1976,88 @@ struct Search {
 
   static constexpr size_t kMaxResults = 32;  // resourceapi.AllocationResultsMaxSize
 
+  // Validation of every request, the claim limit and the constraints (§6), in upstream's
+  // order: fills data, constraints and results, or says what is wrong first.
+  std::optional<Fatal> validate_claims() {
+    data.resize(claims.size());
+    constraints.resize(claims.size());
+    results.resize(claims.size());
+    for (size_t ci = 0; ci < claims.size(); ++ci) {
+      const k8s::ResourceClaim& cl = *claims[ci];
+      const int claim = static_cast<int>(ci);
+      int64_t min_devices = 0;
+      auto& requests = cl.spec.devices.requests;
+      data[ci].resize(requests.size());
+      for (size_t ri = 0; ri < requests.size(); ++ri) {
+        const k8s::DeviceRequest& req = requests[ri];
+        const bool has_subs = !req.first_available.empty();
+        if (!features.prioritized_list && has_subs)
+          return Fatal{
+              fmt::format("claim {}, request {}: has subrequests, but the DRAPrioritizedList "
+                          "feature is disabled",
+                          claim_name(cl), req.name)};
+        if (!features.consumable_capacity) {
+          if (req.exactly && req.exactly->capacity)
+            return Fatal{
+                fmt::format("claim {}, request {}: has capacity requests, but the "
+                            "DRAConsumableCapacity feature is disabled",
+                            claim_name(cl), req.name)};
+          for (const auto& sub : req.first_available)
+            if (sub.capacity)
+              return Fatal{
+                  fmt::format("claim {}, subrequest {}: has capacity requests, but the "
+                              "DRAConsumableCapacity feature is disabled",
+                              claim_name(cl), sub.name)};
+        }
+        const int request = static_cast<int>(ri);
+        if (has_subs) {
+          int64_t min_request = std::numeric_limits<int64_t>::max();
+          for (size_t si = 0; si < req.first_available.size(); ++si) {
+            auto rd = validate(claim, request, static_cast<int>(si),
+                               RequestView::of(req.first_available[si]), &req.name);
+            if (auto* e = std::get_if<Fatal>(&rd)) return *e;
+            min_request = std::min<int64_t>(min_request, std::get<RequestData>(rd).num_devices);
+            data[ci][ri].push_back(std::move(std::get<RequestData>(rd)));
+          }
+          min_devices += min_request;
+        } else {
+          static const k8s::ExactDeviceRequest kNone{};
+          // A request with neither exactly nor firstAvailable: upstream dereferences an
+          // empty Exactly and reports the missing class (§17).
+          auto rd =
+              validate(claim, request, -1,
+                       RequestView::of(req.exactly ? *req.exactly : kNone, req.name), nullptr);
+          if (auto* e = std::get_if<Fatal>(&rd)) return *e;
+          min_devices += std::get<RequestData>(rd).num_devices;
+          data[ci][ri].push_back(std::move(std::get<RequestData>(rd)));
+        }
+      }
+      if (min_devices > static_cast<int64_t>(kMaxResults))
+        return Fatal{
+            fmt::format("claim {}: number of requested devices {} exceeds the claim limit "
+                        "of {}",
+                        claim_name(cl), min_devices, kMaxResults)};
+      for (size_t i = 0; i < cl.spec.devices.constraints.size(); ++i) {
+        const k8s::DeviceConstraint& dc = cl.spec.devices.constraints[i];
+        Constraint c;
+        c.requests = dc.requests;
+        c.lists = features.list_type_attributes;
+        if (dc.match_attribute) {
+          c.attribute = *dc.match_attribute;
+        } else if (dc.distinct_attribute) {
+          c.distinct = true;
+          c.attribute = *dc.distinct_attribute;
+        } else {
+          return Fatal{fmt::format(
+              "claim {}, constraint #{}: empty constraint (unsupported constraint type?)",
+              claim_name(cl), i)};
+        }
+        constraints[ci].push_back(std::move(c));
+      }
+    }
+    return std::nullopt;
+  }
+
   // ---- for explain
 
   std::vector<PoolInfo> pool_infos() const {
@@ -2150,6 +2338,12 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
 Outcome Allocator::allocate(const k8s::NodeObject& node,
                             const std::vector<const k8s::ResourceClaim*>& claims,
                             Observer* observer) {
+  if (!observer && all_in_use(node.metadata.name))
+    if (const std::optional<uint64_t> steps = free_device_steps(claims)) {
+      Outcome o;  // what the search finds: the first request has no device to take
+      o.steps = *steps;
+      return o;
+    }
   const Features& f = options_.features;
   Search s(*this, f, observer, node, claims);
   // Pools depend on the node and the slices only, not on what is allocated: gathered once
@@ -2190,82 +2384,7 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
       s.node_devices += static_cast<uint32_t>(sl->spec.devices.size());
   if (s.obs) s.obs->pools(s.pool_infos());
 
-  // Validation of every request, the claim limit, the constraints (§6).
-  s.data.resize(claims.size());
-  s.constraints.resize(claims.size());
-  s.results.resize(claims.size());
-  for (size_t ci = 0; ci < claims.size(); ++ci) {
-    const k8s::ResourceClaim& cl = *claims[ci];
-    const int claim = static_cast<int>(ci);
-    int64_t min_devices = 0;
-    auto& requests = cl.spec.devices.requests;
-    s.data[ci].resize(requests.size());
-    for (size_t ri = 0; ri < requests.size(); ++ri) {
-      const k8s::DeviceRequest& req = requests[ri];
-      const bool has_subs = !req.first_available.empty();
-      if (!f.prioritized_list && has_subs)
-        return fatal(fmt::format(
-            "claim {}, request {}: has subrequests, but the DRAPrioritizedList feature is disabled",
-            claim_name(cl), req.name));
-      if (!f.consumable_capacity) {
-        if (req.exactly && req.exactly->capacity)
-          return fatal(
-              fmt::format("claim {}, request {}: has capacity requests, but the "
-                          "DRAConsumableCapacity feature is disabled",
-                          claim_name(cl), req.name));
-        for (const auto& sub : req.first_available)
-          if (sub.capacity)
-            return fatal(
-                fmt::format("claim {}, subrequest {}: has capacity requests, but the "
-                            "DRAConsumableCapacity feature is disabled",
-                            claim_name(cl), sub.name));
-      }
-      const int request = static_cast<int>(ri);
-      if (has_subs) {
-        int64_t min_request = std::numeric_limits<int64_t>::max();
-        for (size_t si = 0; si < req.first_available.size(); ++si) {
-          auto rd = s.validate(claim, request, static_cast<int>(si),
-                               RequestView::of(req.first_available[si]), &req.name);
-          if (auto* e = std::get_if<Fatal>(&rd)) return fatal(e->message);
-          min_request = std::min<int64_t>(min_request, std::get<RequestData>(rd).num_devices);
-          s.data[ci][ri].push_back(std::move(std::get<RequestData>(rd)));
-        }
-        min_devices += min_request;
-      } else {
-        static const k8s::ExactDeviceRequest kNone{};
-        // A request with neither exactly nor firstAvailable: upstream dereferences an
-        // empty Exactly and reports the missing class (§17).
-        auto rd =
-            s.validate(claim, request, -1,
-                       RequestView::of(req.exactly ? *req.exactly : kNone, req.name), nullptr);
-        if (auto* e = std::get_if<Fatal>(&rd)) return fatal(e->message);
-        min_devices += std::get<RequestData>(rd).num_devices;
-        s.data[ci][ri].push_back(std::move(std::get<RequestData>(rd)));
-      }
-    }
-    if (min_devices > static_cast<int64_t>(Search::kMaxResults))
-      return fatal(
-          fmt::format("claim {}: number of requested devices {} exceeds the claim limit "
-                      "of {}",
-                      claim_name(cl), min_devices, Search::kMaxResults));
-    for (size_t i = 0; i < cl.spec.devices.constraints.size(); ++i) {
-      const k8s::DeviceConstraint& dc = cl.spec.devices.constraints[i];
-      Constraint c;
-      c.requests = dc.requests;
-      c.lists = f.list_type_attributes;
-      if (dc.match_attribute) {
-        c.attribute = *dc.match_attribute;
-      } else if (dc.distinct_attribute) {
-        c.distinct = true;
-        c.attribute = *dc.distinct_attribute;
-      } else {
-        return fatal(
-            fmt::format("claim {}, constraint #{}: empty constraint (unsupported constraint type?)",
-                        claim_name(cl), i));
-      }
-      s.constraints[ci].push_back(std::move(c));
-    }
-  }
+  if (auto e = s.validate_claims()) return fatal(e->message);
 
   if (s.obs && s.obs->wants_facts()) s.obs->facts(s.facts());
   auto done = s.allocate_one(0, 0, -1, 0, false, {});
@@ -2298,6 +2417,47 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
 const k8s::DeviceAttribute* constraint_attribute(const k8s::Device& d, std::string_view driver,
                                                  std::string_view qualified) {
   return lookup_attribute(d, driver, qualified);
+}
+
+bool Allocator::need_free_device(const std::vector<const k8s::ResourceClaim*>& claims) {
+  return free_device_steps(claims).has_value();
+}
+
+std::optional<uint64_t> Allocator::free_device_steps(
+    const std::vector<const k8s::ResourceClaim*>& claims) {
+  // Exact counts only (All counts the node's devices), no admin access (it takes devices
+  // in use), at least one device each.
+  size_t leading_empty = 0;  // claims without requests before the first request
+  size_t first_subs = 0;     // subrequests of the first request
+  bool any = false;
+  auto exact = [](const std::string& mode, int64_t count) {
+    return mode == "ExactCount" && count >= 1;
+  };
+  for (const k8s::ResourceClaim* c : claims) {
+    for (const k8s::DeviceRequest& r : c->spec.devices.requests) {
+      if (r.first_available.empty()) {
+        if (!r.exactly || r.exactly->admin_access.value_or(false) ||
+            !exact(r.exactly->allocation_mode, r.exactly->count))
+          return std::nullopt;
+      }
+      for (const k8s::DeviceSubRequest& sub : r.first_available)
+        if (!exact(sub.allocation_mode, sub.count)) return std::nullopt;
+      if (!any) first_subs = r.first_available.size();
+      any = true;
+    }
+    if (!any) ++leading_empty;
+  }
+  if (!any) return std::nullopt;  // nothing to allocate: that always succeeds
+  // The same validation as a search, so that an error is still reported as one.
+  static const k8s::NodeObject kNoNode;
+  static const std::vector<Pool> kNoPools;
+  Search s(*this, options_.features, nullptr, kNoNode, claims);
+  s.pool_list = &kNoPools;
+  if (s.validate_claims()) return std::nullopt;
+  // allocateOne once per claim up to the first request, then once per subrequest.
+  const uint64_t steps = leading_empty + 1 + first_subs;
+  if (steps > options_.max_steps) return std::nullopt;
+  return steps;
 }
 
 }  // namespace dra::alloc

@@ -223,6 +223,19 @@ class Allocator {
   // and capacity in use (what the scheduler's in-flight claims do).
   void commit(const std::vector<k8s::AllocationResult>& results);
 
+  // A shortcut that needs no search. On a node where every device the node can see is
+  // allocated exclusively (and the pools are valid: no duplicate names, no counters),
+  // claims that need a free device cannot be allocated: allocate() would say NotAllocated
+  // after checking each device. Exact where both answer true; either may say false when it
+  // cannot tell cheaply (the node sees devices of slices not local to one node, say).
+  //
+  // Whether `claims` validate and every request (and subrequest) asks for an exact count
+  // of at least one device without admin access, within the search budget.
+  bool need_free_device(const std::vector<const k8s::ResourceClaim*>& claims);
+  // Whether every device `node` can see is allocated exclusively. The first call reads
+  // every slice once; commit() keeps it up to date.
+  bool all_in_use(std::string_view node);
+
   const AllocatedState& state() const { return state_; }
   const Options& options() const { return options_; }
   selectors::MatchCache& matches() { return matches_; }
@@ -237,6 +250,8 @@ class Allocator {
  private:
   friend struct Search;
   const k8s::DeviceClass* find_class(std::string_view name) const;
+  // need_free_device(): the steps a search takes to find nothing on an all_in_use() node.
+  std::optional<uint64_t> free_device_steps(const std::vector<const k8s::ResourceClaim*>& claims);
   const CompiledSlot& compiled(const k8s::CELDeviceSelector& selector);
 
   std::vector<const k8s::DeviceClass*> classes_;
@@ -262,6 +277,9 @@ class Allocator {
   // Gathered pools per node name (they do not change with allocations).
   struct PoolCache;
   std::unique_ptr<PoolCache> pools_;
+  // all_in_use(): devices and devices in use per node, once asked.
+  struct Occupancy;
+  std::unique_ptr<Occupancy> occupancy_;
   uint64_t next_share_ = 0;
 };
 

@@ -341,6 +341,9 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
     std::string node_error, last_exclusion;
     bool placed = false;
     FailureCache::Known& known = cache.known(g.pending);
+    // On a node where every device is in use, these claims cannot be allocated: skipped
+    // without a search (Allocator::all_in_use), as a search would fail there.
+    const bool need_free = allocator.need_free_device(g.pending);
     // Nodes before known.start are known to fail for these claims: skipped, counted as tried
     // (with --node only that node counts).
     const size_t first = opts.node.empty() ? known.start : 0;
@@ -356,6 +359,10 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
       }
       ++tried;
       if (cache.failed(known, ni)) continue;
+      if (need_free && allocator.all_in_use(node.metadata.name)) {
+        cache.record_failure(known, ni);
+        continue;
+      }
       Outcome o = allocator.allocate(node, g.pending);
       if (o.kind == Outcome::Kind::Allocated) {
         allocator.commit(o.results);

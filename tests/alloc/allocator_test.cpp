@@ -343,3 +343,129 @@ spec:
 }
 
 }  // namespace dra::alloc
+
+namespace dra::alloc {
+namespace {
+
+// A claim holding device `device` of pool d/p (allocated in the dump).
+std::string holding(const std::string& name, const std::string& device) {
+  return claim(name, 1) +
+         "status:\n  allocation:\n    devices:\n      results: [{request: r, driver: d, pool: p, "
+         "device: " +
+         device + "}]\n";
+}
+
+// The same call through the search itself: an observer turns the shortcut off.
+Outcome searched(const k8s::Cluster& c, const std::vector<const k8s::ResourceClaim*>& claims,
+                 const AllocatedState& state, uint64_t max_steps = 20'000'000) {
+  Observer watch;
+  Options o;
+  o.observer = &watch;
+  o.max_steps = max_steps;
+  Allocator a(c, state, o);
+  return a.allocate(node_of(c), claims);
+}
+
+}  // namespace
+
+TEST_CASE("alloc: a node with every device in use fails claims without a search, as one would",
+          "[alloc]") {
+  const std::string subs =
+      "---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata: {name: either, "
+      "namespace: default}\nspec:\n  devices:\n    requests:\n    - name: r\n      "
+      "firstAvailable:\n      - {name: u, deviceClassName: gpu, count: 2}\n      - {name: v, "
+      "deviceClassName: gpu}\n";
+  const k8s::Cluster c = cluster_of(
+      std::string(kClass) + slice("  - name: a\n  - name: b\n") + claim("first", 1) +
+      claim("second", 1) + claim("third", 1) + subs +
+      claim("admin", 1, "        adminAccess: true\n") +
+      claim("all", 1, "        allocationMode: All\n") +
+      "---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata: {name: lost, "
+      "namespace: default}\nspec: {devices: {requests: [{name: r, exactly: {deviceClassName: "
+      "nope}}]}}\n");
+  const auto claims = pending(c);
+  auto named = [&](const std::string& n) {
+    for (const auto* cl : claims)
+      if (cl->metadata.name == n) return cl;
+    FAIL("no claim " << n);
+    return claims[0];
+  };
+  Allocator a(c, allocated_state(c));
+  CHECK_FALSE(a.all_in_use("node-1"));
+  for (const char* n : {"first", "second"}) {
+    Outcome o = a.allocate(node_of(c), {named(n)});
+    REQUIRE(o.kind == Outcome::Kind::Allocated);
+    a.commit(o.results);
+  }
+  CHECK(a.all_in_use("node-1"));          // kept up to date by commit
+  CHECK(a.all_in_use("node-elsewhere"));  // no slice names it: it sees no device
+
+  // Exact counts without admin access: no device to take, the same answer and step count as
+  // the search (allocateOne once, then once per subrequest).
+  for (const char* n : {"third", "either"}) {
+    INFO(n);
+    CHECK(a.need_free_device({named(n)}));
+    const Outcome fast = a.allocate(node_of(c), {named(n)});
+    const Outcome slow = searched(c, {named(n)}, a.state());
+    CHECK(fast.kind == Outcome::Kind::NotAllocated);
+    CHECK(slow.kind == fast.kind);
+    CHECK(slow.steps == fast.steps);
+  }
+  CHECK(a.allocate(node_of(c), {named("either")}).steps == 3);
+  // The search budget still ends the search first when it is that small.
+  const Outcome budget = searched(c, {named("either")}, a.state(), 2);
+  CHECK(budget.kind == Outcome::Kind::Error);
+  Options tight;
+  tight.max_steps = 2;
+  Allocator t(c, a.state(), tight);
+  CHECK_FALSE(t.need_free_device({named("either")}));
+  CHECK(t.allocate(node_of(c), {named("either")}).error == budget.error);
+
+  // Admin access takes devices in use, All counts the node's devices, a missing class is
+  // an error: none of them is for the shortcut.
+  CHECK_FALSE(a.need_free_device({named("admin")}));
+  CHECK(a.allocate(node_of(c), {named("admin")}).kind == Outcome::Kind::Allocated);
+  CHECK_FALSE(a.need_free_device({named("all")}));
+  CHECK_FALSE(a.need_free_device({named("lost")}));
+  CHECK(a.allocate(node_of(c), {named("lost")}).kind == Outcome::Kind::Error);
+  CHECK_FALSE(a.need_free_device({}));
+}
+
+TEST_CASE("alloc: all_in_use says no where the search would say more than 'no'", "[alloc]") {
+  SECTION("a device name twice makes the pool invalid: FailedOnNode") {
+    const k8s::Cluster c = cluster_of(std::string(kClass) + slice("  - name: a\n  - name: a\n") +
+                                      holding("held", "a") + claim("want", 1));
+    Allocator a(c, allocated_state(c));
+    CHECK_FALSE(a.all_in_use("node-1"));
+    CHECK(a.allocate(node_of(c), pending(c)).kind == Outcome::Kind::FailedOnNode);
+  }
+  SECTION("a pool with counters can be invalid in ways a count does not see") {
+    const k8s::Cluster c = cluster_of(
+        std::string(kClass) +
+        slice("  - name: a\n    consumesCounters: [{counterSet: nope, counters: {m: {value: "
+              "1}}}]\n") +
+        holding("held", "a") + claim("want", 1));
+    Allocator a(c, allocated_state(c));
+    CHECK_FALSE(a.all_in_use("node-1"));
+    CHECK(a.allocate(node_of(c), pending(c)).kind == Outcome::Kind::FailedOnNode);
+  }
+  SECTION("slices that do not name one node turn it off everywhere") {
+    const k8s::Cluster c = cluster_of(
+        std::string(kClass) + slice("  - name: a\n") + holding("held", "a") +
+        "---\napiVersion: resource.k8s.io/v1\nkind: ResourceSlice\nmetadata: {name: net}\nspec:\n"
+        "  driver: d\n  allNodes: true\n  pool: {name: net, generation: 1, resourceSliceCount: "
+        "1}\n  devices: [{name: nic}]\n");
+    Allocator a(c, allocated_state(c));
+    CHECK_FALSE(a.all_in_use("node-1"));
+    CHECK_FALSE(a.all_in_use("node-elsewhere"));
+  }
+  SECTION("every device held, each once: yes") {
+    const k8s::Cluster c = cluster_of(std::string(kClass) + slice("  - name: a\n  - name: b\n") +
+                                      holding("ha", "a") + holding("hb", "b") + claim("want", 1));
+    Allocator a(c, allocated_state(c));
+    CHECK(a.all_in_use("node-1"));
+    CHECK(a.allocate(node_of(c), pending(c)).kind == Outcome::Kind::NotAllocated);
+  }
+}
+
+}  // namespace dra::alloc
