@@ -28,11 +28,14 @@ double now_s() { return bench::now(); }
 
 using bench::median;
 
-double time_explain(const k8s::Cluster& c, const explain::Target& t, int rounds) {
+double time_explain(const k8s::Cluster& c, const explain::Target& t, int rounds,
+                    unsigned threads = 0) {
   std::vector<double> times;
+  explain::Options o;
+  o.threads = threads;
   for (int r = 0; r < rounds; ++r) {
     const double t0 = now_s();
-    const explain::Result res = explain::explain(c, t, {});
+    const explain::Result res = explain::explain(c, t, o);
     times.push_back(now_s() - t0);
     if (!res.error.empty()) {
       std::fprintf(stderr, "%s\n", res.error.c_str());
@@ -92,6 +95,54 @@ int main(int argc, char** argv) {
   nine.namespace_ = "bench";
   nine.name = "bench-nine";
   const std::string only = argc > 3 ? argv[3] : "";  // "fits" or "unsatisfiable": just that one
+  if (only == "threads") {
+    // One thread against two, alternating in one process (the machine's drift shared).
+    std::vector<double> one, two;
+    for (int r = 0; r < rounds; ++r) {
+      one.push_back(time_explain(c, first, 1, 1));
+      two.push_back(time_explain(c, first, 1, 2));
+    }
+    std::printf("{\"what\":\"explain.threads\",\"one_s\":%.4f,\"two_s\":%.4f}\n", median(one),
+                median(two));
+    return 0;
+  }
+  if (only == "sweep") {
+    // What the sweep over every node costs, layer by layer, for the first pending claim.
+    const k8s::ResourceClaim* claim = nullptr;
+    for (const k8s::ResourceClaim& rc : c.resource_claims)
+      if (rc.metadata.name == first.name && rc.metadata.namespace_ == first.namespace_) claim = &rc;
+    const alloc::NodeList nodes(c);
+    struct Facts : alloc::Observer {
+      bool wants_facts() const override { return true; }
+    };
+    const std::string order = argc > 4 ? argv[4] : "012";
+    for (char vc : order) {
+      const int variant = vc - '0';
+      std::vector<double> times;
+      for (int r = 0; r < rounds; ++r) {
+        const double t1 = now_s();
+        alloc::Allocator a(c, alloc::allocated_state(c));
+        const double t2 = now_s();
+        alloc::Observer plain;
+        Facts facts;
+        alloc::Observer* o = variant == 0 ? nullptr : variant == 1 ? &plain : &facts;
+        size_t fit = 0;
+        for (size_t i = 0; i < nodes.size(); ++i)
+          fit += a.allocate(nodes[i], {claim}, o).kind == alloc::Outcome::Kind::Allocated;
+        times.push_back(now_s() - t2);
+        if (r == 0)
+          std::fprintf(stderr, "variant %d: allocator %.4f s, fits on %zu\n", variant, t2 - t1,
+                       fit);
+      }
+      std::printf(
+          "{\"what\":\"explain.sweep\",\"variant\":\"%s\",\"s\":%.4f,\"us_per_node\":%.2f}\n",
+          variant == 0   ? "no observer"
+          : variant == 1 ? "observer"
+                         : "observer+facts",
+          median(times), 1e6 * median(times) / static_cast<double>(nodes.size()));
+    }
+    return 0;
+  }
   const double fits = only == "unsatisfiable" ? 0 : time_explain(c, first, rounds);
   const double unsat = only == "fits" ? 0 : time_explain(c, nine, rounds);
   std::printf(

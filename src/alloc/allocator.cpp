@@ -282,88 +282,114 @@ const k8s::DeviceClass* Allocator::find_class(std::string_view name) const {
 
 // ---- all_in_use: devices in use per node ---------------------------------------------------
 
-namespace {
-bool consumes_counters(const k8s::ResourceSlice& s) {
-  return !s.spec.shared_counters.empty() ||
-         std::any_of(s.spec.devices.begin(), s.spec.devices.end(),
-                     [](const k8s::Device& d) { return !d.consumes_counters.empty(); });
-}
-}  // namespace
-
 struct Allocator::Occupancy {
+  // Views of the slices' strings.
+  struct PoolKey {
+    std::string_view driver, pool;
+    bool operator==(const PoolKey&) const = default;
+  };
+  struct PoolKeyHash {
+    size_t operator()(const PoolKey& k) const {
+      const size_t h = std::hash<std::string_view>{}(k.driver);
+      return h ^
+             (std::hash<std::string_view>{}(k.pool) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+    }
+  };
+  struct Node;
+  struct Pool {
+    Node* node = nullptr;   // the node every slice of the pool names; null: several
+    bool counters = false;  // some slice has shared counters
+  };
   struct Node {
+    std::string_view name;
     uint32_t devices = 0;  // in the slices that name the node, every generation
-    uint32_t in_use = 0;   // of those, allocated exclusively
-    // Its pools are valid whatever their devices: each pool's slices all name this node
-    // and none has counters (duplicate names are checked once every device is in use).
+    // At least the devices of those slices allocated exclusively: counted from the
+    // allocated state, which may also name devices no slice has (check() counts exactly).
+    uint32_t in_use = 0;
+    // Pools valid whatever their devices hold: each pool's slices name only this node and
+    // have no shared counters, and no slice selects nodes any other way.
     bool plain = true;
-    bool full = false;  // every device in use, plain, no device name twice in a pool
+    bool full = false;  // checked: every device held exclusively, and the pools are valid
   };
   // Some slice does not name one node (node selector, all nodes, per-device selection):
   // all_in_use() is false everywhere.
   bool off = false;
-  std::unordered_map<std::string_view, Node> nodes;   // by name (views of the slices')
-  util::StringMap<std::string_view> plain_pool_node;  // pools of plain nodes: their node
+  std::unordered_map<std::string_view, Node> nodes;  // by name
+  std::unordered_map<PoolKey, Pool, PoolKeyHash> pools;
 
   explicit Occupancy(const Allocator& a) {
     if (!a.slices_shared_.empty()) {
       off = true;
       return;
     }
-    struct PoolFacts {
-      std::string_view node;  // empty: slices name several nodes
-      bool counters = false;
-    };
-    util::StringMap<PoolFacts> pools;
-    for (const k8s::ResourceSlice* s : a.all_slices_) {
-      auto [f, fresh] = pools.try_emplace(s->spec.driver, s->spec.pool.name);
-      if (fresh) f->node = *s->spec.node_name;
-      if (f->node != *s->spec.node_name) f->node = {};
-      f->counters = f->counters || consumes_counters(*s);
-    }
+    // From the slices alone (their devices are not read here: there are many).
     nodes.reserve(a.slices_on_node_.size());
+    pools.reserve(a.all_slices_.size());
     for (const k8s::ResourceSlice* s : a.all_slices_) {
-      const std::string_view name = *s->spec.node_name;
-      Node& n = nodes[name];
-      const PoolFacts& f = *pools.find(s->spec.driver, s->spec.pool.name);
-      if (f.node.empty() || f.counters || s->spec.node_selector || s->spec.all_nodes ||
-          s->spec.per_device_node_selection)
-        n.plain = false;
+      Node& n = nodes[*s->spec.node_name];
+      n.name = *s->spec.node_name;
       n.devices += static_cast<uint32_t>(s->spec.devices.size());
-      if (const auto* held = a.state_.pools.find(s->spec.driver, s->spec.pool.name))
-        for (const k8s::Device& d : s->spec.devices) {
-          const AllocatedState::Held* h = held->find(d.name);
-          if (h && (h->flags & AllocatedState::kExclusive)) ++n.in_use;
-        }
+      if (s->spec.node_selector || s->spec.all_nodes || s->spec.per_device_node_selection)
+        n.plain = false;
+      auto [it, fresh] = pools.try_emplace(PoolKey{s->spec.driver, s->spec.pool.name});
+      Pool& p = it->second;
+      if (fresh) p.node = &n;
+      if (p.node != &n) p.node = nullptr;
+      p.counters = p.counters || !s->spec.shared_counters.empty();
     }
-    for (auto& [name, n] : nodes) {
-      check(a, name, n);
-      if (!n.plain) continue;
-      for (const k8s::ResourceSlice* s : a.slices_on_node_.at(name))
-        *plain_pool_node.try_emplace(s->spec.driver, s->spec.pool.name).first = name;
+    for (const k8s::ResourceSlice* s : a.all_slices_) {
+      Pool& p = pools.at(PoolKey{s->spec.driver, s->spec.pool.name});
+      if (!p.node || p.counters) nodes.at(*s->spec.node_name).plain = false;
     }
+    // Devices held exclusively, per pool, from the allocated state.
+    a.state_.pools.for_each(
+        [&](std::string_view id, const util::StringMap<AllocatedState::Held>& held) {
+          const size_t slash = id.find('/');  // driver names have none
+          auto it = pools.find(PoolKey{id.substr(0, slash), id.substr(slash + 1)});
+          if (it == pools.end() || !it->second.node || it->second.counters) return;
+          uint32_t n = 0;
+          held.for_each([&](std::string_view, const AllocatedState::Held& h) {
+            n += (h.flags & AllocatedState::kExclusive) != 0;
+          });
+          it->second.node->in_use += n;
+        });
+    for (auto& [name, n] : nodes) check(a, n);
   }
 
-  void check(const Allocator& a, std::string_view name, Node& n) {
-    n.full = n.plain && n.in_use == n.devices;
-    if (!n.full || n.devices == 0) return;
-    // A pool with a device name twice is invalid: the search would say so (FailedOnNode).
+  // Whether every device of the node's slices is held exclusively, each name once per pool
+  // and no device consuming counters (its pool would be invalid: the search says so).
+  static void check(const Allocator& a, Node& n) {
+    n.full = false;
+    if (!n.plain || n.in_use < n.devices) return;
+    uint32_t held = 0;
     std::vector<std::tuple<std::string_view, std::string_view, std::string_view>> ids;
     ids.reserve(n.devices);
-    for (const k8s::ResourceSlice* s : a.slices_on_node_.at(name))
-      for (const k8s::Device& d : s->spec.devices)
+    for (const k8s::ResourceSlice* s : a.slices_on_node_.at(n.name)) {
+      const auto* in_pool = a.state_.pools.find(s->spec.driver, s->spec.pool.name);
+      for (const k8s::Device& d : s->spec.devices) {
+        if (!d.consumes_counters.empty()) {
+          n.plain = false;
+          return;
+        }
+        const AllocatedState::Held* h = in_pool ? in_pool->find(d.name) : nullptr;
+        if (!h || !(h->flags & AllocatedState::kExclusive)) continue;
+        ++held;
         ids.emplace_back(s->spec.driver, s->spec.pool.name, d.name);
+      }
+    }
+    n.in_use = held;  // exact from here on
+    if (held < n.devices) return;
     std::sort(ids.begin(), ids.end());
     n.full = std::adjacent_find(ids.begin(), ids.end()) == ids.end();
   }
 
   // A device of pool (driver, pool) became held exclusively.
   void taken(const Allocator& a, std::string_view driver, std::string_view pool) {
-    const std::string_view* node = plain_pool_node.find(driver, pool);
-    if (!node) return;
-    Node& n = nodes.at(*node);
+    auto it = pools.find(PoolKey{driver, pool});
+    if (it == pools.end() || !it->second.node) return;
+    Node& n = *it->second.node;
     ++n.in_use;
-    check(a, *node, n);
+    check(a, n);
   }
 };
 

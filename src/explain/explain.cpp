@@ -8,6 +8,8 @@
 #include <memory>
 #include <set>
 #include <span>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 
 #include "alloc/node_match.hpp"
@@ -78,18 +80,17 @@ struct PerNode {
   size_t count() const { return end - begin; }
 };
 
-// What explain keeps of a device's facts (DeviceFacts without the error's text).
+// What explain keeps of a device's facts (DeviceFacts without the error's text, and the
+// device by its number in the cluster: Context::where), small, as there is one per device.
 struct Fact {
-  const k8s::ResourceSlice* slice = nullptr;
-  const k8s::Device* device = nullptr;
+  uint32_t key = 0;
   int16_t class_selector = -1, request_selector = -1, taint = -1;
   uint8_t error = 0;  // 1: in a class selector, 2: in a request selector
-  bool node_mismatch = false, binding_off = false, in_use = false, counters = false,
-       capacity = false;
+  bool node_mismatch : 1 = false, binding_off : 1 = false, in_use : 1 = false, counters : 1 = false,
+                       capacity : 1 = false;
   Fact() = default;
-  explicit Fact(const DeviceFacts& f)
-      : slice(f.slice),
-        device(f.device),
+  Fact(const DeviceFacts& f, uint32_t k)
+      : key(k),
         class_selector(static_cast<int16_t>(f.class_selector)),
         request_selector(static_cast<int16_t>(f.request_selector)),
         taint(static_cast<int16_t>(f.taint)),
@@ -105,8 +106,8 @@ struct Fact {
 
 // A device at the furthest stage any node got it to, with the facts from there.
 struct Seen {
-  int stage = 0;
   Fact facts;
+  int16_t stage = 0;
 };
 
 // One request (or subrequest) over every node tried.
@@ -136,6 +137,9 @@ class Collector : public alloc::Observer {
         a.meta = rf;
         a.meta.devices.clear();
         a.stages.selectors = static_cast<int>(rf.request_selectors);
+        // Sized once: growing them touches fresh memory twice (costly on these machines).
+        a.seen.reserve(devices);
+        a.slot.assign(devices, -1);
         requests.push_back(std::move(a));
       }
     for (size_t i = 0; i < f.requests.size() && i < requests.size(); ++i) {
@@ -145,13 +149,14 @@ class Collector : public alloc::Observer {
       pn.begin = static_cast<uint32_t>(a.candidates.size());
       for (const DeviceFacts& df : f.requests[i].devices) {
         const int stage = a.stages.of(df);
-        if (a.slot.size() <= df.index) a.slot.resize(df.index + 1, -1);
-        int32_t& at = a.slot[df.index];
+        const uint32_t key = key_of(df);
+        if (a.slot.size() <= key) a.slot.resize(key + 1, -1);
+        int32_t& at = a.slot[key];
         if (at < 0) {
           at = static_cast<int32_t>(a.seen.size());
-          a.seen.push_back({stage, Fact(df)});
+          a.seen.push_back({Fact(df, key), static_cast<int16_t>(stage)});
         } else if (stage > a.seen[static_cast<size_t>(at)].stage) {
-          a.seen[static_cast<size_t>(at)] = {stage, Fact(df)};
+          a.seen[static_cast<size_t>(at)] = {Fact(df, key), static_cast<int16_t>(stage)};
         }
         if (stage >= a.stages.on_node()) ++pn.selected;
         if (df.candidate()) a.candidates.push_back({df.slice, df.device});
@@ -162,13 +167,58 @@ class Collector : public alloc::Observer {
     if (keep_all) all = f;
   }
 
+  // Adds what `later` collected on the nodes after this one's: the same as one collector
+  // that saw all of them in order.
+  void absorb(Collector&& later) {
+    for (alloc::PoolInfo& p : later.unusable)
+      if (seen_pools_.insert(p.driver + "/" + p.pool).second) unusable.push_back(std::move(p));
+    if (requests.empty()) {
+      requests = std::move(later.requests);
+      return;
+    }
+    for (size_t i = 0; i < requests.size() && i < later.requests.size(); ++i) {
+      RequestAcc& a = requests[i];
+      RequestAcc& b = later.requests[i];
+      for (const Seen& sn : b.seen) {
+        int32_t& at = a.slot[sn.facts.key];
+        if (at < 0) {
+          at = static_cast<int32_t>(a.seen.size());
+          a.seen.push_back(sn);
+        } else if (sn.stage > a.seen[static_cast<size_t>(at)].stage) {
+          a.seen[static_cast<size_t>(at)] = sn;
+        }
+      }
+      const auto shift = static_cast<uint32_t>(a.candidates.size());
+      for (PerNode pn : b.per_node) {
+        pn.begin += shift;
+        pn.end += shift;
+        a.per_node.push_back(pn);
+      }
+      a.candidates.insert(a.candidates.end(), b.candidates.begin(), b.candidates.end());
+    }
+  }
+
   std::string_view node;  // the node of the next allocate() call (a view of its name)
+  // Where each slice's devices start in the cluster's numbering of devices (slice by
+  // slice, in input order): a device's number, the same for every allocator.
+  const std::unordered_map<const k8s::ResourceSlice*, uint32_t>* bases = nullptr;
+  size_t devices = 0;  // in the cluster: the most a request can see
   bool keep_all = false;
   NodeFacts all;  // with keep_all: the last node's facts, whole
   std::vector<RequestAcc> requests;
   std::vector<alloc::PoolInfo> unusable;  // incomplete or invalid pools, each once
 
  private:
+  uint32_t key_of(const DeviceFacts& df) { return key_of(*df.slice, df.device); }
+  uint32_t key_of(const k8s::ResourceSlice& s, const k8s::Device* d) {
+    if (&s != last_slice_) {
+      last_slice_ = &s;
+      last_base_ = bases->at(&s);
+    }
+    return last_base_ + static_cast<uint32_t>(d - s.spec.devices.data());
+  }
+  const k8s::ResourceSlice* last_slice_ = nullptr;
+  uint32_t last_base_ = 0;
   std::set<std::string> seen_pools_;
 };
 
@@ -182,8 +232,10 @@ struct Tried {
 
 struct Context {
   const k8s::Cluster& cluster;
-  selectors::MatchCache cel;  // device values for traces
-  size_t published = 0;       // devices in the cluster's slices
+  selectors::MatchCache cel;                                      // device values for traces
+  size_t published = 0;                                           // devices in the cluster's slices
+  std::unordered_map<const k8s::ResourceSlice*, uint32_t> bases;  // Collector::bases
+  std::vector<Device> where;  // each device by its number (Collector::bases)
 };
 
 // "domain/name" of every attribute (capacity) the devices publish, qualified by driver.
@@ -319,11 +371,12 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
         if (!example) example = &sn.facts;
       }
     if (!example) return;
-    sm.device = device_name(*example->slice, *example->device);
+    const Device& ex = ctx.where[example->key];
+    sm.device = device_name(*ex.slice, *ex.device);
     const selectors::Compiled c = selectors::compile(expression);
     if (c.ok()) {
       selectors::Activation act;
-      act.bind("device", ctx.cel.make_device(*example->device, example->slice->spec.driver));
+      act.bind("device", ctx.cel.make_device(*ex.device, ex.slice->spec.driver));
       sm.values = selectors::trace_values(*c.program, act);
     }
     re.selectors.push_back(std::move(sm));
@@ -340,11 +393,13 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
 
   // The verdict: the first stage that leaves fewer devices than needed.
   const size_t needed = static_cast<size_t>(std::max<int64_t>(m.count, m.all ? 0 : 1));
-  std::vector<Device> in_class, reachable;
-  for (const Seen& sn : a.seen) {
-    reachable.push_back({sn.facts.slice, sn.facts.device});
-    if (sn.stage >= 1) in_class.push_back(reachable.back());
-  }
+  // The devices that got at least to `stage` (built only for suggestions: they are many).
+  auto devices_from = [&](int stage) {
+    std::vector<Device> out;
+    for (const Seen& sn : a.seen)
+      if (sn.stage >= stage) out.push_back(ctx.where[sn.facts.key]);
+    return out;
+  };
   if (m.all) {
     bool some = false;
     for (const PerNode* pn : nodes) some = some || pn->count() >= pn->selected;
@@ -397,11 +452,11 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
             : fmt::format(
                   "the selectors of class {} admit only {} of the {} reachable devices, {} needed",
                   re.device_class, at[1], at[0], needed);
-    name_suggestions("class " + re.device_class,
-                     re.class_selectors.empty() ? "" : re.class_selectors.front(), reachable,
-                     suggestions);
-    for (size_t i = 1; i < re.class_selectors.size(); ++i)
-      name_suggestions("class " + re.device_class, re.class_selectors[i], reachable, suggestions);
+    const std::vector<Device> reachable = devices_from(0);
+    for (const std::string& e : re.class_selectors)
+      name_suggestions("class " + re.device_class, e, reachable, suggestions);
+    if (re.class_selectors.empty())
+      name_suggestions("class " + re.device_class, "", reachable, suggestions);
   } else {
     int failing = -1;
     for (int i = 0; i < a.stages.selectors; ++i)
@@ -417,6 +472,7 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
           "request selector #{} of {} {} of the {} devices of class {}{}", failing, re.name,
           after == 0 ? "excludes every one" : fmt::format("leaves only {}", after), before,
           re.device_class, after == 0 ? "" : fmt::format(", {} needed", needed));
+      const std::vector<Device> in_class = devices_from(1);
       for (const std::string& e : re.request_selectors)
         name_suggestions("request " + re.name, e, in_class, suggestions);
       if (failing == a.stages.selectors - 1) {
@@ -439,9 +495,10 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
     } else if (tolerated < needed) {
       std::string taint;
       if (tainted && tainted->taint >= 0) {
-        const k8s::DeviceTaint& t = tainted->device->taints[static_cast<size_t>(tainted->taint)];
+        const k8s::Device& td = *ctx.where[tainted->key].device;
+        const k8s::DeviceTaint& t = td.taints[static_cast<size_t>(tainted->taint)];
         taint = fmt::format(" ({}{}{}:{} on {})", t.key, t.value.empty() ? "" : "=", t.value,
-                            t.effect, tainted->device->name);
+                            t.effect, td.name);
       }
       verdict.reason = fmt::format(
           "{} of the selected devices {} tainted, and request {} does not "
@@ -667,12 +724,73 @@ void explain_choices(const NodeFacts& facts, const k8s::AllocationResult& result
 
 }  // namespace
 
+// Tries the claims on each node in turn (on two threads for many nodes: the second half of
+// the nodes with an allocator of its own in the same state, its facts added after the
+// first half's), collecting the facts. Only the first placement keeps its devices.
+std::vector<Tried> sweep(Context& ctx, alloc::Allocator& allocator,
+                         const std::vector<const k8s::ResourceClaim*>& claims,
+                         const std::vector<const k8s::NodeObject*>& nodes, const Options& options,
+                         Collector& collector) {
+  auto run = [&](alloc::Allocator& a, Collector& c, size_t from, size_t to) {
+    c.devices = ctx.published;
+    c.bases = &ctx.bases;
+    std::vector<Tried> tried;
+    tried.reserve(to - from);
+    bool placed = false;
+    for (size_t i = from; i < to; ++i) {
+      c.node = nodes[i]->metadata.name;  // the node outlives the collector
+      tried.push_back({nodes[i], a.allocate(*nodes[i], claims, &c)});
+      if (tried.back().outcome.kind == Outcome::Kind::Allocated) {
+        if (placed) tried.back().outcome.results = {};
+        placed = true;
+      }
+    }
+    return tried;
+  };
+  const unsigned threads = options.threads > 0 ? options.threads
+                           : nodes.size() >= 1024
+                               ? std::max(1u, std::min(2u, std::thread::hardware_concurrency()))
+                               : 1;
+  if (threads < 2 || nodes.size() < 2) return run(allocator, collector, 0, nodes.size());
+  const size_t half = nodes.size() / 2;
+  Collector later;
+  std::vector<Tried> tried_later;
+  alloc::Allocator second(ctx.cluster, allocator.state(), allocator.options());
+  std::thread t;
+  try {
+    t = std::thread([&] { tried_later = run(second, later, half, nodes.size()); });
+  } catch (const std::system_error&) {
+    // No thread to be had: the same work, one half after the other.
+  }
+  std::vector<Tried> tried = run(allocator, collector, 0, half);
+  if (t.joinable()) {
+    t.join();
+  } else {
+    tried_later = run(second, later, half, nodes.size());
+  }
+  const bool placed = std::any_of(tried.begin(), tried.end(), [](const Tried& x) {
+    return x.outcome.kind == Outcome::Kind::Allocated;
+  });
+  for (Tried& x : tried_later) {
+    if (placed && x.outcome.kind == Outcome::Kind::Allocated) x.outcome.results = {};
+    tried.push_back(std::move(x));
+  }
+  collector.absorb(std::move(later));
+  return tried;
+}
+
 Result explain(const k8s::Cluster& cluster, const Target& target, const Options& options) {
   Result out;
   Explanation& ex = out.explanation;
-  Context ctx{cluster, {}, 0};
-  for (const k8s::ResourceSlice& s : cluster.resource_slices)
+  Context ctx{cluster, {}, 0, {}, {}};
+  ctx.bases.reserve(cluster.resource_slices.size());
+  for (const k8s::ResourceSlice& s : cluster.resource_slices) {
+    ctx.bases.emplace(&s, static_cast<uint32_t>(ctx.published));
     ctx.published += s.spec.devices.size();
+  }
+  ctx.where.reserve(ctx.published);
+  for (const k8s::ResourceSlice& s : cluster.resource_slices)
+    for (const k8s::Device& d : s.spec.devices) ctx.where.push_back({&s, &d});
 
   // The target: a Pod, or a claim (and the Pod that uses it, if one does).
   const k8s::Pod* pod = nullptr;
@@ -722,9 +840,8 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
       }
       return false;
     }
-    Collector collector;
-    std::vector<Tried> tried;
     std::map<std::string, size_t> excluded;
+    std::vector<const k8s::NodeObject*> eligible;
     for (size_t i = 0; i < nodes.size(); ++i) {
       const k8s::NodeObject& node = nodes[i];
       if (!options.node.empty() && node.metadata.name != options.node) continue;
@@ -733,9 +850,10 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
         ++excluded[why];
         continue;
       }
-      collector.node = node.metadata.name;  // the node outlives the collector
-      tried.push_back({&node, allocator.allocate(node, g.pending, &collector)});
+      eligible.push_back(&node);
     }
+    Collector collector;
+    std::vector<Tried> tried = sweep(ctx, allocator, g.pending, eligible, options, collector);
     ex.eligible = tried.size();
     for (const auto& [why, n] : excluded) ex.excluded.emplace_back(why, n);
     std::sort(ex.excluded.begin(), ex.excluded.end(),
@@ -929,6 +1047,7 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
     // Why the devices of a group placed in this run were chosen: the facts of that node.
     if (placed) {
       Collector whole;
+      whole.bases = &ctx.bases;
       whole.keep_all = true;
       whole.node = placed->node->metadata.name;
       (void)allocator.allocate(*placed->node, g.pending, &whole);
@@ -995,6 +1114,7 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
       k8s::ResourceClaim pending = *c;
       pending.status.allocation.reset();
       Collector whole;
+      whole.bases = &ctx.bases;
       whole.keep_all = true;
       whole.node = node->metadata.name;
       const Outcome o = a.allocate(*node, {&pending}, &whole);

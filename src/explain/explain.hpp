@@ -21,6 +21,9 @@ struct Options {
   alloc::Features features;
   uint64_t max_steps = alloc::Options{}.max_steps;
   std::string node;  // only this node (--node)
+  // Threads for trying the nodes: 0, two for 1,024 nodes or more where the machine has two
+  // cores; 1 or 2 to choose (the explanation is the same either way).
+  unsigned threads = 0;
 };
 
 // What to explain: a Pod (all its claims) or one claim, by namespace and name.

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "alloc/schedule.hpp"
+#include "render/explain.hpp"
 #include "test_util.hpp"
 
 namespace dra::explain {
@@ -158,6 +159,80 @@ TEST_CASE("explain: a Pod no node may take names its own constraint", "[explain]
   REQUIRE(r.explanation.claims.size() == 1);
   CHECK(r.explanation.claims[0].error_kind == "pod node constraints");
   CHECK_THAT(r.explanation.claims[0].reason, Catch::Contains("zone=mars"));
+}
+
+}  // namespace dra::explain
+
+namespace dra::explain {
+
+TEST_CASE("explain: two threads give the explanation one gives", "[explain]") {
+  // Two nodes split one each; the fixture has a pool every node sees (its devices met on
+  // both halves) and claims of every outcome. Then a device only the second node may use
+  // (per-device node selection): the first half sees it ruled out by node, the second
+  // free, and the merged facts must keep the furthest stage, as one collector would.
+  const std::string extra = R"(
+---
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata: {name: link.example.com}
+spec:
+  selectors:
+  - cel: {expression: 'device.driver == "link.example.com"'}
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: links}
+spec:
+  driver: link.example.com
+  perDeviceNodeSelection: true
+  pool: {name: links, generation: 1, resourceSliceCount: 1}
+  devices:
+  - {name: link-b, nodeName: node-b}
+  - {name: link-a, nodeName: node-a}
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: link-b-only, namespace: team}
+spec:
+  devices:
+    requests:
+    - name: link
+      exactly: {deviceClassName: link.example.com, count: 2}
+)";
+  const k8s::Cluster c = cluster_of(
+      slurp_file(std::string(DRA_SOURCE_DIR) + "/tests/golden/data/explain.yaml") + extra);
+  Options one, two;
+  one.threads = 1;
+  two.threads = 2;
+  render::TextStyle style;
+  style.width = 200;
+  size_t compared = 0;
+  for (const k8s::ResourceClaim& claim : c.resource_claims) {
+    INFO(claim.metadata.name);
+    Target t;
+    t.namespace_ = claim.metadata.namespace_;
+    t.name = claim.metadata.name;
+    const Result a = explain(c, t, one);
+    const Result b = explain(c, t, two);
+    CHECK(a.error == b.error);
+    CHECK(render::explain_text(a.explanation, style) == render::explain_text(b.explanation, style));
+    ++compared;
+  }
+  CHECK(compared > 20);
+  // The merged funnel counts the link devices once each, both free on some node (each is
+  // ruled out by node on the other half).
+  Target t;
+  t.namespace_ = "team";
+  t.name = "link-b-only";
+  const Result r = explain(c, t, two);
+  REQUIRE(r.explanation.claims.size() == 1);
+  REQUIRE(r.explanation.claims[0].requests.size() == 1);
+  const auto& funnel = r.explanation.claims[0].requests[0].funnel;
+  REQUIRE(funnel.size() >= 3);
+  CHECK(funnel[2].what == "in class link.example.com");
+  CHECK(funnel[2].devices == 2);
+  CHECK(funnel.back().what == "free");
+  CHECK(funnel.back().devices == 2);
 }
 
 }  // namespace dra::explain
