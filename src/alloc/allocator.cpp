@@ -238,22 +238,33 @@ Allocator::Allocator(const k8s::Cluster& cluster, AllocatedState state, Options 
 Allocator::Allocator(std::vector<const k8s::DeviceClass*> classes,
                      std::vector<const k8s::ResourceSlice*> slices, AllocatedState state,
                      Options options)
-    : classes_(std::move(classes)),
-      all_slices_(std::move(slices)),
-      state_(std::move(state)),
+    : state_(std::make_shared<AllocatedState>(std::move(state))),
       options_(options),
-      devices_(std::make_unique<DeviceTable>(state_)),
+      devices_(std::make_unique<DeviceTable>(*state_)),
       counters_(std::make_unique<CounterCache>()),
       pools_(std::make_unique<PoolCache>()) {
-  slices_on_node_.reserve(all_slices_.size());
-  for (const k8s::ResourceSlice* s : all_slices_) {
+  auto in = std::make_shared<Inputs>();
+  in->classes = std::move(classes);
+  in->all_slices = std::move(slices);
+  in->slices_on_node.reserve(in->all_slices.size());
+  for (const k8s::ResourceSlice* s : in->all_slices) {
     if (!s->spec.node_name || s->spec.node_name->empty()) {
-      slices_shared_.push_back(s);
+      in->slices_shared.push_back(s);
     } else {
-      slices_on_node_[*s->spec.node_name].push_back(s);
+      in->slices_on_node[*s->spec.node_name].push_back(s);
     }
   }
+  in_ = std::move(in);
 }
+
+Allocator::Allocator(const Allocator& origin, Fork)
+    : in_(origin.in_),
+      state_(origin.state_),
+      options_(origin.options_),
+      devices_(std::make_unique<DeviceTable>(*state_)),
+      counters_(std::make_unique<CounterCache>()),
+      pools_(std::make_unique<PoolCache>()),
+      next_share_(origin.next_share_) {}
 
 Allocator::~Allocator() = default;
 
@@ -275,7 +286,7 @@ const Allocator::CompiledSlot& Allocator::compiled(const k8s::CELDeviceSelector&
 }
 
 const k8s::DeviceClass* Allocator::find_class(std::string_view name) const {
-  for (const k8s::DeviceClass* c : classes_)
+  for (const k8s::DeviceClass* c : in_->classes)
     if (c->metadata.name == name) return c;
   return nullptr;
 }
@@ -318,14 +329,14 @@ struct Allocator::Occupancy {
   std::unordered_map<PoolKey, Pool, PoolKeyHash> pools;
 
   explicit Occupancy(const Allocator& a) {
-    if (!a.slices_shared_.empty()) {
+    if (!a.in_->slices_shared.empty()) {
       off = true;
       return;
     }
     // From the slices alone (their devices are not read here: there are many).
-    nodes.reserve(a.slices_on_node_.size());
-    pools.reserve(a.all_slices_.size());
-    for (const k8s::ResourceSlice* s : a.all_slices_) {
+    nodes.reserve(a.in_->slices_on_node.size());
+    pools.reserve(a.in_->all_slices.size());
+    for (const k8s::ResourceSlice* s : a.in_->all_slices) {
       Node& n = nodes[*s->spec.node_name];
       n.name = *s->spec.node_name;
       n.devices += static_cast<uint32_t>(s->spec.devices.size());
@@ -337,12 +348,12 @@ struct Allocator::Occupancy {
       if (p.node != &n) p.node = nullptr;
       p.counters = p.counters || !s->spec.shared_counters.empty();
     }
-    for (const k8s::ResourceSlice* s : a.all_slices_) {
+    for (const k8s::ResourceSlice* s : a.in_->all_slices) {
       Pool& p = pools.at(PoolKey{s->spec.driver, s->spec.pool.name});
       if (!p.node || p.counters) nodes.at(*s->spec.node_name).plain = false;
     }
     // Devices held exclusively, per pool, from the allocated state.
-    a.state_.pools.for_each(
+    a.state_->pools.for_each(
         [&](std::string_view id, const util::StringMap<AllocatedState::Held>& held) {
           const size_t slash = id.find('/');  // driver names have none
           auto it = pools.find(PoolKey{id.substr(0, slash), id.substr(slash + 1)});
@@ -364,8 +375,8 @@ struct Allocator::Occupancy {
     uint32_t held = 0;
     std::vector<std::tuple<std::string_view, std::string_view, std::string_view>> ids;
     ids.reserve(n.devices);
-    for (const k8s::ResourceSlice* s : a.slices_on_node_.at(n.name)) {
-      const auto* in_pool = a.state_.pools.find(s->spec.driver, s->spec.pool.name);
+    for (const k8s::ResourceSlice* s : a.in_->slices_on_node.at(n.name)) {
+      const auto* in_pool = a.state_->pools.find(s->spec.driver, s->spec.pool.name);
       for (const k8s::Device& d : s->spec.devices) {
         if (!d.consumes_counters.empty()) {
           n.plain = false;
@@ -395,7 +406,7 @@ struct Allocator::Occupancy {
 
 void Allocator::commit(const std::vector<k8s::AllocationResult>& results) {
   auto exclusive = [&](const k8s::DeviceRequestAllocationResult& d) {
-    const AllocatedState::Held* h = state_.find(d.driver, d.pool, d.device);
+    const AllocatedState::Held* h = state_->find(d.driver, d.pool, d.device);
     return h && (h->flags & AllocatedState::kExclusive);
   };
   std::vector<const k8s::DeviceRequestAllocationResult*> newly;  // now held exclusively
@@ -405,7 +416,7 @@ void Allocator::commit(const std::vector<k8s::AllocationResult>& results) {
       for (const k8s::DeviceRequestAllocationResult& d : r.devices.results)
         if (!exclusive(d)) newly.push_back(&d);
     }
-    state_.add(r, options_.features);
+    state_->add(r, options_.features);
     for (const k8s::DeviceRequestAllocationResult& d : r.devices.results)
       devices_->update(d.driver, d.pool, d.device);
     for (const k8s::DeviceRequestAllocationResult* d : newly)
@@ -2377,10 +2388,10 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
   auto cached = pools_->by_node.find(node.metadata.name);
   if (cached == pools_->by_node.end()) {
     std::vector<const k8s::ResourceSlice*> for_node;
-    if (auto it = slices_on_node_.find(node.metadata.name); it != slices_on_node_.end())
+    if (auto it = in_->slices_on_node.find(node.metadata.name); it != in_->slices_on_node.end())
       for_node = it->second;
-    for_node.insert(for_node.end(), slices_shared_.begin(), slices_shared_.end());
-    auto gathered = gather_pools(for_node, node, f, all_slices_);
+    for_node.insert(for_node.end(), in_->slices_shared.begin(), in_->slices_shared.end());
+    auto gathered = gather_pools(for_node, node, f, in_->all_slices);
     // Every device gets its index once; slices shared between nodes keep theirs.
     auto index = [&](const std::vector<const k8s::ResourceSlice*>& slices) {
       std::vector<uint32_t> out;

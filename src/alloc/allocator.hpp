@@ -207,6 +207,11 @@ class Allocator {
   Allocator(std::vector<const k8s::DeviceClass*> classes,
             std::vector<const k8s::ResourceSlice*> slices, AllocatedState state,
             Options options = {});
+  // An allocator over the same cluster and the same allocated state as `origin`, both
+  // shared (not copied), with caches of its own: for trying nodes on another thread while
+  // `origin` tries others. Neither may commit() while the other is in use.
+  struct Fork {};
+  Allocator(const Allocator& origin, Fork);
   ~Allocator();
   Allocator(const Allocator&) = delete;
   Allocator& operator=(const Allocator&) = delete;
@@ -236,7 +241,7 @@ class Allocator {
   // every slice once; commit() keeps it up to date.
   bool all_in_use(std::string_view node);
 
-  const AllocatedState& state() const { return state_; }
+  const AllocatedState& state() const { return *state_; }
   const Options& options() const { return options_; }
   selectors::MatchCache& matches() { return matches_; }
   selectors::ProgramCache& programs() { return programs_; }
@@ -254,12 +259,16 @@ class Allocator {
   std::optional<uint64_t> free_device_steps(const std::vector<const k8s::ResourceClaim*>& claims);
   const CompiledSlot& compiled(const k8s::CELDeviceSelector& selector);
 
-  std::vector<const k8s::DeviceClass*> classes_;
-  std::vector<const k8s::ResourceSlice*> all_slices_;
-  // Slices by the node they name (keys view the slices' own strings).
-  std::unordered_map<std::string_view, std::vector<const k8s::ResourceSlice*>> slices_on_node_;
-  std::vector<const k8s::ResourceSlice*> slices_shared_;
-  AllocatedState state_;
+  // What the allocator reads of the cluster, fixed once built: shared with forks.
+  struct Inputs {
+    std::vector<const k8s::DeviceClass*> classes;
+    std::vector<const k8s::ResourceSlice*> all_slices;
+    // Slices by the node they name (keys view the slices' own strings).
+    std::unordered_map<std::string_view, std::vector<const k8s::ResourceSlice*>> slices_on_node;
+    std::vector<const k8s::ResourceSlice*> slices_shared;
+  };
+  std::shared_ptr<const Inputs> in_;
+  std::shared_ptr<AllocatedState> state_;  // shared with forks
   Options options_;
   selectors::ProgramCache programs_;
   selectors::MatchCache matches_;

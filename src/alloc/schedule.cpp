@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -325,7 +326,7 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
   const NodeList nodes(cluster);
   out.nodes = nodes.size();
   Allocator allocator(cluster, allocated_state(cluster, opts.allocator.features), opts.allocator);
-  FailureCache cache(cluster, nodes);
+  std::optional<FailureCache> cache_;  // built for the first group that searches
   for (const Group& g : groups(cluster)) {
     if (!wanted(g, opts)) continue;
     if (opts.before_group && !opts.before_group(g, allocator, nodes)) break;
@@ -340,6 +341,8 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
     size_t tried = 0, excluded = 0;
     std::string node_error, last_exclusion;
     bool placed = false;
+    if (!cache_) cache_.emplace(cluster, nodes);
+    FailureCache& cache = *cache_;
     FailureCache::Known& known = cache.known(g.pending);
     // On a node where every device is in use, these claims cannot be allocated: skipped
     // without a search (Allocator::all_in_use), as a search would fail there.

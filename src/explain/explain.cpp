@@ -755,10 +755,16 @@ std::vector<Tried> sweep(Context& ctx, alloc::Allocator& allocator,
   const size_t half = nodes.size() / 2;
   Collector later;
   std::vector<Tried> tried_later;
-  alloc::Allocator second(ctx.cluster, allocator.state(), allocator.options());
+  // The second half's allocator shares the cluster and the state with the first's; it is
+  // dropped where it worked, so that the thread that may finish first frees its caches.
+  auto second = std::make_unique<alloc::Allocator>(allocator, alloc::Allocator::Fork{});
+  auto work = [&] {
+    tried_later = run(*second, later, half, nodes.size());
+    second.reset();
+  };
   std::thread t;
   try {
-    t = std::thread([&] { tried_later = run(second, later, half, nodes.size()); });
+    t = std::thread(work);
   } catch (const std::system_error&) {
     // No thread to be had: the same work, one half after the other.
   }
@@ -766,7 +772,7 @@ std::vector<Tried> sweep(Context& ctx, alloc::Allocator& allocator,
   if (t.joinable()) {
     t.join();
   } else {
-    tried_later = run(second, later, half, nodes.size());
+    work();
   }
   const bool placed = std::any_of(tried.begin(), tried.end(), [](const Tried& x) {
     return x.outcome.kind == Outcome::Kind::Allocated;
