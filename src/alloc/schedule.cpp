@@ -128,7 +128,7 @@ class ClaimIndex {
   }
 
  private:
-  util::StringMap<Entry> index_;  // by "namespace/name": neither contains '/'
+  util::StringMap<Entry, false> index_;  // by "namespace/name" (views of the claims')
 };
 
 // The claim a Pod's entry refers to: by name, or the one generated from a template as the

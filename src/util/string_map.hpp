@@ -1,21 +1,23 @@
-// src/util/string_map.hpp -- StringMap<V>: a map from owned strings to V, in one array.
+// src/util/string_map.hpp -- StringMap<V>: a map from strings to V, in one array.
 // The allocator's set-up looks up thousands of names (claims by "namespace/name", held
 // devices by "driver/pool" and device name) once each. std::unordered_map puts every entry
 // in its own heap node, and below 20 entries libstdc++ even walks the whole node list for a
 // lookup; here entries live side by side (open addressing, linear probing), the hash is
 // kept with the key, and a two-part key ("driver" + "/" + "pool") is hashed and compared
-// piecewise, so a lookup builds no string.
+// piecewise, so a lookup builds no string. StringMap<V, false> keeps views of the keys
+// instead of copies (no allocation per entry): the caller keeps the strings alive.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 namespace dra::util {
 
-template <class V>
+template <class V, bool Owned = true>
 class StringMap {
  public:
   // The entry for `key`, or for `a` + "/" + `b`; nullptr when there is none.
@@ -43,13 +45,22 @@ class StringMap {
   template <class F>
   void for_each(F&& f) const {
     for (const Slot& s : slots_)
-      if (s.hash) f(std::string_view(s.key), s.value);
+      if (s.hash) f(view(s.key), s.value);
   }
 
  private:
+  // The key as given: one part, or two joined by '/'.
+  struct Views {
+    std::string_view a, b;
+    bool two = false;
+    size_t size() const { return a.size() + (two ? 1 + b.size() : 0); }
+    char operator[](size_t i) const {
+      return i < a.size() ? a[i] : i == a.size() ? '/' : b[i - a.size() - 1];
+    }
+  };
   struct Slot {
     uint64_t hash = 0;  // 0: empty
-    std::string key;
+    std::conditional_t<Owned, std::string, Views> key;
     V value{};
   };
 
@@ -73,6 +84,18 @@ class StringMap {
            std::string_view(key).substr(0, a.size()) == a && key[a.size()] == '/' &&
            std::string_view(key).substr(a.size() + 1) == b;
   }
+  static bool equal(const Views& key, std::string_view a, std::string_view b, bool two) {
+    const Views other{a, b, two};
+    if (key.two == two && key.a.size() == a.size()) return key.a == a && (!two || key.b == b);
+    if (key.size() != other.size()) return false;
+    for (size_t i = 0; i < key.size(); ++i)
+      if (key[i] != other[i]) return false;
+    return true;
+  }
+  static std::string_view view(const std::string& key) { return key; }
+  static std::string view(const Views& key) {
+    return key.two ? std::string(key.a) + "/" + std::string(key.b) : std::string(key.a);
+  }
 
   const V* find_parts(std::string_view a, std::string_view b, bool two) const {
     if (slots_.empty()) return nullptr;
@@ -93,9 +116,13 @@ class StringMap {
       Slot& s = slots_[i];
       if (!s.hash) {
         s.hash = h;
-        s.key.reserve(a.size() + (two ? 1 + b.size() : 0));
-        s.key.append(a);
-        if (two) s.key.append("/").append(b);
+        if constexpr (Owned) {
+          s.key.reserve(a.size() + (two ? 1 + b.size() : 0));
+          s.key.append(a);
+          if (two) s.key.append("/").append(b);
+        } else {
+          s.key = Views{a, b, two};
+        }
         ++size_;
         return {&s.value, true};
       }

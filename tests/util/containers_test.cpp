@@ -108,4 +108,35 @@ TEST_CASE("util: StringMap finds what was put in, one-part and two-part keys", "
   CHECK(seen == ref.size());
 }
 
+TEST_CASE("util: StringMap<V, false> keeps views and finds as the owning map does", "[util]") {
+  std::vector<std::string> keys;  // the strings the map views: alive as long as it is
+  for (int i = 0; i < 3000; ++i)
+    keys.push_back("team-" + std::to_string(i % 17) + std::string(i % 23, 'n'));
+  StringMap<int, false> views;
+  StringMap<int> owned;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const std::string_view ns = keys[i], name = keys[(i * 31) % keys.size()];
+    const auto a = views.try_emplace(ns, name);
+    const auto b = owned.try_emplace(ns, name);
+    CHECK(a.second == b.second);
+    if (a.second) *a.first = *b.first = static_cast<int>(i);
+  }
+  CHECK(views.size() == owned.size());
+  owned.for_each([&](std::string_view k, const int& v) {
+    const size_t slash = k.find('/');
+    const int* got = views.find(k.substr(0, slash), k.substr(slash + 1));
+    REQUIRE(got != nullptr);
+    CHECK(*got == v);
+    CHECK(views.find(k) != nullptr);  // the joined key is the same key
+    CHECK(views.find(k.substr(0, slash), std::string(k.substr(slash + 1)) + "x") == nullptr);
+  });
+  size_t seen = 0;
+  views.for_each([&](std::string_view k, const int& v) {
+    ++seen;
+    REQUIRE(owned.find(k) != nullptr);
+    CHECK(*owned.find(k) == v);
+  });
+  CHECK(seen == owned.size());
+}
+
 }  // namespace dra::util
