@@ -107,88 +107,142 @@ struct NamePairHash {
 };
 
 // Claims by namespace and name (the first of a name wins, as a cluster has only one), with
-// their position in the cluster's list.
+// their position in the cluster's list. Built and searched for every Pod of a cluster, so
+// kept small: a slot is 8 bytes (a tag of the hash and the claim's position), and keys are
+// compared against the claims themselves only when the tags agree.
 class ClaimIndex {
  public:
   explicit ClaimIndex(const k8s::Cluster& cluster) {
-    index_.reserve(cluster.resource_claims.size());
-    size_t i = 0;
-    for (const k8s::ResourceClaim& claim : cluster.resource_claims) {
-      auto [entry, fresh] = index_.try_emplace(claim.metadata.namespace_, claim.metadata.name);
-      if (fresh) *entry = Entry{&claim, i};
-      ++i;
+    claims_.reserve(cluster.resource_claims.size());
+    for (const k8s::ResourceClaim& claim : cluster.resource_claims) claims_.push_back(&claim);
+    size_t capacity = 16;
+    while (capacity < 2 * claims_.size()) capacity <<= 1;
+    slots_.assign(capacity, Slot{});
+    const size_t mask = capacity - 1;
+    for (size_t i = 0; i < claims_.size(); ++i) {
+      const k8s::ObjectMeta& m = claims_[i]->metadata;
+      const uint64_t h = hash(m.namespace_, m.name);
+      for (size_t at = h & mask;; at = (at + 1) & mask) {
+        Slot& slot = slots_[at];
+        if (slot.position == 0) {
+          slot = Slot{tag(h), static_cast<uint32_t>(i + 1)};
+          break;
+        }
+        if (slot.tag == tag(h) && same(slot, m.namespace_, m.name)) break;  // first wins
+      }
     }
   }
   struct Entry {
     const k8s::ResourceClaim* claim = nullptr;
     size_t position = 0;
   };
-  const Entry* find(std::string_view ns, std::string_view name) const {
-    return index_.find(ns, name);
+  std::optional<Entry> find(std::string_view ns, std::string_view name) const {
+    const uint64_t h = hash(ns, name);
+    const size_t mask = slots_.size() - 1;
+    for (size_t at = h & mask;; at = (at + 1) & mask) {
+      const Slot& slot = slots_[at];
+      if (slot.position == 0) return std::nullopt;
+      if (slot.tag == tag(h) && same(slot, ns, name))
+        return Entry{claims_[slot.position - 1], slot.position - 1};
+    }
   }
 
  private:
-  util::StringMap<Entry, false> index_;  // by "namespace/name" (views of the claims')
+  struct Slot {
+    uint32_t tag = 0;
+    uint32_t position = 0;  // in the cluster's list, plus one; 0: empty
+  };
+  static uint64_t hash(std::string_view ns, std::string_view name) {
+    uint64_t h = 14695981039346656037ULL;  // FNV-1a
+    for (unsigned char c : ns) h = (h ^ c) * 1099511628211ULL;
+    h = (h ^ '/') * 1099511628211ULL;
+    for (unsigned char c : name) h = (h ^ c) * 1099511628211ULL;
+    return h ^ (h >> 29);
+  }
+  static uint32_t tag(uint64_t h) { return static_cast<uint32_t>(h >> 32); }
+  bool same(const Slot& slot, std::string_view ns, std::string_view name) const {
+    const k8s::ObjectMeta& m = claims_[slot.position - 1]->metadata;
+    return m.name == name && m.namespace_ == ns;
+  }
+  std::vector<const k8s::ResourceClaim*> claims_;
+  std::vector<Slot> slots_;
 };
 
 // The claim a Pod's entry refers to: by name, or the one generated from a template as the
 // Pod's status records it.
-const ClaimIndex::Entry* pod_claim(const ClaimIndex& index, const k8s::Pod& pod,
-                                   const k8s::PodResourceClaim& prc) {
+std::optional<ClaimIndex::Entry> pod_claim(const ClaimIndex& index, const k8s::Pod& pod,
+                                           const k8s::PodResourceClaim& prc) {
   if (prc.resource_claim_name) return index.find(pod.metadata.namespace_, *prc.resource_claim_name);
   for (const k8s::PodResourceClaimStatus& st : pod.resource_claim_statuses)
     if (st.name == prc.name && st.resource_claim_name)
       return index.find(pod.metadata.namespace_, *st.resource_claim_name);
-  return nullptr;
+  return std::nullopt;
 }
 
-std::vector<Group> groups(const k8s::Cluster& cluster) {
-  const ClaimIndex index(cluster);
-  std::vector<const k8s::Pod*> pods;
-  pods.reserve(cluster.pods.size());
-  for (const k8s::Pod& p : cluster.pods)
-    if (p.phase != "Succeeded" && p.phase != "Failed") pods.push_back(&p);
-  const bool timestamps = std::all_of(pods.begin(), pods.end(), [](const k8s::Pod* p) {
-    return !p->metadata.creation_timestamp.empty();
-  });
-  auto earlier = [](const k8s::Pod* a, const k8s::Pod* b) {
-    return a->metadata.creation_timestamp < b->metadata.creation_timestamp;
-  };
-  if (timestamps && !std::is_sorted(pods.begin(), pods.end(), earlier))
-    std::stable_sort(pods.begin(), pods.end(), earlier);
-  std::vector<Group> out;
-  std::vector<bool> referenced(cluster.resource_claims.size());
-  for (const k8s::Pod* pod : pods) {
-    Group g;
-    for (const k8s::PodResourceClaim& prc : pod->resource_claims) {
-      const ClaimIndex::Entry* entry = pod_claim(index, *pod, prc);
-      if (!entry) {
-        if (g.missing.empty())
-          g.missing = prc.resource_claim_name
-                          ? fmt::format("claim {}/{} does not exist", pod->metadata.namespace_,
-                                        *prc.resource_claim_name)
-                          : fmt::format("the claim for {} (from template {}) has not been created",
-                                        prc.name, prc.resource_claim_template_name.value_or("?"));
-        continue;
+// The groups in schedule order, one at a time (a run that stops early, as explain's does,
+// reads only the Pods up to there): each Pod with pending claims, in order, then each
+// pending claim no Pod references.
+class Groups {
+ public:
+  explicit Groups(const k8s::Cluster& cluster)
+      : cluster_(cluster), index_(cluster), referenced_(cluster.resource_claims.size()) {
+    pods_.reserve(cluster.pods.size());
+    for (const k8s::Pod& p : cluster.pods)
+      if (p.phase != "Succeeded" && p.phase != "Failed") pods_.push_back(&p);
+    const bool timestamps = std::all_of(pods_.begin(), pods_.end(), [](const k8s::Pod* p) {
+      return !p->metadata.creation_timestamp.empty();
+    });
+    auto earlier = [](const k8s::Pod* a, const k8s::Pod* b) {
+      return a->metadata.creation_timestamp < b->metadata.creation_timestamp;
+    };
+    if (timestamps && !std::is_sorted(pods_.begin(), pods_.end(), earlier))
+      std::stable_sort(pods_.begin(), pods_.end(), earlier);
+  }
+
+  // The next group; false when there are no more.
+  bool next(Group& g) {
+    while (pod_ < pods_.size()) {
+      const k8s::Pod* pod = pods_[pod_++];
+      g = Group{};
+      for (const k8s::PodResourceClaim& prc : pod->resource_claims) {
+        const std::optional<ClaimIndex::Entry> entry = pod_claim(index_, *pod, prc);
+        if (!entry) {
+          if (g.missing.empty())
+            g.missing =
+                prc.resource_claim_name
+                    ? fmt::format("claim {}/{} does not exist", pod->metadata.namespace_,
+                                  *prc.resource_claim_name)
+                    : fmt::format("the claim for {} (from template {}) has not been created",
+                                  prc.name, prc.resource_claim_template_name.value_or("?"));
+          continue;
+        }
+        referenced_[entry->position] = true;  // counted for every claim, allocated or not
+        const k8s::ResourceClaim* claim = entry->claim;
+        (claim->status.allocation ? g.allocated : g.pending).push_back(claim);
       }
-      referenced[entry->position] = true;
-      const k8s::ResourceClaim* claim = entry->claim;
-      (claim->status.allocation ? g.allocated : g.pending).push_back(claim);
+      if (g.pending.empty()) continue;
+      g.pod = pod;
+      return true;
     }
-    if (g.pending.empty()) continue;
-    g.pod = pod;
-    out.push_back(std::move(g));
+    // Every Pod is read: the claims none of them references.
+    const auto& claims = cluster_.resource_claims;
+    while (claim_ < claims.size()) {
+      const size_t i = claim_++;
+      if (claims[i].status.allocation || referenced_[i]) continue;
+      g = Group{};
+      g.pending.push_back(&claims[i]);
+      return true;
+    }
+    return false;
   }
-  size_t i = 0;
-  for (const k8s::ResourceClaim& claim : cluster.resource_claims) {
-    const bool by_pod = referenced[i++];  // counted for every claim, allocated or not
-    if (claim.status.allocation || by_pod) continue;
-    Group g;
-    g.pending.push_back(&claim);
-    out.push_back(std::move(g));
-  }
-  return out;
-}
+
+ private:
+  const k8s::Cluster& cluster_;
+  const ClaimIndex index_;
+  std::vector<const k8s::Pod*> pods_;
+  std::vector<bool> referenced_;
+  size_t pod_ = 0, claim_ = 0;
+};
 
 bool wanted(const Group& g, const ScheduleOptions& opts) {
   if (!opts.pods.empty()) {
@@ -327,7 +381,8 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
   out.nodes = nodes.size();
   Allocator allocator(cluster, allocated_state(cluster, opts.allocator.features), opts.allocator);
   std::optional<FailureCache> cache_;  // built for the first group that searches
-  for (const Group& g : groups(cluster)) {
+  Groups walk(cluster);
+  for (Group g; walk.next(g);) {
     if (!wanted(g, opts)) continue;
     if (opts.before_group && !opts.before_group(g, allocator, nodes)) break;
     Failure failure;
