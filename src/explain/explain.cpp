@@ -114,8 +114,9 @@ struct Seen {
 struct RequestAcc {
   RequestFacts meta;  // of the first node, without its devices
   Stages stages;
-  std::vector<Seen> seen;     // each device once, in the order first met
-  std::vector<int32_t> slot;  // by the allocator's device number: position in seen, or -1
+  // Each device once, in the order first met (by any request: a device the request has not
+  // seen has stage -1 and default facts; in practice every request sees every device).
+  std::vector<Seen> seen;
   std::vector<PerNode> per_node;
   std::vector<Device> candidates;
   std::span<const Device> on(size_t node) const {
@@ -139,9 +140,9 @@ class Collector : public alloc::Observer {
         a.stages.selectors = static_cast<int>(rf.request_selectors);
         // Sized once: growing them touches fresh memory twice (costly on these machines).
         a.seen.reserve(devices);
-        a.slot.assign(devices, -1);
         requests.push_back(std::move(a));
       }
+    if (slot_.empty()) slot_.assign(devices, -1);
     for (size_t i = 0; i < f.requests.size() && i < requests.size(); ++i) {
       RequestAcc& a = requests[i];
       PerNode pn;
@@ -150,14 +151,8 @@ class Collector : public alloc::Observer {
       for (const DeviceFacts& df : f.requests[i].devices) {
         const int stage = a.stages.of(df);
         const uint32_t key = key_of(df);
-        if (a.slot.size() <= key) a.slot.resize(key + 1, -1);
-        int32_t& at = a.slot[key];
-        if (at < 0) {
-          at = static_cast<int32_t>(a.seen.size());
-          a.seen.push_back({Fact(df, key), static_cast<int16_t>(stage)});
-        } else if (stage > a.seen[static_cast<size_t>(at)].stage) {
-          a.seen[static_cast<size_t>(at)] = {Fact(df, key), static_cast<int16_t>(stage)};
-        }
+        Seen& sn = a.seen[position(key)];
+        if (stage > sn.stage) sn = {Fact(df, key), static_cast<int16_t>(stage)};
         if (stage >= a.stages.on_node()) ++pn.selected;
         if (df.candidate()) a.candidates.push_back({df.slice, df.device});
       }
@@ -174,20 +169,20 @@ class Collector : public alloc::Observer {
       if (seen_pools_.insert(p.driver + "/" + p.pool).second) unusable.push_back(std::move(p));
     if (requests.empty()) {
       requests = std::move(later.requests);
+      slot_ = std::move(later.slot_);
+      keys_ = std::move(later.keys_);
       return;
+    }
+    for (size_t p = 0; p < later.keys_.size(); ++p) {
+      const size_t at = position(later.keys_[p]);
+      for (size_t i = 0; i < requests.size() && i < later.requests.size(); ++i) {
+        const Seen& sn = later.requests[i].seen[p];
+        if (sn.stage > requests[i].seen[at].stage) requests[i].seen[at] = sn;
+      }
     }
     for (size_t i = 0; i < requests.size() && i < later.requests.size(); ++i) {
       RequestAcc& a = requests[i];
       RequestAcc& b = later.requests[i];
-      for (const Seen& sn : b.seen) {
-        int32_t& at = a.slot[sn.facts.key];
-        if (at < 0) {
-          at = static_cast<int32_t>(a.seen.size());
-          a.seen.push_back(sn);
-        } else if (sn.stage > a.seen[static_cast<size_t>(at)].stage) {
-          a.seen[static_cast<size_t>(at)] = sn;
-        }
-      }
       const auto shift = static_cast<uint32_t>(a.candidates.size());
       for (PerNode pn : b.per_node) {
         pn.begin += shift;
@@ -217,6 +212,21 @@ class Collector : public alloc::Observer {
     }
     return last_base_ + static_cast<uint32_t>(d - s.spec.devices.data());
   }
+  // The position of device `key` in every request's `seen`: a new one is added to all.
+  size_t position(uint32_t key) {
+    if (slot_.size() <= key) slot_.resize(key + 1, -1);
+    int32_t& at = slot_[key];
+    if (at < 0) {
+      at = static_cast<int32_t>(keys_.size());
+      keys_.push_back(key);
+      Seen none;
+      none.stage = -1;
+      for (RequestAcc& a : requests) a.seen.push_back(none);
+    }
+    return static_cast<size_t>(at);
+  }
+  std::vector<int32_t> slot_;   // by device number: position in `seen`, or -1
+  std::vector<uint32_t> keys_;  // by position: the device number
   const k8s::ResourceSlice* last_slice_ = nullptr;
   uint32_t last_base_ = 0;
   std::set<std::string> seen_pools_;
