@@ -13,6 +13,7 @@
 #include "alloc/inventory.hpp"
 #include "commands/flags.hpp"
 #include "commands/registry.hpp"
+#include "commands/source_text.hpp"
 #include "k8s/scalar_map.hpp"
 #include "render/table.hpp"
 #include "selectors/device.hpp"
@@ -121,36 +122,6 @@ std::vector<FoundSelector> find_selectors(const k8s::Cluster& cluster) {
         fmt::format("ResourceClaimTemplate {}/{}", t.metadata.namespace_, t.metadata.name),
         "spec.spec.", t.source.file, out);
   }
-  return out;
-}
-
-// The file's text, read once; empty for stdin or an unreadable file (positions then fall
-// back to the start of the expression).
-class FileTexts {
- public:
-  const std::string& get(const std::string& file) {
-    auto [it, fresh] = texts_.try_emplace(file);
-    if (fresh && file != "-") {
-      std::ifstream in(file, std::ios::binary);
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      it->second = ss.str();
-    }
-    return it->second;
-  }
-
- private:
-  std::map<std::string, std::string> texts_;
-};
-
-std::string line_of(std::string_view text, uint32_t line) {
-  for (uint32_t l = 1; l < line; ++l) {
-    const size_t nl = text.find('\n');
-    if (nl == std::string_view::npos) return {};
-    text.remove_prefix(nl + 1);
-  }
-  std::string out(text.substr(0, text.find('\n')));
-  if (!out.empty() && out.back() == '\r') out.pop_back();
   return out;
 }
 

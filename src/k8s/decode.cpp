@@ -20,6 +20,7 @@ class Decoder {
   explicit Decoder(DecodeContext& ctx) : ctx_(ctx) {}
   bool ok() const { return ok_; }
   bool v1beta1() const { return ctx_.source.version == ApiVersion::V1beta1; }
+  bool for_lint() const { return ctx_.for_lint; }
 
   // ---- field paths for messages ("spec.devices[3].attributes[model]") ----
   struct Elem {
@@ -403,6 +404,10 @@ void decode_attribute(Decoder& d, const Node& v, DeviceAttribute& a) {
   });
   // An attribute with no value is kept (type None): the API server rejects it, but the
   // allocator must see it as written (its CEL conversion then fails, as upstream's does).
+  if (d.for_lint() && v.is_mapping()) {
+    if (members > 1) a = with_pos(DeviceAttribute{}, a.pos);  // lint says why
+    return;
+  }
   if (members == 0 && v.is_mapping())
     d.warning(v.pos, "exactly one value must be specified",
               "an attribute is one of int, bool, string, version (or ints, bools, strings, "
@@ -953,7 +958,13 @@ void decode_pod_spec(Decoder& d, const Node& spec, Pod& pod) {
           ContainerClaim cc;
           if (name && name->is_scalar()) cc.container = std::string(name->text);
           const Node& cl = claims->item(j);
-          if (const Node* n = cl.find("name"); n && n->is_scalar()) cc.name = std::string(n->text);
+          cc.path = "spec." + std::string(k) + "[" + std::to_string(i) + "].resources.claims[" +
+                    std::to_string(j) + "]";
+          cc.pos = cl.pos;
+          if (const Node* n = cl.find("name"); n && n->is_scalar()) {
+            cc.name = std::string(n->text);
+            cc.pos = n->pos;
+          }
           if (const Node* r = cl.find("request"); r && r->is_scalar())
             cc.request = std::string(r->text);
           pod.container_claims.push_back(std::move(cc));

@@ -15,6 +15,10 @@ struct DecodeContext {
   const std::string& file;  // for diagnostics
   util::Diagnostics& diags;
   Source source;  // file index, apiVersion, version, document
+  // Keep values the API server would reject where the model can hold them (an attribute
+  // with no value or several is kept without one), and say nothing of them: lint reports
+  // them in the server's words (LoadOptions::for_lint).
+  bool for_lint = false;
 };
 
 // Each decodes `object` (the whole object: apiVersion, kind, metadata, ...) into `out`.

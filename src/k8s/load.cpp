@@ -216,7 +216,8 @@ class Loader {
 
     detail::DecodeContext ctx{
         file, diags_,
-        Source{index, api_version, ApiVersion::V1, static_cast<uint32_t>(o.document), o.list_item}};
+        Source{index, api_version, ApiVersion::V1, static_cast<uint32_t>(o.document), o.list_item},
+        opts_.for_lint};
     const auto slash = api_version.find('/');
     const std::string group = slash == std::string::npos ? "" : api_version.substr(0, slash);
     if (group == kGroup) {

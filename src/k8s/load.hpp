@@ -23,6 +23,9 @@ struct LoadOptions {
   // Equal) as it does on create, per the version the object was read in. Off keeps objects
   // exactly as written (round trips, lint of what the user wrote).
   bool apply_defaults = true;
+  // For lint: keep what the API server would reject where the model can hold it, without
+  // diagnostics (lint reports it as the server would). See DecodeContext::for_lint.
+  bool for_lint = false;
   std::istream* stdin_stream = nullptr;  // for "-"; std::cin when null
 };
 

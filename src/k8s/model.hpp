@@ -520,6 +520,8 @@ struct ContainerClaim {  // containers[].resources.claims[]
   std::string container;
   std::string name;
   std::string request;
+  std::string path;  // "spec.containers[0].resources.claims[1]" (initContainers likewise)
+  Pos pos;           // of its name
 };
 
 struct Pod {

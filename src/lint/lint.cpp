@@ -1,0 +1,201 @@
+// src/lint/lint.cpp -- the rules, the warnings that need no cluster, and the entry point.
+#include "lint/lint.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "lint/report.hpp"
+#include "lint/validate.hpp"
+
+namespace dra::lint {
+
+std::string_view to_string(Severity s) { return s == Severity::Error ? "error" : "warning"; }
+
+namespace {
+
+constexpr Rule kRules[] = {
+    {"api", Severity::Error,
+     "the Kubernetes API server rejects this field (its validation on create)"},
+    {"syntax", Severity::Error,
+     "the file is not valid YAML or JSON, or a field has the wrong type"},
+    {"admin-access", Severity::Warning,
+     "adminAccess needs the namespace label resource.kubernetes.io/admin-access=\"true\""},
+    {"allocation-mode-all", Severity::Warning,
+     "allocationMode All takes every matching device of a node, and fails while any is in use"},
+    {"count-over-claim-limit", Severity::Warning,
+     "more than 32 devices in one claim: valid, but the allocator never allocates it"},
+    {"deprecated-version", Severity::Warning,
+     "a deprecated resource.k8s.io version (and the release that stops serving it)"},
+    {"device-node-selector-terms", Severity::Warning,
+     "a device's nodeSelector with other than one term: documented, not validated"},
+    {"toleration-effect-none", Severity::Warning,
+     "a toleration with effect None: accepted by validation, not documented"},
+    {"too-many-tolerations", Severity::Warning,
+     "more than 16 tolerations: the documented maximum, not enforced"},
+};
+
+std::string object_name(const k8s::ObjectMeta& m, std::string_view kind) {
+  return m.namespace_.empty() ? fmt::format("{} {}", kind, m.name)
+                              : fmt::format("{} {}/{}", kind, m.namespace_, m.name);
+}
+
+// The release that deprecated and the one that stops serving `version` of `kind`.
+std::optional<std::pair<std::string_view, std::string_view>> deprecation(k8s::ApiVersion v,
+                                                                         bool taint_rule) {
+  if (v == k8s::ApiVersion::V1beta1) return std::pair{"1.35", "1.38"};
+  if (v == k8s::ApiVersion::V1beta2)
+    return taint_rule ? std::pair{"1.39", "1.42"} : std::pair{"1.36", "1.39"};
+  return std::nullopt;
+}
+
+void deprecated(Report& r, const k8s::Source& src, const k8s::Origin& origin, bool taint_rule) {
+  const auto when = deprecation(src.version, taint_rule);
+  if (!when) return;
+  r.warning("deprecated-version", "apiVersion", origin.at("apiVersion"),
+            fmt::format("{} is deprecated since Kubernetes {} and no longer served from {}; use "
+                        "resource.k8s.io/v1",
+                        src.api_version, when->first, when->second));
+}
+
+void tolerations(Report& r, const std::string& path, const std::vector<k8s::DeviceToleration>& list,
+                 k8s::Pos pos) {
+  if (list.size() > 16)
+    r.warning("too-many-tolerations", path, pos,
+              fmt::format("{} tolerations: the API documents at most 16 (not enforced by "
+                          "validation)",
+                          list.size()));
+  for (size_t i = 0; i < list.size(); ++i)
+    if (list[i].effect == "None")
+      r.warning("toleration-effect-none", fmt::format("{}[{}].effect", path, i),
+                list[i].origin.at("effect"),
+                "effect None is accepted by validation but not documented (NoSchedule, "
+                "NoExecute); it tolerates only taints with effect None");
+}
+
+void request_warnings(Report& r, const std::string& path, const std::string& mode, int64_t count,
+                      const std::vector<k8s::DeviceToleration>& tols, const k8s::Origin& o) {
+  if (mode == "All")
+    r.warning("allocation-mode-all", path + ".allocationMode", o.at("allocationMode"),
+              "allocationMode All takes every matching device on the node and cannot be "
+              "allocated while any of them is in use; prefer an exact count");
+  if (count > 32)
+    r.warning(
+        "count-over-claim-limit", path + ".count", o.at("count"),
+        fmt::format("count {} can never be allocated: a claim gets at most 32 devices", count));
+  tolerations(r, path + ".tolerations", tols, o.at("tolerations"));
+}
+
+void claim_warnings(Report& r, const std::string& path, const k8s::DeviceClaim& d) {
+  for (size_t i = 0; i < d.requests.size(); ++i) {
+    const k8s::DeviceRequest& req = d.requests[i];
+    const std::string p = fmt::format("{}.requests[{}]", path, i);
+    if (req.exactly) {
+      const k8s::ExactDeviceRequest& e = *req.exactly;
+      request_warnings(r, p + ".exactly", e.allocation_mode, e.count, e.tolerations, e.origin);
+      if (e.admin_access.value_or(false))
+        r.warning("admin-access", p + ".exactly.adminAccess", e.origin.at("adminAccess"),
+                  "adminAccess is allowed only in namespaces labelled "
+                  "resource.kubernetes.io/admin-access=\"true\"");
+    }
+    for (size_t s = 0; s < req.first_available.size(); ++s) {
+      const k8s::DeviceSubRequest& sub = req.first_available[s];
+      request_warnings(r, fmt::format("{}.firstAvailable[{}]", p, s), sub.allocation_mode,
+                       sub.count, sub.tolerations, sub.origin);
+    }
+  }
+}
+
+void warnings(const k8s::Cluster& c, const Options& o, std::vector<Finding>& out) {
+  auto report = [&](const k8s::Source& src, std::string object) {
+    return Report(out, o, c.files.at(src.file), src.version, std::move(object));
+  };
+  for (const auto& x : c.device_classes) {
+    Report r = report(x.source, object_name(x.metadata, "DeviceClass"));
+    deprecated(r, x.source, x.origin, false);
+  }
+  for (const auto& x : c.resource_claims) {
+    Report r = report(x.source, object_name(x.metadata, "ResourceClaim"));
+    deprecated(r, x.source, x.origin, false);
+    claim_warnings(r, "spec.devices", x.spec.devices);
+  }
+  for (const auto& x : c.resource_claim_templates) {
+    Report r = report(x.source, object_name(x.metadata, "ResourceClaimTemplate"));
+    deprecated(r, x.source, x.origin, false);
+    claim_warnings(r, "spec.spec.devices", x.spec.spec.devices);
+  }
+  for (const auto& x : c.resource_slices) {
+    Report r = report(x.source, object_name(x.metadata, "ResourceSlice"));
+    deprecated(r, x.source, x.origin, false);
+    for (size_t i = 0; i < x.spec.devices.size(); ++i) {
+      const k8s::Device& d = x.spec.devices[i];
+      if (d.node_selector && d.node_selector->node_selector_terms.size() != 1)
+        r.warning("device-node-selector-terms", fmt::format("spec.devices[{}].nodeSelector", i),
+                  d.origin.at("nodeSelector"),
+                  fmt::format("a device's nodeSelector should have exactly one term (it has "
+                              "{}); documented, but not validated by the API server",
+                              d.node_selector->node_selector_terms.size()));
+    }
+  }
+  for (const auto& x : c.device_taint_rules) {
+    Report r = report(x.source, object_name(x.metadata, "DeviceTaintRule"));
+    deprecated(r, x.source, x.origin, true);
+  }
+}
+
+}  // namespace
+
+std::span<const Rule> rules() { return kRules; }
+
+const Rule* find_rule(std::string_view id) {
+  for (const Rule& r : kRules)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+std::vector<Finding> lint(const k8s::Cluster& cluster, const Options& options) {
+  std::vector<Finding> out;
+  validate(cluster, options, out);
+  warnings(cluster, options, out);
+  sort(out, cluster.files);
+  return out;
+}
+
+std::vector<Finding> from_diagnostics(const util::Diagnostics& diags) {
+  std::vector<Finding> out;
+  for (const util::Diagnostic& d : diags.all()) {
+    Finding f;
+    f.file = d.pos.file;
+    f.line = d.pos.line;
+    f.column = d.pos.column;
+    f.severity = d.severity == util::Severity::Error ? Severity::Error : Severity::Warning;
+    f.rule = "syntax";
+    f.message = d.message;
+    if (!d.hint.empty()) f.message += " (" + d.hint + ")";
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+void sort(std::vector<Finding>& findings, const std::vector<std::string>& file_order) {
+  std::map<std::string_view, size_t> rank;
+  for (size_t i = 0; i < file_order.size(); ++i) rank.emplace(file_order[i], i);
+  auto file_rank = [&](const Finding& f) {
+    auto it = rank.find(f.file);
+    return it == rank.end() ? file_order.size() : it->second;
+  };
+  auto key = [&](const Finding& f) {
+    return std::tuple(file_rank(f), std::string_view(f.file), f.line, f.column,
+                      static_cast<int>(f.severity), std::string_view(f.path),
+                      std::string_view(f.message), std::string_view(f.rule));
+  };
+  std::stable_sort(findings.begin(), findings.end(),
+                   [&](const Finding& a, const Finding& b) { return key(a) < key(b); });
+  findings.erase(std::unique(findings.begin(), findings.end(),
+                             [&](const Finding& a, const Finding& b) { return key(a) == key(b); }),
+                 findings.end());
+}
+
+}  // namespace dra::lint

@@ -1,0 +1,230 @@
+// src/lint/report.cpp -- field errors as the API server words them, and name formats.
+#include "lint/report.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace dra::lint {
+
+std::string quote(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+namespace {
+
+// "prefix[N].rest": the index N and where the rest starts, when `path` begins with prefix
+// followed by an index.
+bool indexed(std::string_view path, std::string_view prefix, size_t* rest) {
+  if (!path.starts_with(prefix) || path.size() <= prefix.size() || path[prefix.size()] != '[')
+    return false;
+  const size_t close = path.find(']', prefix.size());
+  if (close == std::string_view::npos) return false;
+  *rest = close + 1;
+  return true;
+}
+
+}  // namespace
+
+std::string versioned_path(std::string_view path, k8s::ApiVersion version) {
+  if (version != k8s::ApiVersion::V1beta1) return std::string(path);
+  size_t rest = 0;
+  for (std::string_view claim : {"spec.devices.requests", "spec.spec.devices.requests"}) {
+    if (!indexed(path, claim, &rest)) continue;
+    std::string_view tail = path.substr(rest);
+    if (tail.starts_with(".exactly")) tail.remove_prefix(8);  // ".exactly.count" -> ".count"
+    return std::string(path.substr(0, rest)) + std::string(tail);
+  }
+  if (indexed(path, "spec.devices", &rest)) {
+    const std::string_view tail = path.substr(rest);
+    if (tail.empty() || tail == ".name" || tail.starts_with(".name.")) return std::string(path);
+    return std::string(path.substr(0, rest)) + ".basic" + std::string(tail);
+  }
+  return std::string(path);
+}
+
+void Report::add(Severity s, std::string_view rule, const std::string& v1_path, k8s::Pos pos,
+                 std::string message) {
+  if (std::find(options_.disabled.begin(), options_.disabled.end(), rule) !=
+      options_.disabled.end())
+    return;
+  Finding f;
+  f.file = file_;
+  f.line = pos.line;
+  f.column = pos.column;
+  f.severity = s;
+  f.rule = std::string(rule);
+  f.path = versioned_path(v1_path, version_);
+  f.message = std::move(message);
+  f.object = object_;
+  out_.push_back(std::move(f));
+}
+
+void Report::required(const std::string& path, k8s::Pos pos, std::string_view detail) {
+  add(Severity::Error, "api", path, pos,
+      detail.empty() ? "Required value" : fmt::format("Required value: {}", detail));
+}
+void Report::invalid(const std::string& path, k8s::Pos pos, std::string_view value,
+                     std::string_view detail) {
+  add(Severity::Error, "api", path, pos, fmt::format("Invalid value: {}: {}", value, detail));
+}
+void Report::duplicate(const std::string& path, k8s::Pos pos, std::string_view value) {
+  add(Severity::Error, "api", path, pos, fmt::format("Duplicate value: {}", value));
+}
+void Report::too_many(const std::string& path, k8s::Pos pos, size_t actual, size_t max) {
+  add(Severity::Error, "api", path, pos,
+      fmt::format("Too many: {}: must have at most {} items", actual, max));
+}
+void Report::too_long(const std::string& path, k8s::Pos pos, size_t max) {
+  add(Severity::Error, "api", path, pos,
+      fmt::format("Too long: may not be more than {} bytes", max));
+}
+void Report::not_supported(const std::string& path, k8s::Pos pos, std::string_view value,
+                           const std::vector<std::string_view>& supported) {
+  std::string list;
+  for (std::string_view s : supported) list += (list.empty() ? "" : ", ") + quote(s);
+  add(Severity::Error, "api", path, pos,
+      fmt::format("Unsupported value: {}: supported values: {}", value, list));
+}
+void Report::forbidden(const std::string& path, k8s::Pos pos, std::string_view detail) {
+  add(Severity::Error, "api", path, pos, fmt::format("Forbidden: {}", detail));
+}
+void Report::not_found(const std::string& path, k8s::Pos pos, std::string_view value) {
+  add(Severity::Error, "api", path, pos, fmt::format("Not found: {}", value));
+}
+void Report::warning(std::string_view rule, const std::string& path, k8s::Pos pos,
+                     std::string message) {
+  add(Severity::Warning, rule, path, pos, std::move(message));
+}
+
+// ---- name formats (apimachinery util/validation) ------------------------------------------
+
+namespace {
+
+bool lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool alnum(char c) { return lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
+
+bool is_label(std::string_view v) {
+  if (v.empty() || !lower_alnum(v.front()) || !lower_alnum(v.back())) return false;
+  return std::all_of(v.begin(), v.end(), [](char c) { return lower_alnum(c) || c == '-'; });
+}
+
+// [A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])? (label values and the name part of label keys)
+bool is_name_part(std::string_view v) {
+  if (v.empty() || !alnum(v.front()) || !alnum(v.back())) return false;
+  return std::all_of(v.begin(), v.end(),
+                     [](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
+}
+
+constexpr std::string_view kLabelMsg =
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and "
+    "must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex "
+    "used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+constexpr std::string_view kSubdomainMsg =
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
+    "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex "
+    "used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+constexpr std::string_view kNamePartMsg =
+    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+    "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for "
+    "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+}  // namespace
+
+std::vector<std::string> dns1123_label(std::string_view v) {
+  std::vector<std::string> out;
+  if (v.size() > 63) out.push_back("must be no more than 63 characters");
+  if (!is_label(v)) {
+    // A valid subdomain fails only for its dots.
+    if (v.find('.') != std::string_view::npos && dns1123_subdomain(v).empty())
+      out.push_back("must not contain dots");
+    else
+      out.emplace_back(kLabelMsg);
+  }
+  return out;
+}
+
+std::vector<std::string> dns1123_subdomain(std::string_view v) {
+  std::vector<std::string> out;
+  if (v.size() > 253) out.push_back("must be no more than 253 characters");
+  bool ok = !v.empty();
+  for (size_t start = 0; ok;) {
+    const size_t dot = v.find('.', start);
+    ok = is_label(v.substr(start, dot == std::string_view::npos ? dot : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (!ok) out.emplace_back(kSubdomainMsg);
+  return out;
+}
+
+std::vector<std::string> c_identifier(std::string_view v) {
+  const bool ok = !v.empty() &&
+                  (std::isalpha(static_cast<unsigned char>(v.front())) || v.front() == '_') &&
+                  std::all_of(v.begin(), v.end(), [](char c) { return alnum(c) || c == '_'; });
+  if (ok) return {};
+  return {
+      "a valid C identifier must start with alphabetic character or '_', followed by a "
+      "string of alphanumeric characters or '_' (e.g. 'my_name',  or 'MY_NAME',  or "
+      "'MyName', regex used for validation is '[A-Za-z_][A-Za-z0-9_]*')"};
+}
+
+std::vector<std::string> label_value(std::string_view v) {
+  std::vector<std::string> out;
+  if (v.size() > 63) out.push_back("must be no more than 63 characters");
+  if (!v.empty() && !is_name_part(v))
+    out.push_back(
+        "a valid label must be an empty string or consist of alphanumeric characters, '-', "
+        "'_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  "
+        "or 'my_value',  or '12345', regex used for validation is "
+        "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')");
+  return out;
+}
+
+std::vector<std::string> qualified_name(std::string_view v) {
+  std::vector<std::string> out;
+  std::string_view name = v;
+  const size_t slash = v.find('/');
+  if (slash != std::string_view::npos) {
+    if (v.find('/', slash + 1) != std::string_view::npos) {
+      out.push_back("a valid label key " + std::string(kNamePartMsg) +
+                    " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
+      return out;
+    }
+    const std::string_view prefix = v.substr(0, slash);
+    name = v.substr(slash + 1);
+    if (prefix.empty()) {
+      out.push_back("prefix part must be non-empty");
+    } else {
+      for (const std::string& e : dns1123_subdomain(prefix)) out.push_back("prefix part " + e);
+    }
+  }
+  if (name.empty()) out.push_back("name part must be non-empty");
+  if (name.size() > 63) out.push_back("name part must be no more than 63 bytes");
+  if (!is_name_part(name)) out.push_back("name part " + std::string(kNamePartMsg));
+  return out;
+}
+
+}  // namespace dra::lint

@@ -1,0 +1,71 @@
+// src/lint/report.hpp -- findings about one object, with field paths in the API server's
+// notation and messages in its words (apimachinery field.Error). Internal to src/lint/.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "k8s/model.hpp"
+#include "lint/lint.hpp"
+
+namespace dra::lint {
+
+// Go's %q of a string: what field.Error prints for string values.
+std::string quote(std::string_view s);
+
+// The path of a field in the object's own version, from its v1 path: v1beta1 claims have
+// no `exactly` level ("spec.devices.requests[0].count") and v1beta1 devices keep all but
+// their name under `basic` ("spec.devices[0].basic.attributes[model]").
+std::string versioned_path(std::string_view v1_path, k8s::ApiVersion version);
+
+// Where findings about one object go.
+class Report {
+ public:
+  Report(std::vector<Finding>& out, const Options& options, std::string file,
+         k8s::ApiVersion version, std::string object)
+      : out_(out),
+        options_(options),
+        file_(std::move(file)),
+        version_(version),
+        object_(std::move(object)) {}
+
+  void add(Severity s, std::string_view rule, const std::string& v1_path, k8s::Pos pos,
+           std::string message);
+
+  // The API server's kinds of field errors (apimachinery field.ErrorType), rule "api".
+  void required(const std::string& path, k8s::Pos pos, std::string_view detail = {});
+  void invalid(const std::string& path, k8s::Pos pos, std::string_view value,
+               std::string_view detail);
+  void duplicate(const std::string& path, k8s::Pos pos, std::string_view value);
+  void too_many(const std::string& path, k8s::Pos pos, size_t actual, size_t max);
+  void too_long(const std::string& path, k8s::Pos pos, size_t max);
+  void not_supported(const std::string& path, k8s::Pos pos, std::string_view value,
+                     const std::vector<std::string_view>& supported);
+  void forbidden(const std::string& path, k8s::Pos pos, std::string_view detail);
+  void not_found(const std::string& path, k8s::Pos pos, std::string_view value);
+
+  void warning(std::string_view rule, const std::string& path, k8s::Pos pos, std::string message);
+
+  const Options& options() const { return options_; }
+  k8s::ApiVersion version() const { return version_; }
+
+ private:
+  std::vector<Finding>& out_;
+  const Options& options_;
+  std::string file_;
+  k8s::ApiVersion version_;
+  std::string object_;
+};
+
+// Name formats (apimachinery util/validation): the messages each check gives, empty when
+// the value is valid.
+std::vector<std::string> dns1123_label(std::string_view v);
+std::vector<std::string> dns1123_subdomain(std::string_view v);
+std::vector<std::string> c_identifier(std::string_view v);
+std::vector<std::string> label_value(std::string_view v);
+std::vector<std::string> qualified_name(std::string_view v);  // label keys
+
+}  // namespace dra::lint

@@ -1,0 +1,800 @@
+// src/lint/validate.cpp -- the API server's validation of DRA objects on create (upstream
+// pkg/apis/resource/validation, every DRA feature gate on), rule "api". Paths are built in
+// v1 notation; Report turns them into the object's own version.
+#include "lint/validate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "k8s/emit.hpp"
+#include "k8s/node.hpp"
+#include "k8s/scalar_map.hpp"
+#include "lint/report.hpp"
+#include "selectors/cost.hpp"
+#include "selectors/program.hpp"
+
+namespace dra::lint {
+
+namespace {
+
+using k8s::Pos;
+
+// Upstream's limits (resource/v1 types.go).
+constexpr size_t kMaxRequests = 32;
+constexpr size_t kMaxSubrequests = 8;
+constexpr size_t kMaxSelectors = 32;
+constexpr size_t kMaxConstraints = 32;
+constexpr size_t kMaxConfig = 32;
+constexpr size_t kMaxOpaqueBytes = 10240;
+constexpr size_t kMaxDevices = 128;
+constexpr size_t kMaxDevicesAdvanced = 64;
+constexpr size_t kMaxAttributesAndCapacities = 32;
+constexpr size_t kMaxAttributeValues = 48;
+constexpr size_t kMaxAttributeLength = 64;
+constexpr size_t kMaxIdLength = 32;
+constexpr size_t kMaxDomainLength = 63;
+constexpr size_t kMaxDriverLength = 63;
+constexpr size_t kMaxPoolNameLength = 253;
+constexpr size_t kMaxCounterSets = 8;
+constexpr size_t kMaxCounters = 32;
+constexpr size_t kMaxConsumptions = 2;
+constexpr size_t kMaxTaints = 16;
+constexpr size_t kMaxBindingConditions = 4;
+
+std::string at(const std::string& path, size_t i) { return fmt::format("{}[{}]", path, i); }
+
+// Each message of a name check as an Invalid error.
+void name_errors(Report& r, const std::string& path, Pos pos, std::string_view value,
+                 const std::vector<std::string>& errors) {
+  for (const std::string& e : errors) r.invalid(path, pos, quote(value), e);
+}
+
+void dns_label(Report& r, const std::string& path, Pos pos, std::string_view v) {
+  if (v.empty()) return r.required(path, pos);
+  name_errors(r, path, pos, v, dns1123_label(v));
+}
+
+void dns_subdomain(Report& r, const std::string& path, Pos pos, std::string_view v) {
+  if (v.empty()) return r.required(path, pos);
+  name_errors(r, path, pos, v, dns1123_subdomain(v));
+}
+
+// A CSI driver name: at most 63 characters, a DNS subdomain.
+void driver_name(Report& r, const std::string& path, Pos pos, std::string_view v) {
+  if (v.empty()) return r.required(path, pos);
+  if (v.size() > kMaxDriverLength) r.too_long(path, pos, kMaxDriverLength);
+  name_errors(r, path, pos, v, dns1123_subdomain(v));
+}
+
+void pool_name(Report& r, const std::string& path, Pos pos, std::string_view v) {
+  if (v.empty()) return r.required(path, pos);
+  if (v.size() > kMaxPoolNameLength) r.too_long(path, pos, kMaxPoolNameLength);
+  for (size_t start = 0;;) {
+    const size_t slash = v.find('/', start);
+    const std::string_view part =
+        v.substr(start, slash == std::string_view::npos ? slash : slash - start);
+    name_errors(r, path, pos, part, dns1123_subdomain(part));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+}
+
+// An identifier (C identifier, at most 32 bytes) with an optional domain before one '/'
+// (upstream's qualified name for attribute and capacity keys); reported at `path` with the
+// offending part as the value.
+void id_check(Report& r, const std::string& path, Pos pos, std::string_view id) {
+  if (id.size() > kMaxIdLength) r.too_long(path, pos, kMaxIdLength);
+  name_errors(r, path, pos, id, c_identifier(id));
+}
+
+void attribute_name(Report& r, const std::string& path, Pos pos, std::string_view name) {
+  const size_t slash = name.find('/');
+  if (slash == std::string_view::npos) return id_check(r, path, pos, name);
+  if (name.find('/', slash + 1) != std::string_view::npos)
+    return r.invalid(path, pos, quote(name), "must not contain more than one slash");
+  const std::string_view domain = name.substr(0, slash), id = name.substr(slash + 1);
+  if (domain.empty()) {
+    r.invalid(path, pos, quote(domain), "the domain must not be empty");
+  } else {
+    if (domain.size() > kMaxDomainLength) r.too_long(path, pos, kMaxDomainLength);
+    std::string lower(domain);
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    name_errors(r, path, pos, domain, dns1123_subdomain(lower));
+  }
+  if (id.empty()) {
+    r.invalid(path, pos, quote(id), "the name must not be empty");
+  } else {
+    id_check(r, path, pos, id);
+  }
+}
+
+// A fully qualified name (constraints): the same, and the domain is not optional.
+void fully_qualified(Report& r, const std::string& path, Pos pos, std::string_view name) {
+  if (name.empty()) return r.required(path, pos, "name required");
+  attribute_name(r, path, pos, name);
+  if (name.find('/') == std::string_view::npos)
+    r.invalid(path, pos, quote(name),
+              "a fully qualified name must be a domain and a name separated by a slash");
+}
+
+// Labels and annotations (ValidateObjectMeta), under `path` ("metadata" or
+// "spec.metadata" for a claim template's).
+void labels_annotations(Report& r, const std::string& path, const k8s::ObjectMeta& m) {
+  const Pos lpos = m.origin.at("labels"), apos = m.origin.at("annotations");
+  for (const auto& [key, value] : m.labels) {
+    name_errors(r, path + ".labels", lpos, key, qualified_name(key));
+    name_errors(r, path + ".labels", lpos, value, label_value(value));
+  }
+  size_t bytes = 0;
+  for (const auto& [key, value] : m.annotations) {
+    std::string lower = key;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    name_errors(r, path + ".annotations", apos, key, qualified_name(lower));
+    bytes += key.size() + value.size();
+  }
+  if (bytes > 256 * 1024) r.too_long(path + ".annotations", apos, 256 * 1024);
+}
+
+void object_meta(Report& r, const k8s::ObjectMeta& m) {
+  const Pos pos = m.origin.at("name");
+  if (m.name.empty()) {
+    if (m.generate_name.empty())
+      r.required("metadata.name", pos, "name or generateName is required");
+  } else {
+    name_errors(r, "metadata.name", pos, m.name, dns1123_subdomain(m.name));
+  }
+  labels_annotations(r, "metadata", m);
+}
+
+// ---- CEL selectors -------------------------------------------------------------------------
+
+struct Cel {
+  const Options& options;
+  uint32_t file;
+  // Where offset `offset` of the expression is in the file.
+  Pos locate(const k8s::CELDeviceSelector& s, uint32_t offset) const {
+    const Pos start = s.origin.at("expression");
+    if (!options.file_text) return start;
+    const std::string_view text = options.file_text(file);
+    if (text.empty()) return start;
+    if (auto p = k8s::scalar_offset_pos(text, k8s::detect_syntax(text), start, s.style,
+                                        s.expression, offset))
+      return *p;
+    return start;
+  }
+};
+
+void selectors(Report& r, const Cel& cel, const std::string& path,
+               const std::vector<k8s::DeviceSelector>& list, Pos list_pos) {
+  if (list.size() > kMaxSelectors) return r.too_many(path, list_pos, list.size(), kMaxSelectors);
+  for (size_t i = 0; i < list.size(); ++i) {
+    const k8s::DeviceSelector& s = list[i];
+    const std::string p = at(path, i);
+    if (!s.cel) {
+      r.required(p + ".cel", s.origin.pos);
+      continue;
+    }
+    const std::string ep = p + ".cel.expression";
+    const Pos epos = s.cel->origin.at("expression");
+    if (s.cel->expression.size() > selectors::kMaxSelectorLength) {
+      r.too_long(ep, epos, selectors::kMaxSelectorLength);
+      continue;
+    }
+    const selectors::Compiled c = selectors::compile(s.cel->expression);
+    if (!c.ok()) {
+      r.invalid(ep, cel.locate(*s.cel, c.issues.front().offset), quote(s.cel->expression),
+                "compilation failed: " + selectors::format_issues(s.cel->expression, c.issues));
+      continue;
+    }
+    const selectors::CostEstimate cost = selectors::estimate_cost(*c.program);
+    if (selectors::exceeds_cost_limit(cost)) r.forbidden(ep, epos, selectors::kCostLimitMessage);
+  }
+}
+
+// ---- tolerations, opaque configuration --------------------------------------------------
+
+void toleration(Report& r, const std::string& path, const k8s::DeviceToleration& t) {
+  const Pos pos = t.origin.pos;
+  if (!t.key.empty())
+    name_errors(r, path + ".key", t.origin.at("key"), t.key, qualified_name(t.key));
+  const std::string op = t.operator_.empty() ? "Equal" : t.operator_;  // defaulted
+  if (op == "Exists") {
+    if (!t.value.empty())
+      r.invalid(path + ".value", t.origin.at("value"), quote(t.value),
+                "must be empty for operator `Exists`");
+  } else if (op == "Equal") {
+    name_errors(r, path + ".value", t.origin.at("value"), t.value, label_value(t.value));
+  } else {
+    r.not_supported(path + ".operator", t.origin.at("operator"), quote(op), {"Equal", "Exists"});
+  }
+  if (!t.effect.empty() && t.effect != "NoSchedule" && t.effect != "NoExecute" &&
+      t.effect != "None")
+    r.not_supported(path + ".effect", t.origin.at("effect"), quote(t.effect),
+                    {"NoExecute", "NoSchedule", "None"});
+  (void)pos;
+}
+
+void opaque(Report& r, const std::string& path, const k8s::OpaqueDeviceConfiguration& o) {
+  driver_name(r, path + ".driver", o.origin.at("driver"), o.driver);
+  const Pos ppos = o.origin.at("parameters");
+  if (o.parameters.is_null()) {
+    r.required(path + ".parameters", ppos);
+  } else if (o.parameters.kind != k8s::Value::Kind::Map) {
+    r.invalid(path + ".parameters", ppos, "\"<value omitted>\"",
+              "parameters must be a valid JSON object");
+  } else if (k8s::to_compact_json(o.parameters).size() > kMaxOpaqueBytes) {
+    r.too_long(path + ".parameters", ppos, kMaxOpaqueBytes);
+  }
+}
+
+void configuration(Report& r, const std::string& path, const k8s::DeviceConfiguration& c, Pos pos) {
+  if (!c.opaque) return r.required(path + ".opaque", pos, "exactly one of `opaque` is required");
+  opaque(r, path + ".opaque", *c.opaque);
+}
+
+// ---- claims ----------------------------------------------------------------------------
+
+void allocation_mode(Report& r, const std::string& path, const std::string& mode, int64_t count,
+                     const k8s::Origin& o) {
+  // Validated after the server's defaulting: ExactCount, and a count of 1 when unset.
+  const std::string m = mode.empty() ? "ExactCount" : mode;
+  if (m == "All") {
+    if (count != 0)
+      r.invalid(path + ".count", o.at("count"), std::to_string(count),
+                "must not be specified when allocationMode is 'All'");
+  } else if (m == "ExactCount") {
+    const int64_t c = count == 0 && mode.empty() ? 1 : count;
+    if (c <= 0)
+      r.invalid(path + ".count", o.at("count"), std::to_string(c), "must be greater than zero");
+  } else {
+    r.not_supported(path + ".allocationMode", o.at("allocationMode"), quote(m),
+                    {"All", "ExactCount"});
+  }
+}
+
+// Request names, and the subrequest names of each ("" set: no subrequests).
+using RequestNames = std::vector<std::pair<std::string, std::set<std::string>>>;
+
+bool resolves(const RequestNames& names, std::string_view ref) {
+  const size_t slash = ref.find('/');
+  const std::string_view req = ref.substr(0, slash);
+  for (const auto& [name, subs] : names) {
+    if (name != req) continue;
+    if (slash == std::string_view::npos) return true;
+    const std::string_view sub = ref.substr(slash + 1);
+    return sub.find('/') == std::string_view::npos && subs.count(std::string(sub)) > 0;
+  }
+  return false;
+}
+
+void request_refs(Report& r, const std::string& path, const std::vector<std::string>& refs,
+                  const RequestNames& names, Pos pos) {
+  std::set<std::string> seen;
+  for (size_t i = 0; i < refs.size(); ++i) {
+    const std::string& ref = refs[i];
+    const std::string p = at(path, i);
+    if (!seen.insert(ref).second) {
+      r.duplicate(p, pos, quote(ref));
+      continue;
+    }
+    const std::string not_a_request =
+        "must be the name of a request in the claim or the name of a request and a subrequest "
+        "separated by '/'";
+    if (std::count(ref.begin(), ref.end(), '/') > 1) {
+      r.invalid(p, pos, quote(ref), not_a_request);
+      continue;
+    }
+    for (size_t start = 0;;) {
+      const size_t slash = ref.find('/', start);
+      const std::string part =
+          ref.substr(start, slash == std::string::npos ? slash : slash - start);
+      name_errors(r, p, pos, part, dns1123_label(part));
+      if (slash == std::string::npos) break;
+      start = slash + 1;
+    }
+    if (!resolves(names, ref)) r.invalid(p, pos, quote(ref), not_a_request);
+  }
+}
+
+void device_claim(Report& r, const Cel& cel, const std::string& path, const k8s::DeviceClaim& d) {
+  RequestNames names;
+  for (const k8s::DeviceRequest& req : d.requests) {
+    std::set<std::string> subs;
+    for (const k8s::DeviceSubRequest& s : req.first_available) subs.insert(s.name);
+    names.emplace_back(req.name, std::move(subs));
+  }
+  const std::string rp = path + ".requests";
+  if (d.requests.size() > kMaxRequests) {
+    r.too_many(rp, d.origin.at("requests"), d.requests.size(), kMaxRequests);
+  } else {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < d.requests.size(); ++i) {
+      const k8s::DeviceRequest& req = d.requests[i];
+      const std::string p = at(rp, i);
+      dns_label(r, p + ".name", req.origin.at("name"), req.name);
+      if (!req.name.empty() && !seen.insert(req.name).second)
+        r.duplicate(p, req.origin.pos, quote(req.name));
+      const bool exact = req.exactly.has_value(), first = !req.first_available.empty();
+      if (!exact && !first) {
+        r.required(p, req.origin.pos, "exactly one of `exactly` or `firstAvailable` is required");
+      } else if (exact && first) {
+        r.invalid(p, req.origin.pos, "null",
+                  "exactly one of `exactly` or `firstAvailable` is required, but multiple fields "
+                  "are set");
+      } else if (exact) {
+        const k8s::ExactDeviceRequest& e = *req.exactly;
+        const std::string ep = p + ".exactly";
+        dns_subdomain(r, ep + ".deviceClassName", e.origin.at("deviceClassName"),
+                      e.device_class_name);
+        selectors(r, cel, ep + ".selectors", e.selectors, e.origin.at("selectors"));
+        allocation_mode(r, ep, e.allocation_mode, e.count, e.origin);
+        for (size_t t = 0; t < e.tolerations.size(); ++t)
+          toleration(r, at(ep + ".tolerations", t), e.tolerations[t]);
+      } else {
+        const std::string fp = p + ".firstAvailable";
+        if (req.first_available.size() > kMaxSubrequests) {
+          r.too_many(fp, req.origin.at("firstAvailable"), req.first_available.size(),
+                     kMaxSubrequests);
+          continue;
+        }
+        std::set<std::string> sub_seen;
+        for (size_t s = 0; s < req.first_available.size(); ++s) {
+          const k8s::DeviceSubRequest& sub = req.first_available[s];
+          const std::string sp = at(fp, s);
+          dns_label(r, sp + ".name", sub.origin.at("name"), sub.name);
+          if (!sub.name.empty() && !sub_seen.insert(sub.name).second)
+            r.duplicate(sp, sub.origin.pos, quote(sub.name));
+          dns_subdomain(r, sp + ".deviceClassName", sub.origin.at("deviceClassName"),
+                        sub.device_class_name);
+          selectors(r, cel, sp + ".selectors", sub.selectors, sub.origin.at("selectors"));
+          allocation_mode(r, sp, sub.allocation_mode, sub.count, sub.origin);
+          for (size_t t = 0; t < sub.tolerations.size(); ++t)
+            toleration(r, at(sp + ".tolerations", t), sub.tolerations[t]);
+        }
+      }
+    }
+  }
+  const std::string cp = path + ".constraints";
+  if (d.constraints.size() > kMaxConstraints) {
+    r.too_many(cp, d.origin.at("constraints"), d.constraints.size(), kMaxConstraints);
+  } else {
+    for (size_t i = 0; i < d.constraints.size(); ++i) {
+      const k8s::DeviceConstraint& c = d.constraints[i];
+      const std::string p = at(cp, i);
+      request_refs(r, p + ".requests", c.requests, names, c.origin.at("requests"));
+      // Only one is validated when both are set (upstream accepts that); with neither, the
+      // server's message says "multiple fields are set" all the same.
+      if (c.match_attribute) {
+        fully_qualified(r, p + ".matchAttribute", c.origin.at("matchAttribute"),
+                        *c.match_attribute);
+      } else if (c.distinct_attribute) {
+        fully_qualified(r, p + ".distinctAttribute", c.origin.at("distinctAttribute"),
+                        *c.distinct_attribute);
+      } else {
+        r.required(p, c.origin.pos,
+                   "exactly one of \"matchAttribute\" or \"distinctAttribute\" is required, but "
+                   "multiple fields are set");
+      }
+    }
+  }
+  const std::string fp = path + ".config";
+  if (d.config.size() > kMaxConfig) {
+    r.too_many(fp, d.origin.at("config"), d.config.size(), kMaxConfig);
+  } else {
+    for (size_t i = 0; i < d.config.size(); ++i) {
+      const k8s::DeviceClaimConfiguration& c = d.config[i];
+      const std::string p = at(fp, i);
+      request_refs(r, p + ".requests", c.requests, names, c.origin.at("requests"));
+      configuration(r, p, c.config, c.origin.pos);
+    }
+  }
+}
+
+// ---- slices ------------------------------------------------------------------------------
+
+size_t attribute_values(const k8s::DeviceAttribute& a) {
+  using T = k8s::DeviceAttribute::Type;
+  switch (a.type) {
+    case T::Ints:
+      return a.ints().size();
+    case T::Bools:
+      return a.bools().size();
+    case T::Strings:
+    case T::Versions:
+      return a.strings().size();
+    default:
+      return 1;
+  }
+}
+
+void device(Report& r, const std::string& p, const k8s::Device& d,
+            const k8s::ResourceSliceSpec& s) {
+  dns_label(r, p + ".name", d.origin.at("name"), d.name);
+  const size_t keys = d.attributes.size() + d.capacity.size();
+  if (keys > kMaxAttributesAndCapacities)
+    r.invalid(p, d.origin.pos, std::to_string(keys),
+              fmt::format("the total number of attributes and capacities must not exceed {}",
+                          kMaxAttributesAndCapacities));
+  size_t values = 0;
+  for (const auto& [name, a] : d.attributes) {
+    const std::string ap = fmt::format("{}.attributes[{}]", p, name.view());
+    attribute_name(r, p + ".attributes", a.pos, name.view());
+    values += attribute_values(a);
+    using T = k8s::DeviceAttribute::Type;
+    auto text = [&](const std::string& path, std::string_view v, bool version) {
+      if (version && !k8s::Semver::parse(v))
+        r.invalid(path, a.pos, quote(v), "must be a string compatible with semver.org spec 2.0.0");
+      if (v.size() > kMaxAttributeLength) r.too_long(path, a.pos, kMaxAttributeLength);
+    };
+    switch (a.type) {
+      case T::None:
+        r.invalid(ap, a.pos, "{}", "exactly one value must be specified");
+        break;
+      case T::String:
+      case T::Version:
+        text(ap + (a.type == T::String ? ".string" : ".version"), a.string_value(),
+             a.type == T::Version);
+        break;
+      case T::Strings:
+      case T::Versions: {
+        const std::string lp = ap + (a.type == T::Strings ? ".strings" : ".versions");
+        if (a.strings().empty()) r.invalid(lp, a.pos, "[]", "must not be empty if specified");
+        for (size_t i = 0; i < a.strings().size(); ++i)
+          text(at(lp, i), a.strings()[i], a.type == T::Versions);
+        break;
+      }
+      case T::Ints:
+        if (a.ints().empty())
+          r.invalid(ap + ".ints", a.pos, "[]", "must not be empty if specified");
+        break;
+      case T::Bools:
+        if (a.bools().empty())
+          r.invalid(ap + ".bools", a.pos, "[]", "must not be empty if specified");
+        break;
+      default:
+        break;
+    }
+  }
+  if (values > kMaxAttributeValues)
+    r.invalid(p, d.origin.pos, std::to_string(values),
+              fmt::format("the total number of attribute values must not exceed {}",
+                          kMaxAttributeValues));
+  for (const auto& [name, c] : d.capacity) {
+    const std::string cp = fmt::format("{}.capacity[{}]", p, name.view());
+    attribute_name(r, p + ".capacity", c.pos, name.view());
+    if (c.request_policy && !d.allow_multiple_allocations.value_or(false))
+      r.forbidden(cp + ".requestPolicy", c.pos, "allowMultipleAllocations must be true");
+  }
+  if (d.taints.size() > kMaxTaints) {
+    r.too_many(p + ".taints", d.origin.at("taints"), d.taints.size(), kMaxTaints);
+  } else {
+    for (size_t i = 0; i < d.taints.size(); ++i) {
+      const k8s::DeviceTaint& t = d.taints[i];
+      const std::string tp = at(p + ".taints", i);
+      name_errors(r, tp + ".key", t.origin.at("key"), t.key, qualified_name(t.key));
+      if (!t.value.empty())
+        name_errors(r, tp + ".value", t.origin.at("value"), t.value, label_value(t.value));
+      if (t.effect.empty()) {
+        r.required(tp + ".effect", t.origin.at("effect"));
+      } else if (t.effect != "NoSchedule" && t.effect != "NoExecute" && t.effect != "None") {
+        r.not_supported(tp + ".effect", t.origin.at("effect"), quote(t.effect),
+                        {"NoExecute", "NoSchedule", "None"});
+      }
+    }
+  }
+  if (d.consumes_counters.size() > kMaxConsumptions) {
+    r.too_many(p + ".consumesCounters", d.origin.at("consumesCounters"), d.consumes_counters.size(),
+               kMaxConsumptions);
+  } else {
+    std::set<std::string> sets;
+    for (size_t i = 0; i < d.consumes_counters.size(); ++i) {
+      const k8s::DeviceCounterConsumption& c = d.consumes_counters[i];
+      const std::string cp = at(p + ".consumesCounters", i);
+      dns_label(r, cp + ".counterSet", c.origin.at("counterSet"), c.counter_set);
+      if (!c.counter_set.empty() && !sets.insert(c.counter_set).second)
+        r.duplicate(cp, c.origin.pos, quote(c.counter_set));
+      if (c.counters.empty()) r.required(cp + ".counters", c.origin.at("counters"));
+      if (c.counters.size() > kMaxCounters)
+        r.too_many(cp + ".counters", c.origin.at("counters"), c.counters.size(), kMaxCounters);
+      for (const auto& [name, counter] : c.counters)
+        name_errors(r, cp + ".counters", counter.pos, name, dns1123_label(name));
+    }
+  }
+  // Node selection per device: only with perDeviceNodeSelection, then exactly one.
+  const bool per_device = s.per_device_node_selection.value_or(false);
+  const int set = (d.node_name && !d.node_name->empty() ? 1 : 0) + (d.node_selector ? 1 : 0) +
+                  (d.all_nodes.value_or(false) ? 1 : 0);
+  if (per_device) {
+    if (d.node_name && d.node_name->empty())
+      r.invalid(p + ".nodeName", d.origin.at("nodeName"), "\"\"", "must not be empty");
+    if (d.all_nodes && !*d.all_nodes)
+      r.invalid(p + ".allNodes", d.origin.at("allNodes"), "false",
+                "must be either unset or set to true");
+    const std::string one =
+        "exactly one of `nodeName`, `nodeSelector`, or `allNodes` is required when "
+        "`perDeviceNodeSelection` is set to true in the ResourceSlice spec";
+    if (set == 0) {
+      r.required(p, d.origin.pos, one);
+    } else if (set > 1) {
+      r.invalid(p, d.origin.pos, "null", one);
+    }
+    if (d.node_name && !d.node_name->empty())
+      name_errors(r, p + ".nodeName", d.origin.at("nodeName"), *d.node_name,
+                  dns1123_subdomain(*d.node_name));
+  } else if (set > 0 || d.node_name || d.all_nodes) {
+    const char* field = d.node_name ? "nodeName" : d.node_selector ? "nodeSelector" : "allNodes";
+    r.invalid(std::string(p) + "." + field, d.origin.at(field), "null",
+              "`nodeName`, `nodeSelector` and `allNodes` can only be set if "
+              "`perDeviceNodeSelection` is set to true in the ResourceSlice spec");
+  }
+  // Binding conditions go together.
+  for (const auto& [field, list] :
+       {std::pair{"bindingConditions", &d.binding_conditions},
+        std::pair{"bindingFailureConditions", &d.binding_failure_conditions}}) {
+    if (list->size() > kMaxBindingConditions)
+      r.too_many(p + "." + field, d.origin.at(field), list->size(), kMaxBindingConditions);
+    std::set<std::string> seen;
+    for (size_t i = 0; i < list->size(); ++i) {
+      const std::string& c = (*list)[i];
+      name_errors(r, at(p + "." + field, i), d.origin.at(field), c, qualified_name(c));
+      if (!seen.insert(c).second) r.duplicate(at(p + "." + field, i), d.origin.at(field), quote(c));
+    }
+  }
+  if (d.binding_conditions.empty() && !d.binding_failure_conditions.empty())
+    r.invalid(p + ".bindingConditions", d.origin.at("bindingFailureConditions"), "null",
+              "bindingConditions are required to use bindingFailureConditions");
+  if (!d.binding_conditions.empty() && d.binding_failure_conditions.empty())
+    r.invalid(p + ".bindingFailureConditions", d.origin.at("bindingConditions"), "null",
+              "bindingFailureConditions are required to use bindingConditions");
+  for (size_t i = 0; i < d.binding_failure_conditions.size(); ++i) {
+    const std::string& c = d.binding_failure_conditions[i];
+    if (std::find(d.binding_conditions.begin(), d.binding_conditions.end(), c) !=
+        d.binding_conditions.end())
+      r.invalid(at(p + ".bindingFailureConditions", i), d.origin.at("bindingFailureConditions"),
+                quote(c), "bindingFailureConditions must not overlap with bindingConditions");
+  }
+}
+
+bool advanced(const k8s::Device& d) {
+  using T = k8s::DeviceAttribute::Type;
+  if (!d.taints.empty() || !d.consumes_counters.empty()) return true;
+  return std::any_of(d.attributes.begin(), d.attributes.end(), [](const auto& a) {
+    return a.second.type == T::Ints || a.second.type == T::Bools || a.second.type == T::Strings ||
+           a.second.type == T::Versions;
+  });
+}
+
+void slice_spec(Report& r, const k8s::ResourceSliceSpec& s) {
+  driver_name(r, "spec.driver", s.origin.at("driver"), s.driver);
+  pool_name(r, "spec.pool.name", s.pool.origin.at("name"), s.pool.name);
+  if (s.pool.resource_slice_count <= 0)
+    r.invalid("spec.pool.resourceSliceCount", s.pool.origin.at("resourceSliceCount"),
+              std::to_string(s.pool.resource_slice_count), "must be greater than zero");
+  if (s.pool.generation < 0)
+    r.invalid("spec.pool.generation", s.pool.origin.at("generation"),
+              std::to_string(s.pool.generation), "must be greater than or equal to zero");
+  // Exactly one way of selecting nodes: nodeName "", allNodes false and
+  // perDeviceNodeSelection false count as unset (and are errors of their own).
+  int set = 0;
+  set += s.node_name && !s.node_name->empty();
+  set += s.node_selector.has_value();
+  set += s.all_nodes.value_or(false);
+  set += s.per_device_node_selection.value_or(false);
+  const std::string one =
+      "exactly one of `nodeName`, `nodeSelector`, `allNodes`, `perDeviceNodeSelection` is required";
+  if (set > 1) r.invalid("spec", s.origin.pos, "null", one + ", but multiple fields are set");
+  const bool unset_forms = (s.node_name && s.node_name->empty()) ||
+                           (s.all_nodes && !*s.all_nodes) ||
+                           (s.per_device_node_selection && !*s.per_device_node_selection);
+  if (set == 0 && !unset_forms) r.required("spec", s.origin.pos, one);
+  if (s.node_name) {
+    if (s.node_name->empty()) {
+      r.invalid("spec.nodeName", s.origin.at("nodeName"), "\"\"",
+                "must be either unset or set to a non-empty string");
+    } else {
+      name_errors(r, "spec.nodeName", s.origin.at("nodeName"), *s.node_name,
+                  dns1123_subdomain(*s.node_name));
+    }
+  }
+  if (s.all_nodes && !*s.all_nodes)
+    r.invalid("spec.allNodes", s.origin.at("allNodes"), "false",
+              "must be either unset or set to true");
+  if (s.per_device_node_selection && !*s.per_device_node_selection)
+    r.invalid("spec.perDeviceNodeSelection", s.origin.at("perDeviceNodeSelection"), "false",
+              "must be either unset or set to true");
+  if (s.node_selector) {
+    const Pos tpos = s.node_selector->origin.at("nodeSelectorTerms");
+    const size_t terms = s.node_selector->node_selector_terms.size();
+    if (terms == 0)
+      r.required("spec.nodeSelector.nodeSelectorTerms", tpos,
+                 "must have at least one node selector term");
+    if (terms != 1)
+      r.invalid("spec.nodeSelector.nodeSelectorTerms", tpos, std::to_string(terms),
+                "must have exactly one node selector term");
+  }
+  // partitionTypeAttribute: only with devices that consume counters, each of which must
+  // have it as a string attribute.
+  if (const auto& pta = s.partition_type_attribute) {
+    const Pos ppos = s.origin.at("partitionTypeAttribute");
+    const bool consumers = std::any_of(s.devices.begin(), s.devices.end(),
+                                       [](const auto& d) { return !d.consumes_counters.empty(); });
+    if (!consumers)
+      r.invalid("spec.partitionTypeAttribute", ppos, quote(*pta),
+                "may only be set on a slice which declares devices that consume counters");
+    for (size_t i = 0; i < s.devices.size(); ++i) {
+      const k8s::Device& d = s.devices[i];
+      if (d.consumes_counters.empty()) continue;
+      const k8s::DeviceAttribute* a = d.attribute(*pta, s.driver);
+      const std::string ap = fmt::format("spec.devices[{}].attributes[{}]", i, *pta);
+      if (!a) {
+        r.required(ap, d.origin.at("attributes"),
+                   "device consumes counters and `partitionTypeAttribute` names this attribute, "
+                   "so it must be set");
+      } else if (a->type != k8s::DeviceAttribute::Type::String) {
+        r.invalid(ap, a->pos, "null",
+                  "must be a string value because `partitionTypeAttribute` names this attribute");
+      }
+    }
+  }
+  // NodePrepareResources may be skipped only together with NodeUnprepareResources.
+  const auto& skip = s.skip_node_operations;
+  auto skips = [&](std::string_view op) {
+    return std::find(skip.begin(), skip.end(), op) != skip.end() ||
+           std::find(skip.begin(), skip.end(), "*") != skip.end();
+  };
+  if (std::find(skip.begin(), skip.end(), "NodePrepareResources") != skip.end() &&
+      !skips("NodeUnprepareResources")) {
+    std::string list;
+    for (const std::string& op : skip) list += (list.empty() ? "" : ",") + quote(op);
+    r.invalid("spec.skipNodeOperations", s.origin.at("skipNodeOperations"), "[" + list + "]",
+              "NodePrepareResources cannot be skipped unless NodeUnprepareResources is also "
+              "skipped");
+  }
+  if (!s.devices.empty() && !s.shared_counters.empty())
+    r.invalid("spec", s.origin.pos, "null", "only one of `sharedCounters` or `devices` is allowed");
+  const bool adv = std::any_of(s.devices.begin(), s.devices.end(), advanced);
+  const size_t max = adv ? kMaxDevicesAdvanced : kMaxDevices;
+  if (s.devices.size() > max) {
+    r.too_many("spec.devices", s.origin.at("devices"), s.devices.size(), max);
+  } else {
+    std::set<std::string> names;
+    for (size_t i = 0; i < s.devices.size(); ++i) {
+      const k8s::Device& d = s.devices[i];
+      device(r, at("spec.devices", i), d, s);
+      if (!d.name.empty() && !names.insert(d.name).second)
+        r.duplicate(at("spec.devices", i) + ".name", d.origin.at("name"), quote(d.name));
+    }
+  }
+  if (s.shared_counters.size() > kMaxCounterSets) {
+    r.too_many("spec.sharedCounters", s.origin.at("sharedCounters"), s.shared_counters.size(),
+               kMaxCounterSets);
+  } else {
+    std::set<std::string> names;
+    for (size_t i = 0; i < s.shared_counters.size(); ++i) {
+      const k8s::CounterSet& cs = s.shared_counters[i];
+      const std::string p = at("spec.sharedCounters", i);
+      dns_label(r, p + ".name", cs.origin.at("name"), cs.name);
+      if (!cs.name.empty() && !names.insert(cs.name).second)
+        r.duplicate(p, cs.origin.pos, quote(cs.name));
+      if (cs.counters.empty()) r.required(p + ".counters", cs.origin.at("counters"));
+      if (cs.counters.size() > kMaxCounters)
+        r.too_many(p + ".counters", cs.origin.at("counters"), cs.counters.size(), kMaxCounters);
+      for (const auto& [name, counter] : cs.counters)
+        name_errors(r, p + ".counters", counter.pos, name, dns1123_label(name));
+    }
+  }
+}
+
+}  // namespace
+
+void validate(const k8s::Cluster& cluster, const Options& options, std::vector<Finding>& out) {
+  auto report = [&](const k8s::Source& src, std::string object) {
+    return Report(out, options, cluster.files.at(src.file), src.version, std::move(object));
+  };
+  for (const k8s::DeviceClass& c : cluster.device_classes) {
+    Report r = report(c.source, "DeviceClass " + c.metadata.name);
+    const Cel cel{options, c.source.file};
+    object_meta(r, c.metadata);
+    selectors(r, cel, "spec.selectors", c.spec.selectors, c.spec.origin.at("selectors"));
+    if (c.spec.config.size() > kMaxConfig) {
+      r.too_many("spec.config", c.spec.origin.at("config"), c.spec.config.size(), kMaxConfig);
+    } else {
+      for (size_t i = 0; i < c.spec.config.size(); ++i)
+        configuration(r, at("spec.config", i), c.spec.config[i].config,
+                      c.spec.config[i].origin.pos);
+    }
+    if (c.spec.extended_resource_name) {
+      const std::string& n = *c.spec.extended_resource_name;
+      const Pos pos = c.spec.origin.at("extendedResourceName");
+      const std::string path = "spec.extendedResourceName";
+      if (n.find('/') == std::string::npos) {
+        r.invalid(path, pos, quote(n),
+                  "a name must be a domain-prefixed path, such as 'example.com/my-prop'");
+      } else if (n.find("kubernetes.io/") != std::string::npos) {
+        r.invalid(path, pos, quote(n), "must not have \"kubernetes.io/\" domain");
+      } else if (n.starts_with("requests.")) {
+        r.invalid(path, pos, quote(n), "must not have \"requests.\" prefix");
+      } else {
+        for (const std::string& e : qualified_name("requests." + n))
+          r.invalid(path, pos, quote(n), e);
+      }
+    }
+  }
+  for (const k8s::ResourceClaim& c : cluster.resource_claims) {
+    Report r = report(c.source, fmt::format("ResourceClaim {}",
+                                            c.metadata.namespace_.empty()
+                                                ? c.metadata.name
+                                                : c.metadata.namespace_ + "/" + c.metadata.name));
+    object_meta(r, c.metadata);
+    device_claim(r, Cel{options, c.source.file}, "spec.devices", c.spec.devices);
+  }
+  for (const k8s::ResourceClaimTemplate& t : cluster.resource_claim_templates) {
+    Report r = report(t.source, fmt::format("ResourceClaimTemplate {}",
+                                            t.metadata.namespace_.empty()
+                                                ? t.metadata.name
+                                                : t.metadata.namespace_ + "/" + t.metadata.name));
+    object_meta(r, t.metadata);
+    labels_annotations(r, "spec.metadata", t.spec.metadata);
+    device_claim(r, Cel{options, t.source.file}, "spec.spec.devices", t.spec.spec.devices);
+  }
+  for (const k8s::ResourceSlice& s : cluster.resource_slices) {
+    Report r = report(s.source, "ResourceSlice " + s.metadata.name);
+    object_meta(r, s.metadata);
+    slice_spec(r, s.spec);
+  }
+  for (const k8s::DeviceTaintRule& t : cluster.device_taint_rules) {
+    Report r = report(t.source, "DeviceTaintRule " + t.metadata.name);
+    object_meta(r, t.metadata);
+    const k8s::DeviceTaint& taint = t.spec.taint;
+    const std::string tp = "spec.taint";
+    if (taint.key.empty()) {
+      r.required(tp + ".key", taint.origin.at("key"));
+    } else {
+      name_errors(r, tp + ".key", taint.origin.at("key"), taint.key, qualified_name(taint.key));
+    }
+    if (!taint.value.empty())
+      name_errors(r, tp + ".value", taint.origin.at("value"), taint.value,
+                  label_value(taint.value));
+    if (taint.effect.empty()) {
+      r.required(tp + ".effect", taint.origin.at("effect"));
+    } else if (taint.effect != "NoSchedule" && taint.effect != "NoExecute" &&
+               taint.effect != "None") {
+      r.not_supported(tp + ".effect", taint.origin.at("effect"), quote(taint.effect),
+                      {"NoExecute", "NoSchedule", "None"});
+    }
+    if (const auto& sel = t.spec.device_selector) {
+      if (sel->driver)
+        driver_name(r, "spec.deviceSelector.driver", sel->origin.at("driver"), *sel->driver);
+      if (sel->pool) pool_name(r, "spec.deviceSelector.pool", sel->origin.at("pool"), *sel->pool);
+      if (sel->device)
+        dns_label(r, "spec.deviceSelector.device", sel->origin.at("device"), *sel->device);
+    }
+  }
+  // Pod wiring: claims named once, by a claim or a template; containers use existing ones.
+  for (const k8s::Pod& pod : cluster.pods) {
+    Report r(out, options, cluster.files.at(pod.source.file), k8s::ApiVersion::V1,
+             fmt::format("Pod {}", pod.metadata.namespace_.empty()
+                                       ? pod.metadata.name
+                                       : pod.metadata.namespace_ + "/" + pod.metadata.name));
+    std::set<std::string> names;
+    for (size_t i = 0; i < pod.resource_claims.size(); ++i) {
+      const k8s::PodResourceClaim& prc = pod.resource_claims[i];
+      const std::string p = at("spec.resourceClaims", i);
+      dns_label(r, p + ".name", prc.origin.at("name"), prc.name);
+      if (!prc.name.empty() && !names.insert(prc.name).second)
+        r.duplicate(p + ".name", prc.origin.at("name"), quote(prc.name));
+      const int set =
+          (prc.resource_claim_name ? 1 : 0) + (prc.resource_claim_template_name ? 1 : 0);
+      if (set != 1)
+        r.invalid(p, prc.origin.pos, "null",
+                  "must specify one of: `resourceClaimName`, `resourceClaimTemplateName`");
+    }
+    for (const k8s::ContainerClaim& cc : pod.container_claims)
+      if (!names.count(cc.name)) r.not_found(cc.path + ".name", cc.pos, quote(cc.name));
+  }
+}
+
+}  // namespace dra::lint

@@ -1,0 +1,194 @@
+// tests/lint/lint_test.cpp -- each warning rule fires where it should and nowhere else; paths
+// in the object's own version; positions inside CEL expressions; --disable; ordering.
+#include "lint/lint.hpp"
+
+#include <catch2/catch.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "k8s/load.hpp"
+#include "lint/report.hpp"
+#include "test_util.hpp"
+
+namespace dra::lint {
+namespace {
+
+std::vector<Finding> lint_text(const std::string& yaml, Options o = {}) {
+  util::Diagnostics diags;
+  k8s::Cluster cluster;
+  k8s::LoadOptions lo;
+  lo.apply_defaults = false;
+  lo.for_lint = true;
+  k8s::load_text(yaml, "in.yaml", cluster, diags, lo);
+  REQUIRE_FALSE(diags.has_errors());
+  const std::string text = yaml;
+  o.file_text = [text](uint32_t) -> std::string_view { return text; };
+  return lint(cluster, o);
+}
+
+std::vector<std::string> rules_of(const std::vector<Finding>& fs) {
+  std::vector<std::string> out;
+  for (const Finding& f : fs) out.push_back(f.rule + " " + f.path);
+  return out;
+}
+
+const char* kClaim = R"(apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: c, namespace: team}
+spec:
+  devices:
+    requests:
+    - name: gpu
+      exactly:
+        deviceClassName: gpu.example.com
+)";
+
+}  // namespace
+
+TEST_CASE("lint: a valid claim has no findings", "[lint]") { CHECK(lint_text(kClaim).empty()); }
+
+TEST_CASE("lint: each warning rule", "[lint]") {
+  using V = std::vector<std::string>;
+  SECTION("deprecated-version, with the release that stops serving it") {
+    const auto fs = lint_text(R"(apiVersion: resource.k8s.io/v1beta1
+kind: DeviceClass
+metadata: {name: x}
+spec: {}
+)");
+    CHECK(rules_of(fs) == V{"deprecated-version apiVersion"});
+    CHECK_THAT(fs[0].message, Catch::Contains("1.35") && Catch::Contains("1.38"));
+    CHECK(fs[0].line == 1);
+    CHECK(fs[0].column == 13);
+  }
+  SECTION("allocation-mode-all") {
+    CHECK(rules_of(lint_text(std::string(kClaim) + "        allocationMode: All\n")) ==
+          V{"allocation-mode-all spec.devices.requests[0].exactly.allocationMode"});
+  }
+  SECTION("count-over-claim-limit") {
+    CHECK(rules_of(lint_text(std::string(kClaim) + "        count: 33\n")) ==
+          V{"count-over-claim-limit spec.devices.requests[0].exactly.count"});
+    CHECK(lint_text(std::string(kClaim) + "        count: 32\n").empty());
+  }
+  SECTION("admin-access") {
+    CHECK(rules_of(lint_text(std::string(kClaim) + "        adminAccess: true\n")) ==
+          V{"admin-access spec.devices.requests[0].exactly.adminAccess"});
+  }
+  SECTION("too-many-tolerations and toleration-effect-none") {
+    std::string tolerations = "        tolerations:\n";
+    for (int i = 0; i < 17; ++i)
+      tolerations += "        - {key: k" + std::to_string(i) + ", operator: Exists}\n";
+    CHECK(rules_of(lint_text(std::string(kClaim) + tolerations)) ==
+          V{"too-many-tolerations spec.devices.requests[0].exactly.tolerations"});
+    CHECK(
+        rules_of(lint_text(std::string(kClaim) +
+                           "        tolerations: [{key: k, operator: Exists, effect: None}]\n")) ==
+        V{"toleration-effect-none spec.devices.requests[0].exactly.tolerations[0].effect"});
+  }
+  SECTION("device-node-selector-terms") {
+    const auto fs = lint_text(R"(apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: s}
+spec:
+  driver: d.example.com
+  perDeviceNodeSelection: true
+  pool: {name: p, generation: 1, resourceSliceCount: 1}
+  devices:
+  - name: a
+    nodeSelector:
+      nodeSelectorTerms:
+      - matchExpressions: [{key: k, operator: Exists}]
+      - matchExpressions: [{key: j, operator: Exists}]
+)");
+    CHECK(rules_of(fs) == V{"device-node-selector-terms spec.devices[0].nodeSelector"});
+  }
+}
+
+TEST_CASE("lint: paths in the object's own version", "[lint]") {
+  CHECK(versioned_path("spec.devices.requests[3].exactly.count", k8s::ApiVersion::V1beta1) ==
+        "spec.devices.requests[3].count");
+  CHECK(versioned_path("spec.spec.devices.requests[0].exactly.selectors[1]",
+                       k8s::ApiVersion::V1beta1) == "spec.spec.devices.requests[0].selectors[1]");
+  CHECK(versioned_path("spec.devices[2].attributes[gpu.example.com/model]",
+                       k8s::ApiVersion::V1beta1) ==
+        "spec.devices[2].basic.attributes[gpu.example.com/model]");
+  CHECK(versioned_path("spec.devices[2].name", k8s::ApiVersion::V1beta1) == "spec.devices[2].name");
+  CHECK(versioned_path("spec.devices.requests[3].exactly.count", k8s::ApiVersion::V1beta2) ==
+        "spec.devices.requests[3].exactly.count");
+  // A v1beta1 claim, linted: the server's error, at the field as written.
+  const auto fs = lint_text(R"(apiVersion: resource.k8s.io/v1beta1
+kind: ResourceClaim
+metadata: {name: c, namespace: team}
+spec:
+  devices:
+    requests:
+    - name: gpu
+      deviceClassName: gpu.example.com
+      count: -1
+)",
+                            Options{{"deprecated-version"}, {}});
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].path == "spec.devices.requests[0].count");
+  CHECK(fs[0].message == "Invalid value: -1: must be greater than zero");
+  CHECK(fs[0].line == 9);
+  CHECK(fs[0].column == 14);
+}
+
+TEST_CASE("lint: a CEL error is placed at its character in the file", "[lint]") {
+  const auto fs = lint_text(std::string(kClaim) +
+                            "        selectors:\n"
+                            "        - cel: {expression: 'device.driver = \"x\"'}\n");
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].path == "spec.devices.requests[0].exactly.selectors[0].cel.expression");
+  CHECK(fs[0].line == 11);
+  CHECK(fs[0].column == 44);  // the "=" inside the quoted expression
+  CHECK_THAT(fs[0].message,
+             Catch::StartsWith("Invalid value: ") && Catch::Contains("compilation failed"));
+}
+
+TEST_CASE("lint: disabled rules are not reported; findings sorted, repeats dropped", "[lint]") {
+  const std::string yaml = std::string(kClaim) + "        allocationMode: All\n        count: 2\n";
+  CHECK(lint_text(yaml).size() == 2);
+  const auto fs = lint_text(yaml, Options{{"allocation-mode-all"}, {}});
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].rule == "api");
+  std::vector<Finding> v = {{"b.yaml", 1, 1, Severity::Error, "api", "x", "m", "", ""},
+                            {"a.yaml", 5, 1, Severity::Error, "api", "x", "m", "", ""},
+                            {"a.yaml", 2, 1, Severity::Warning, "w", "x", "m", "", ""},
+                            {"a.yaml", 2, 1, Severity::Warning, "w", "x", "m", "", ""}};
+  sort(v, {"b.yaml", "a.yaml"});
+  REQUIRE(v.size() == 3);
+  CHECK(v[0].file == "b.yaml");
+  CHECK(v[1].line == 2);
+  CHECK(v[2].line == 5);
+}
+
+TEST_CASE("lint: every rule is documented once", "[lint]") {
+  std::set<std::string_view> seen;
+  for (const Rule& r : rules()) {
+    CHECK(seen.insert(r.id).second);
+    CHECK_FALSE(r.summary.empty());
+    CHECK(find_rule(r.id) == &r);
+  }
+  CHECK(find_rule("no-such-rule") == nullptr);
+}
+
+TEST_CASE("lint: name formats give apimachinery's messages", "[lint]") {
+  CHECK(dns1123_label("gpu-0").empty());
+  CHECK(dns1123_label("a.b") == std::vector<std::string>{"must not contain dots"});
+  CHECK(dns1123_label(std::string(64, 'a')).front() == "must be no more than 63 characters");
+  CHECK(dns1123_subdomain("gpu.example.com").empty());
+  CHECK_THAT(dns1123_subdomain("Bad").front(), Catch::StartsWith("a lowercase RFC 1123 subdomain"));
+  CHECK(qualified_name("example.com/key").empty());
+  CHECK(qualified_name("/x").front() == "prefix part must be non-empty");
+  const auto empty = qualified_name("");
+  REQUIRE(empty.size() == 2);  // both, as upstream gives them
+  CHECK(empty[0] == "name part must be non-empty");
+  CHECK(c_identifier("_ok1").empty());
+  CHECK_FALSE(c_identifier("1bad").empty());
+  CHECK(label_value("").empty());
+  CHECK_FALSE(label_value("-bad").empty());
+  CHECK(quote("a\"b\n") == "\"a\\\"b\\n\"");
+}
+
+}  // namespace dra::lint
