@@ -29,6 +29,7 @@ struct LintOptions {
   std::string output = "text";
   bool strict = false;
   std::vector<std::string> disabled;
+  std::vector<std::string> against;  // --against DUMP (repeatable: one cluster from all)
 };
 
 // Exit status: 0 no errors (with --strict: no warnings either), 1 findings that fail,
@@ -66,6 +67,19 @@ int run_lint(const LintOptions& opts, Io& io) {
     }
   lint::Options lopts;
   lopts.disabled = opts.disabled;
+  k8s::Cluster dump;
+  if (!opts.against.empty()) {
+    k8s::LoadOptions dl;
+    dl.filenames = opts.against;
+    util::Diagnostics dump_diags;
+    dump = k8s::load(dl, dump_diags);
+    if (dump_diags.has_errors()) {
+      io.err << dump_diags.to_long_string();
+      io.err << "error: the cluster given with --against cannot be read\n";
+      return kExitError;
+    }
+    lopts.against = &dump;
+  }
   lopts.file_text = [&](uint32_t index) -> std::string_view {
     return index < cluster.files.size() ? std::string_view(texts.get(cluster.files[index]))
                                         : std::string_view();
@@ -124,6 +138,9 @@ Examples:
   # In CI: annotations on the pull request
   kubectl dra lint -o github manifests/
 
+  # Against the cluster: missing classes, misspelt attributes, unsatisfiable claims
+  kubectl dra lint claim.yaml --against dump.yaml
+
   # From a pipe, failing on warnings too
   helm template . | kubectl dra lint --strict -
 
@@ -138,6 +155,10 @@ with --strict; malformed YAML is a finding), 2 usage errors or unreadable input.
   app->add_flag("--strict", opts->strict, "Fail (exit 1) on warnings too");
   app->add_option("--disable", opts->disabled, "Do not report this rule (repeatable)")
       ->type_name("RULE");
+  app->add_option("--against", opts->against,
+                  "Check the claims and classes against this cluster dump too (its classes, "
+                  "devices and allocator)")
+      ->type_name("DUMP");
   return {app, [opts](Io& io) { return run_lint(*opts, io); }};
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <tuple>
 
+#include "lint/against.hpp"
 #include "lint/report.hpp"
 #include "lint/validate.hpp"
 
@@ -31,10 +32,21 @@ constexpr Rule kRules[] = {
      "a deprecated resource.k8s.io version (and the release that stops serving it)"},
     {"device-node-selector-terms", Severity::Warning,
      "a device's nodeSelector with other than one term: documented, not validated"},
+    {"selector-matches-nothing", Severity::Warning,
+     "a selector matches no device of the cluster (--against)"},
     {"toleration-effect-none", Severity::Warning,
      "a toleration with effect None: accepted by validation, not documented"},
     {"too-many-tolerations", Severity::Warning,
      "more than 16 tolerations: the documented maximum, not enforced"},
+    {"unguarded-attribute", Severity::Warning,
+     "a selector fails with a CEL runtime error on some devices of the class: guard it "
+     "(--against)"},
+    {"unknown-attribute", Severity::Warning,
+     "a selector reads an attribute or capacity no device of the class publishes (--against)"},
+    {"unknown-class", Severity::Warning,
+     "a request names a device class the cluster does not have (--against)"},
+    {"unsatisfiable-claim", Severity::Warning,
+     "the allocator cannot place the claim on any node of the cluster (--against)"},
 };
 
 std::string object_name(const k8s::ObjectMeta& m, std::string_view kind) {
@@ -159,6 +171,7 @@ std::vector<Finding> lint(const k8s::Cluster& cluster, const Options& options) {
   std::vector<Finding> out;
   validate(cluster, options, out);
   warnings(cluster, options, out);
+  if (options.against) against(cluster, *options.against, options, out);
   sort(out, cluster.files);
   return out;
 }

@@ -49,6 +49,8 @@ struct Options {
   // The text of input file `index` (Cluster::files), for positions inside CEL expressions;
   // empty when not available (positions then fall back to the expression's start).
   std::function<std::string_view(uint32_t index)> file_text;
+  // --against: the cluster (a dump) to check the linted objects against; null for none.
+  const k8s::Cluster* against = nullptr;
 };
 
 // The findings for every object of `cluster` (as loaded, without defaults applied: see

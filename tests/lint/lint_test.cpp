@@ -192,3 +192,48 @@ TEST_CASE("lint: name formats give apimachinery's messages", "[lint]") {
 }
 
 }  // namespace dra::lint
+
+namespace dra::lint {
+
+TEST_CASE("lint: --against rules, each on its own", "[lint]") {
+  const k8s::Cluster dump = testing::cluster_of(
+      testing::slurp_file(std::string(DRA_SOURCE_DIR) + "/tests/golden/data/explain.yaml"));
+  auto against = [&](const std::string& exactly) {
+    Options o;
+    o.against = &dump;
+    return rules_of(lint_text(R"(apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: c, namespace: team}
+spec:
+  devices:
+    requests:
+    - name: gpu
+      exactly:
+)" + exactly,
+                              o));
+  };
+  using V = std::vector<std::string>;
+  const std::string sel = "spec.devices.requests[0].exactly.selectors[0].cel.expression";
+  CHECK(against("        deviceClassName: gpu.example.com\n").empty());
+  CHECK(against("        deviceClassName: gpu.exampel.com\n") ==
+        V{"unknown-class spec.devices.requests[0].exactly.deviceClassName"});
+  CHECK(against("        deviceClassName: gpu.example.com\n"
+                "        selectors: [{cel: {expression: "
+                "'device.attributes[\"gpu.example.com\"].model == \"Z999\"'}}]\n") ==
+        V{"unsatisfiable-claim spec.devices", "selector-matches-nothing " + sel});
+  // Optional chaining guards the read: no runtime error, so only "matches nothing" (the
+  // name check needs fixed paths, which `.?` is not).
+  CHECK(against("        deviceClassName: gpu.example.com\n"
+                "        selectors: [{cel: {expression: "
+                "'device.attributes[\"gpu.example.com\"].?modle.orValue(\"\") == \"x\"'}}]\n") ==
+        V{"unsatisfiable-claim spec.devices", "selector-matches-nothing " + sel});
+  CHECK(against("        deviceClassName: gpu.example.com\n"
+                "        selectors: [{cel: {expression: "
+                "'device.attributes[\"gpu.example.com\"].modle == \"x\"'}}]\n") ==
+        V{"unsatisfiable-claim spec.devices", "unguarded-attribute " + sel,
+          "unknown-attribute " + sel});
+  CHECK(against("        deviceClassName: gpu.example.com\n        count: 9\n") ==
+        V{"unsatisfiable-claim spec.devices"});
+}
+
+}  // namespace dra::lint
