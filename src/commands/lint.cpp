@@ -29,14 +29,22 @@ struct LintOptions {
   std::string output = "text";
   bool strict = false;
   std::vector<std::string> disabled;
-  std::vector<std::string> against;  // --against DUMP (repeatable: one cluster from all)
+  std::vector<std::string> against;    // --against DUMP (repeatable: one cluster from all)
+  bool cluster = false;                // --cluster: the inputs are a cluster's state
+  std::vector<std::string> filenames;  // -f: the same as positional inputs
 };
 
 // Exit status: 0 no errors (with --strict: no warnings either), 1 findings that fail,
 // 2 usage errors or unreadable input.
 constexpr int kExitFindings = 1;
 
-int run_lint(const LintOptions& opts, Io& io) {
+int run_lint(LintOptions opts, Io& io) {
+  opts.inputs.insert(opts.inputs.end(), opts.filenames.begin(), opts.filenames.end());
+  if (opts.inputs.empty()) {
+    io.err << "error: nothing to lint\n"
+           << "  hint: name files, directories or - (stdin); with --cluster, the dump with -f\n";
+    return kExitError;
+  }
   for (const std::string& id : opts.disabled)
     if (!lint::find_rule(id)) {
       io.err << fmt::format("error: unknown rule \"{}\" in --disable\n", id)
@@ -67,6 +75,7 @@ int run_lint(const LintOptions& opts, Io& io) {
     }
   lint::Options lopts;
   lopts.disabled = opts.disabled;
+  lopts.cluster = opts.cluster;
   k8s::Cluster dump;
   if (!opts.against.empty()) {
     k8s::LoadOptions dl;
@@ -141,6 +150,9 @@ Examples:
   # Against the cluster: missing classes, misspelt attributes, unsatisfiable claims
   kubectl dra lint claim.yaml --against dump.yaml
 
+  # The cluster's own state: incomplete or stale pools, dangling allocations, ...
+  kubectl dra lint --cluster -f dump.yaml
+
   # From a pipe, failing on warnings too
   helm template . | kubectl dra lint --strict -
 
@@ -148,8 +160,12 @@ Exit status: 0 no errors (with --strict, no warnings either), 1 errors found (or
 with --strict; malformed YAML is a finding), 2 usage errors or unreadable input.)",
                   rule_list()));
   app->add_option("inputs", opts->inputs, "Files, directories, or - for stdin")
-      ->required()
       ->type_name("FILE|DIR|-");
+  app->add_option("-f,--filename", opts->filenames, "The same as the inputs (for --cluster)")
+      ->type_name("FILE");
+  app->add_flag("--cluster", opts->cluster,
+                "The inputs are a cluster's state (a dump): also check its pools, taints, "
+                "classes and allocations");
   app->add_flag("-R,--recursive", opts->recursive, "Lint directories recursively");
   add_output_flag(*app, opts->output, "text|json|github|sarif|junit");
   app->add_flag("--strict", opts->strict, "Fail (exit 1) on warnings too");

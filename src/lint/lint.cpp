@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "lint/against.hpp"
+#include "lint/cluster.hpp"
 #include "lint/report.hpp"
 #include "lint/validate.hpp"
 
@@ -26,16 +27,30 @@ constexpr Rule kRules[] = {
      "adminAccess needs the namespace label resource.kubernetes.io/admin-access=\"true\""},
     {"allocation-mode-all", Severity::Warning,
      "allocationMode All takes every matching device of a node, and fails while any is in use"},
+    {"allocated-device-missing", Severity::Warning,
+     "an allocation names a device no current slice publishes (--cluster)"},
+    {"class-matches-nothing", Severity::Warning,
+     "a class whose selectors match no device of the cluster (--cluster)"},
     {"count-over-claim-limit", Severity::Warning,
      "more than 32 devices in one claim: valid, but the allocator never allocates it"},
     {"deprecated-version", Severity::Warning,
      "a deprecated resource.k8s.io version (and the release that stops serving it)"},
+    {"device-tainted-noexecute", Severity::Warning,
+     "a device tainted NoExecute: Pods using it are evicted (--cluster)"},
     {"device-node-selector-terms", Severity::Warning,
      "a device's nodeSelector with other than one term: documented, not validated"},
+    {"incomplete-pool", Severity::Warning,
+     "a pool with fewer slices than it announces (--cluster)"},
+    {"invalid-pool", Severity::Warning,
+     "a pool the allocator refuses: a device name twice, an unknown counter (--cluster)"},
+    {"reserved-for-missing-pod", Severity::Warning,
+     "a claim reserved for a Pod the cluster does not have (--cluster)"},
     {"selector-matches-nothing", Severity::Warning,
      "a selector matches no device of the cluster (--against)"},
     {"toleration-effect-none", Severity::Warning,
      "a toleration with effect None: accepted by validation, not documented"},
+    {"stale-slices", Severity::Warning,
+     "slices of an older pool generation, ignored by the allocator (--cluster)"},
     {"too-many-tolerations", Severity::Warning,
      "more than 16 tolerations: the documented maximum, not enforced"},
     {"unguarded-attribute", Severity::Warning,
@@ -172,6 +187,7 @@ std::vector<Finding> lint(const k8s::Cluster& cluster, const Options& options) {
   validate(cluster, options, out);
   warnings(cluster, options, out);
   if (options.against) against(cluster, *options.against, options, out);
+  if (options.cluster) cluster_state(cluster, options, out);
   sort(out, cluster.files);
   return out;
 }

@@ -51,6 +51,8 @@ struct Options {
   std::function<std::string_view(uint32_t index)> file_text;
   // --against: the cluster (a dump) to check the linted objects against; null for none.
   const k8s::Cluster* against = nullptr;
+  // --cluster: the input is a cluster's state; check it as the allocator will find it.
+  bool cluster = false;
 };
 
 // The findings for every object of `cluster` (as loaded, without defaults applied: see

@@ -237,3 +237,31 @@ spec:
 }
 
 }  // namespace dra::lint
+
+namespace dra::lint {
+
+TEST_CASE("lint: --cluster rules, each on its own", "[lint]") {
+  auto cluster_rules = [](const std::string& file) {
+    const k8s::Cluster c = testing::cluster_of(
+        testing::slurp_file(std::string(DRA_SOURCE_DIR) + "/tests/golden/data/" + file));
+    Options o;
+    o.cluster = true;
+    std::set<std::string> out;
+    for (const Finding& f : lint(c, o)) out.insert(f.rule);
+    return out;
+  };
+  using S = std::set<std::string>;
+  // Without --cluster none of these is looked for.
+  const k8s::Cluster plain = testing::cluster_of(
+      testing::slurp_file(std::string(DRA_SOURCE_DIR) + "/tests/golden/data/lint-cluster.yaml"));
+  for (const Finding& f : lint(plain, {})) CHECK(f.rule == "api");
+  CHECK(cluster_rules("lint-cluster.yaml") == S{"stale-slices", "device-tainted-noexecute",
+                                                "invalid-pool", "allocated-device-missing",
+                                                "reserved-for-missing-pod"});
+  const S explain = cluster_rules("explain.yaml");
+  CHECK(explain.count("incomplete-pool") == 1);
+  CHECK(explain.count("class-matches-nothing") == 1);
+  CHECK(explain.count("reserved-for-missing-pod") == 0);  // its Pods are all there
+}
+
+}  // namespace dra::lint
