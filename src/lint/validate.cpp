@@ -627,7 +627,11 @@ void slice_spec(Report& r, const k8s::ResourceSliceSpec& s) {
     for (size_t i = 0; i < s.devices.size(); ++i) {
       const k8s::Device& d = s.devices[i];
       if (d.consumes_counters.empty()) continue;
-      const k8s::DeviceAttribute* a = d.attribute(*pta, s.driver);
+      // The name as written wins over the bare form of the driver's own domain.
+      const k8s::DeviceAttribute* a = nullptr;
+      for (const auto& [name, value] : d.attributes)
+        if (name.view() == *pta) a = &value;
+      if (!a) a = d.attribute(*pta, s.driver);
       const std::string ap = fmt::format("spec.devices[{}].attributes[{}]", i, *pta);
       if (!a) {
         r.required(ap, d.origin.at("attributes"),
