@@ -149,6 +149,53 @@ void object_meta(Report& r, const k8s::ObjectMeta& m) {
   labels_annotations(r, "metadata", m);
 }
 
+// ---- node selectors (core ValidateNodeSelector) ----------------------------------------
+
+void node_selector_requirement(Report& r, const std::string& p, const k8s::NodeSelectorRequirement& q,
+                               bool field) {
+  const Pos pos = q.origin.pos;
+  const std::string& op = q.operator_;
+  if (op == "In" || op == "NotIn") {
+    if (q.values.empty())
+      r.required(p + ".values", q.origin.at("values"),
+                 "must be specified when `operator` is 'In' or 'NotIn'");
+  } else if (op == "Exists" || op == "DoesNotExist") {
+    if (!q.values.empty())
+      r.forbidden(p + ".values", q.origin.at("values"),
+                  "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+  } else if (op == "Gt" || op == "Lt") {
+    if (q.values.size() != 1)
+      r.required(p + ".values", q.origin.at("values"),
+                 "must be specified single value when `operator` is 'Lt' or 'Gt'");
+  } else {
+    r.not_supported(p + ".operator", q.origin.at("operator"), quote(op),
+                    {"DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"});
+  }
+  if (field) {
+    if (q.key != "metadata.name")
+      r.not_supported(p + ".key", q.origin.at("key"), quote(q.key), {"metadata.name"});
+  } else {
+    name_errors(r, p + ".key", q.origin.at("key"), q.key, qualified_name(q.key));
+    for (size_t i = 0; i < q.values.size(); ++i)
+      name_errors(r, fmt::format("{}.values[{}]", p, i), q.origin.at("values"), q.values[i],
+                  label_value(q.values[i]));
+  }
+  (void)pos;
+}
+
+void node_selector(Report& r, const std::string& path, const k8s::NodeSelector& ns) {
+  for (size_t t = 0; t < ns.node_selector_terms.size(); ++t) {
+    const k8s::NodeSelectorTerm& term = ns.node_selector_terms[t];
+    const std::string tp = fmt::format("{}.nodeSelectorTerms[{}]", path, t);
+    for (size_t i = 0; i < term.match_expressions.size(); ++i)
+      node_selector_requirement(r, fmt::format("{}.matchExpressions[{}]", tp, i),
+                                term.match_expressions[i], false);
+    for (size_t i = 0; i < term.match_fields.size(); ++i)
+      node_selector_requirement(r, fmt::format("{}.matchFields[{}]", tp, i), term.match_fields[i],
+                                true);
+  }
+}
+
 // ---- CEL selectors -------------------------------------------------------------------------
 
 struct Cel {
@@ -524,6 +571,7 @@ void device(Report& r, const std::string& p, const k8s::Device& d,
     if (d.node_name && !d.node_name->empty())
       name_errors(r, p + ".nodeName", d.origin.at("nodeName"), *d.node_name,
                   dns1123_subdomain(*d.node_name));
+    if (d.node_selector) node_selector(r, p + ".nodeSelector", *d.node_selector);
   } else if (set > 0 || d.node_name || d.all_nodes) {
     const char* field = d.node_name ? "nodeName" : d.node_selector ? "nodeSelector" : "allNodes";
     r.invalid(std::string(p) + "." + field, d.origin.at(field), "null",
@@ -606,6 +654,7 @@ void slice_spec(Report& r, const k8s::ResourceSliceSpec& s) {
     r.invalid("spec.perDeviceNodeSelection", s.origin.at("perDeviceNodeSelection"), "false",
               "must be either unset or set to true");
   if (s.node_selector) {
+    node_selector(r, "spec.nodeSelector", *s.node_selector);
     const Pos tpos = s.node_selector->origin.at("nodeSelectorTerms");
     const size_t terms = s.node_selector->node_selector_terms.size();
     if (terms == 0)

@@ -155,8 +155,6 @@ const std::set<std::string>& known_gaps() {
       // Multi-valued attributes: the server checks each value too.
       "slice/bad-list-attribute",
       "slice/max-attribute-values-with-list",
-      // Generic node selector validation (label values in requirements).
-      "slice/invalid-node-selecor-label-value",
       // Request policies of consumable capacity (validRange, validValues, default).
       "slice/invalid-request-policy-negative-step",
       "slice/invalid-request-policy-zero-step",
