@@ -442,6 +442,99 @@ void device_claim(Report& r, const Cel& cel, const std::string& path, const k8s:
 
 // ---- slices ------------------------------------------------------------------------------
 
+// A consumable capacity's requestPolicy (the device allows multiple allocations).
+void request_policy(Report& r, const std::string& p, const k8s::CapacityRequestPolicy& rp,
+                    const k8s::Quantity& capacity, Pos pos) {
+  auto q = [](const k8s::Quantity& x) { return quote(x.to_string()); };
+  const std::string cap = capacity.to_string();
+  const bool values = !rp.valid_values.empty();
+  if (values && rp.valid_range) {
+    r.forbidden(p, pos,
+                "exactly one policy can be specified, cannot specify \"validValues\" and "
+                "\"validRange\" at the same time");
+    return;
+  }
+  if (values) {
+    if (!rp.default_)
+      return r.required(p + ".default", rp.origin.at("default"), "required when validValues is defined");
+    const auto& v = rp.valid_values;
+    for (size_t i = 0; i + 1 < v.size(); ++i)
+      if (v[i] > v[i + 1])
+        r.invalid(fmt::format("{}.validValues[{}]", p, i + 1), rp.origin.at("validValues"),
+                  q(v[i + 1]), "values must be sorted in ascending order");
+    if (v.size() > 10) return r.too_many(p + ".validValues", rp.origin.at("validValues"), v.size(), 10);
+    bool found = false;
+    for (size_t i = 0; i < v.size(); ++i) {
+      const std::string vp = fmt::format("{}.validValues[{}]", p, i);
+      if (v[i] > capacity)
+        r.invalid(vp, rp.origin.at("validValues"), q(v[i]),
+                  "option is larger than capacity value: " + cap);
+      for (size_t j = 0; j < i; ++j)
+        if (v[j] == v[i]) {
+          r.duplicate(vp, rp.origin.at("validValues"), q(v[i]));
+          break;
+        }
+      found = found || v[i] == *rp.default_;
+    }
+    if (!found)
+      r.invalid(p + ".validValues", rp.origin.at("validValues"), q(*rp.default_),
+                "default value is not valid according to the requestPolicy");
+    return;
+  }
+  if (!rp.valid_range) return;
+  const k8s::CapacityRequestPolicyRange& range = *rp.valid_range;
+  const std::string rpath = p + ".validRange";
+  if (!rp.default_)
+    return r.required(p + ".default", rp.origin.at("default"), "required when validRange is defined");
+  if (!range.min) return r.required(rpath + ".min", range.origin.pos, "required when validRange is defined");
+  const k8s::Quantity& min = *range.min;
+  const k8s::Quantity& def = *rp.default_;
+  if (min > capacity)
+    r.invalid(rpath + ".min", range.origin.at("min"), q(min), "min is larger than capacity value: " + cap);
+  if (def < min)
+    r.invalid(rpath + ".default", rp.origin.at("default"), q(def), "default is less than min: " + min.to_string());
+  if (range.max) {
+    const k8s::Quantity& max = *range.max;
+    if (min > max) r.invalid(rpath + ".max", range.origin.at("max"), q(min), "min is larger than max: " + max.to_string());
+    if (max > capacity)
+      r.invalid(rpath + ".max", range.origin.at("max"), q(max), "max is larger than capacity value: " + cap);
+    if (def > max)
+      r.invalid(rpath + ".default", rp.origin.at("default"), q(def), "default is more than max: " + max.to_string());
+  }
+  // Fractional values must be exact in milli-units.
+  auto fractional = [](const k8s::Quantity& x) {
+    k8s::Quantity rounded = x;
+    return !rounded.round_up(0);  // false when it was a whole number already
+  };
+  const bool any_fraction = fractional(def) || fractional(min) ||
+                            (range.max && fractional(*range.max)) ||
+                            (range.step && fractional(*range.step));
+  if (any_fraction) {
+    bool inexact = false;
+    auto milli = [&](const std::string& name, const k8s::Quantity& x, Pos at) {
+      if (k8s::Quantity::from_milli(x.milli_value()) == x) return;
+      inexact = true;
+      r.invalid(rpath + "." + name, at, q(x), "value cannot be represented as a milli value");
+    };
+    milli("default", def, rp.origin.at("default"));
+    milli("min", min, range.origin.at("min"));
+    if (range.max) milli("max", *range.max, range.origin.at("max"));
+    if (range.step) milli("step", *range.step, range.origin.at("step"));
+    if (inexact) return;
+  }
+  if (range.step) {
+    const k8s::Quantity& step = *range.step;
+    if (step.sign() <= 0) {
+      r.invalid(rpath + ".step", range.origin.at("step"), q(step), "must be greater than zero");
+    } else {
+      k8s::Quantity one = min;
+      if (one.add(step) && one > capacity)
+        r.invalid(rpath + ".step", range.origin.at("step"), q(step),
+                  fmt::format("one step {} is larger than capacity value: {}", one.to_string(), cap));
+    }
+  }
+}
+
 size_t attribute_values(const k8s::DeviceAttribute& a) {
   using T = k8s::DeviceAttribute::Type;
   switch (a.type) {
@@ -514,6 +607,8 @@ void device(Report& r, const std::string& p, const k8s::Device& d,
     attribute_name(r, p + ".capacity", c.pos, name.view());
     if (c.request_policy && !d.allow_multiple_allocations.value_or(false))
       r.forbidden(cp + ".requestPolicy", c.pos, "allowMultipleAllocations must be true");
+    else if (c.request_policy)
+      request_policy(r, cp + ".requestPolicy", *c.request_policy, c.value, c.pos);
   }
   if (d.taints.size() > kMaxTaints) {
     r.too_many(p + ".taints", d.origin.at("taints"), d.taints.size(), kMaxTaints);

@@ -155,10 +155,6 @@ const std::set<std::string>& known_gaps() {
       // Multi-valued attributes: the server checks each value too.
       "slice/bad-list-attribute",
       "slice/max-attribute-values-with-list",
-      // Request policies of consumable capacity (validRange, validValues, default).
-      "slice/invalid-request-policy-negative-step",
-      "slice/invalid-request-policy-zero-step",
-      "slice/consumable-capacity-fractional",
       // nodeAllocatableResources (alpha, DRANodeAllocatableResources).
       "slice/bad-node-allocatable-resources-capacity-key-not-found",
       "slice/bad-node-allocatable-resources-capacity-key-set-without-multiplier",
