@@ -151,8 +151,8 @@ void object_meta(Report& r, const k8s::ObjectMeta& m) {
 
 // ---- node selectors (core ValidateNodeSelector) ----------------------------------------
 
-void node_selector_requirement(Report& r, const std::string& p, const k8s::NodeSelectorRequirement& q,
-                               bool field) {
+void node_selector_requirement(Report& r, const std::string& p,
+                               const k8s::NodeSelectorRequirement& q, bool field) {
   const Pos pos = q.origin.pos;
   const std::string& op = q.operator_;
   if (op == "In" || op == "NotIn") {
@@ -456,13 +456,15 @@ void request_policy(Report& r, const std::string& p, const k8s::CapacityRequestP
   }
   if (values) {
     if (!rp.default_)
-      return r.required(p + ".default", rp.origin.at("default"), "required when validValues is defined");
+      return r.required(p + ".default", rp.origin.at("default"),
+                        "required when validValues is defined");
     const auto& v = rp.valid_values;
     for (size_t i = 0; i + 1 < v.size(); ++i)
       if (v[i] > v[i + 1])
         r.invalid(fmt::format("{}.validValues[{}]", p, i + 1), rp.origin.at("validValues"),
                   q(v[i + 1]), "values must be sorted in ascending order");
-    if (v.size() > 10) return r.too_many(p + ".validValues", rp.origin.at("validValues"), v.size(), 10);
+    if (v.size() > 10)
+      return r.too_many(p + ".validValues", rp.origin.at("validValues"), v.size(), 10);
     bool found = false;
     for (size_t i = 0; i < v.size(); ++i) {
       const std::string vp = fmt::format("{}.validValues[{}]", p, i);
@@ -485,21 +487,29 @@ void request_policy(Report& r, const std::string& p, const k8s::CapacityRequestP
   const k8s::CapacityRequestPolicyRange& range = *rp.valid_range;
   const std::string rpath = p + ".validRange";
   if (!rp.default_)
-    return r.required(p + ".default", rp.origin.at("default"), "required when validRange is defined");
-  if (!range.min) return r.required(rpath + ".min", range.origin.pos, "required when validRange is defined");
+    return r.required(p + ".default", rp.origin.at("default"),
+                      "required when validRange is defined");
+  if (!range.min)
+    return r.required(rpath + ".min", range.origin.pos, "required when validRange is defined");
   const k8s::Quantity& min = *range.min;
   const k8s::Quantity& def = *rp.default_;
   if (min > capacity)
-    r.invalid(rpath + ".min", range.origin.at("min"), q(min), "min is larger than capacity value: " + cap);
+    r.invalid(rpath + ".min", range.origin.at("min"), q(min),
+              "min is larger than capacity value: " + cap);
   if (def < min)
-    r.invalid(rpath + ".default", rp.origin.at("default"), q(def), "default is less than min: " + min.to_string());
+    r.invalid(rpath + ".default", rp.origin.at("default"), q(def),
+              "default is less than min: " + min.to_string());
   if (range.max) {
     const k8s::Quantity& max = *range.max;
-    if (min > max) r.invalid(rpath + ".max", range.origin.at("max"), q(min), "min is larger than max: " + max.to_string());
+    if (min > max)
+      r.invalid(rpath + ".max", range.origin.at("max"), q(min),
+                "min is larger than max: " + max.to_string());
     if (max > capacity)
-      r.invalid(rpath + ".max", range.origin.at("max"), q(max), "max is larger than capacity value: " + cap);
+      r.invalid(rpath + ".max", range.origin.at("max"), q(max),
+                "max is larger than capacity value: " + cap);
     if (def > max)
-      r.invalid(rpath + ".default", rp.origin.at("default"), q(def), "default is more than max: " + max.to_string());
+      r.invalid(rpath + ".default", rp.origin.at("default"), q(def),
+                "default is more than max: " + max.to_string());
   }
   // Fractional values must be exact in milli-units.
   auto fractional = [](const k8s::Quantity& x) {
@@ -529,8 +539,68 @@ void request_policy(Report& r, const std::string& p, const k8s::CapacityRequestP
     } else {
       k8s::Quantity one = min;
       if (one.add(step) && one > capacity)
-        r.invalid(rpath + ".step", range.origin.at("step"), q(step),
-                  fmt::format("one step {} is larger than capacity value: {}", one.to_string(), cap));
+        r.invalid(
+            rpath + ".step", range.origin.at("step"), q(step),
+            fmt::format("one step {} is larger than capacity value: {}", one.to_string(), cap));
+    }
+  }
+}
+
+// nodeAllocatableResources (alpha): resources a device adds to or takes from the node.
+void node_allocatable(Report& r, const std::string& p, const k8s::Device& d) {
+  auto quantity = [](const k8s::Value* v) -> std::optional<k8s::Quantity> {
+    if (!v || v->is_null()) return std::nullopt;
+    return k8s::Quantity::parse(v->text);
+  };
+  const Pos pos = d.origin.at("nodeAllocatableResources");
+  for (const auto& [key, res] : d.node_allocatable_resources) {
+    const std::string kp = fmt::format("{}.nodeAllocatableResources[{}]", p, key);
+    const bool allocatable = key == "cpu" || key == "memory" || key.starts_with("hugepages-");
+    if (!allocatable) {
+      r.invalid(kp, pos, quote(key), "must be a node allocatable resource name");
+      continue;
+    }
+    const bool mapping = !res.mapping.is_null(), overhead = !res.overhead.is_null();
+    if (!mapping && !overhead)
+      r.required(kp, pos, "at least one of mapping or overhead must be set");
+    if (mapping) {
+      const std::string mp = kp + ".mapping";
+      const k8s::Value* ck = res.mapping.get("capacityKey");
+      const auto cm = quantity(res.mapping.get("capacityMultiplier"));
+      const auto dm = quantity(res.mapping.get("deviceMultiplier"));
+      if (ck && !ck->is_null()) {
+        if (ck->text.empty()) {
+          r.invalid(mp + ".capacityKey", pos, "\"\"", "capacityKey must not be an empty string");
+        } else if (!d.capacity_of(ck->text, "")) {
+          bool found = false;
+          for (const auto& [name, _] : d.capacity) found = found || name.view() == ck->text;
+          if (!found) r.not_found(mp + ".capacityKey", pos, quote(ck->text));
+        }
+        if (!cm)
+          r.required(mp + ".capacityMultiplier", pos,
+                     "capacityMultiplier is required when capacityKey is set");
+      } else if (cm) {
+        r.required(mp + ".capacityKey", pos,
+                   "capacityKey is required when capacityMultiplier is set");
+      }
+      if (cm && cm->sign() <= 0)
+        r.invalid(mp + ".capacityMultiplier", pos, quote(cm->to_string()), "must be positive");
+      if (dm && dm->sign() <= 0)
+        r.invalid(mp + ".deviceMultiplier", pos, quote(dm->to_string()), "must be positive");
+    }
+    if (overhead) {
+      const std::string op = kp + ".overhead";
+      const auto per_pod = quantity(res.overhead.get("perPod"));
+      const auto per_container = quantity(res.overhead.get("perContainer"));
+      if (!per_pod && !per_container) {
+        r.invalid(op, pos, "\"\"", "at least one of perPod or perContainer must be set");
+      } else {
+        if (per_pod && per_pod->sign() < 0)
+          r.invalid(op + ".perPod", pos, quote(per_pod->to_string()), "must be non-negative");
+        if (per_container && per_container->sign() < 0)
+          r.invalid(op + ".perContainer", pos, quote(per_container->to_string()),
+                    "must be non-negative");
+      }
     }
   }
 }
@@ -610,6 +680,7 @@ void device(Report& r, const std::string& p, const k8s::Device& d,
     else if (c.request_policy)
       request_policy(r, cp + ".requestPolicy", *c.request_policy, c.value, c.pos);
   }
+  node_allocatable(r, p, d);
   if (d.taints.size() > kMaxTaints) {
     r.too_many(p + ".taints", d.origin.at("taints"), d.taints.size(), kMaxTaints);
   } else {

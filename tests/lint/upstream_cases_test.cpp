@@ -155,24 +155,6 @@ const std::set<std::string>& known_gaps() {
       // Multi-valued attributes: the server checks each value too.
       "slice/bad-list-attribute",
       "slice/max-attribute-values-with-list",
-      // nodeAllocatableResources (alpha, DRANodeAllocatableResources).
-      "slice/bad-node-allocatable-resources-capacity-key-not-found",
-      "slice/bad-node-allocatable-resources-capacity-key-set-without-multiplier",
-      "slice/bad-node-allocatable-resources-capacityKey-empty",
-      "slice/bad-node-allocatable-resources-invalid-capacity-multiplier-negative",
-      "slice/bad-node-allocatable-resources-invalid-capacity-multiplier-zero",
-      "slice/bad-node-allocatable-resources-invalid-device-multiplier-negative",
-      "slice/bad-node-allocatable-resources-invalid-device-multiplier-zero",
-      "slice/bad-node-allocatable-resources-multiplier-set-without-capacity-key",
-      "slice/bad-node-allocatable-resources-neither-mapping-nor-overhead-set",
-      "slice/bad-node-allocatable-resources-overhead-negative-percontainer",
-      "slice/bad-node-allocatable-resources-overhead-negative-perpod",
-      "slice/bad-node-allocatable-resources-overhead-neither-perpod-nor-percontainer-set",
-      "slice/capacity key not in spec.devices[].capacity",
-      "slice/ephemeral-storage is rejected",
-      "slice/kubernetes.io namespace is rejected",
-      "slice/mapped resource is not a node allocatable resource",
-      "slice/non standard resource name",
   };
   return kGaps;
 }
