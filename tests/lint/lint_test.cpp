@@ -265,3 +265,18 @@ TEST_CASE("lint: --cluster rules, each on its own", "[lint]") {
 }
 
 }  // namespace dra::lint
+
+namespace dra::lint {
+
+TEST_CASE("lint: rules listed errors first, then warnings by ID", "[lint]") {
+  const auto all = rules();
+  REQUIRE(all.size() > 2);
+  CHECK(all[0].id == "api");
+  CHECK(all[1].id == "syntax");
+  for (size_t i = 3; i < all.size(); ++i) {
+    CHECK(all[i].severity == Severity::Warning);
+    CHECK(all[i - 1].id < all[i].id);
+  }
+}
+
+}  // namespace dra::lint
