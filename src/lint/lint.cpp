@@ -11,6 +11,7 @@
 #include "lint/cluster.hpp"
 #include "lint/report.hpp"
 #include "lint/validate.hpp"
+#include "util/strings.hpp"
 
 namespace dra::lint {
 
@@ -60,6 +61,8 @@ constexpr Rule kRules[] = {
      "a selector reads an attribute or capacity no device of the class publishes (--against)"},
     {"unknown-class", Severity::Warning,
      "a request names a device class the cluster does not have (--against)"},
+    {"unknown-request", Severity::Warning,
+     "a container uses a request its claim (or template) does not have"},
     {"unsatisfiable-claim", Severity::Warning,
      "the allocator cannot place the claim on any node of the cluster (--against)"},
 };
@@ -135,7 +138,61 @@ void claim_warnings(Report& r, const std::string& path, const k8s::DeviceClaim& 
   }
 }
 
+// The spec a Pod's claim entry stands for: the claim or template it names, looked up in
+// the linted objects, then in the --against cluster.
+const k8s::ResourceClaimSpec* pod_claim_spec(const k8s::PodResourceClaim& prc,
+                                             const std::string& ns,
+                                             std::initializer_list<const k8s::Cluster*> where) {
+  for (const k8s::Cluster* c : where) {
+    if (!c) continue;
+    if (prc.resource_claim_name)
+      for (const auto& claim : c->resource_claims)
+        if (claim.metadata.name == *prc.resource_claim_name && claim.metadata.namespace_ == ns)
+          return &claim.spec;
+    if (prc.resource_claim_template_name)
+      for (const auto& t : c->resource_claim_templates)
+        if (t.metadata.name == *prc.resource_claim_template_name && t.metadata.namespace_ == ns)
+          return &t.spec.spec;
+  }
+  return nullptr;
+}
+
+void pod_warnings(const k8s::Cluster& c, const Options& o, std::vector<Finding>& out) {
+  for (const k8s::Pod& pod : c.pods) {
+    Report r(out, o, c.files.at(pod.source.file), k8s::ApiVersion::V1,
+             object_name(pod.metadata, "Pod"));
+    for (const k8s::ContainerClaim& cc : pod.container_claims) {
+      if (cc.request.empty()) continue;
+      const k8s::PodResourceClaim* entry = nullptr;
+      for (const auto& prc : pod.resource_claims)
+        if (prc.name == cc.name) entry = &prc;
+      if (!entry) continue;  // validation reports the missing entry
+      const k8s::ResourceClaimSpec* spec =
+          pod_claim_spec(*entry, pod.metadata.namespace_, {&c, o.against});
+      if (!spec) continue;
+      std::vector<std::string> names;
+      bool found = false;
+      for (const auto& req : spec->devices.requests) {
+        names.push_back(req.name);
+        found = found || req.name == cc.request;
+        for (const auto& sub : req.first_available) {
+          names.push_back(req.name + "/" + sub.name);
+          found = found || req.name + "/" + sub.name == cc.request;
+        }
+      }
+      if (found) continue;
+      const std::string close = util::did_you_mean(cc.request, names);
+      r.warning("unknown-request", cc.path + ".request", cc.pos,
+                fmt::format(
+                    "the claim of entry {} has no request {}{}", quote(cc.name), quote(cc.request),
+                    close.empty() ? fmt::format(" (its requests: {})", fmt::join(names, ", "))
+                                  : fmt::format("; did you mean {}?", close)));
+    }
+  }
+}
+
 void warnings(const k8s::Cluster& c, const Options& o, std::vector<Finding>& out) {
+  pod_warnings(c, o, out);
   auto report = [&](const k8s::Source& src, std::string object) {
     return Report(out, o, c.files.at(src.file), src.version, std::move(object));
   };

@@ -280,3 +280,32 @@ TEST_CASE("lint: rules listed errors first, then warnings by ID", "[lint]") {
 }
 
 }  // namespace dra::lint
+
+namespace dra::lint {
+
+TEST_CASE("lint: unknown-request, a container's request its claim does not have", "[lint]") {
+  const std::string pod = R"(---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: team}
+spec:
+  resourceClaims:
+  - {name: devices, resourceClaimName: c}
+  containers:
+  - name: main
+    image: busybox
+    resources:
+      claims:
+      - {name: devices, request: REQUEST}
+)";
+  auto with = [&](const std::string& request) {
+    std::string text = pod;
+    text.replace(text.find("REQUEST"), 7, request);
+    return rules_of(lint_text(std::string(kClaim) + text));
+  };
+  CHECK(with("gpu").empty());
+  CHECK(with("gpus") ==
+        std::vector<std::string>{"unknown-request spec.containers[0].resources.claims[0].request"});
+}
+
+}  // namespace dra::lint
