@@ -245,7 +245,16 @@ struct Context {
   selectors::MatchCache cel;                                      // device values for traces
   size_t published = 0;                                           // devices in the cluster's slices
   std::unordered_map<const k8s::ResourceSlice*, uint32_t> bases;  // Collector::bases
-  std::vector<Device> where;  // each device by its number (Collector::bases)
+  // The slices in input order and where their devices' numbers start (Collector::bases).
+  std::vector<const k8s::ResourceSlice*> slices;
+  std::vector<uint32_t> starts;
+  // Device number `key`.
+  Device where(uint32_t key) const {
+    const size_t i =
+        static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), key) - starts.begin()) -
+        1;
+    return {slices[i], &slices[i]->spec.devices[key - starts[i]]};
+  }
 };
 
 // "domain/name" of every attribute (capacity) the devices publish, qualified by driver.
@@ -381,7 +390,7 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
         if (!example) example = &sn.facts;
       }
     if (!example) return;
-    const Device& ex = ctx.where[example->key];
+    const Device ex = ctx.where(example->key);
     sm.device = device_name(*ex.slice, *ex.device);
     const selectors::Compiled c = selectors::compile(expression);
     if (c.ok()) {
@@ -407,7 +416,7 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
   auto devices_from = [&](int stage) {
     std::vector<Device> out;
     for (const Seen& sn : a.seen)
-      if (sn.stage >= stage) out.push_back(ctx.where[sn.facts.key]);
+      if (sn.stage >= stage) out.push_back(ctx.where(sn.facts.key));
     return out;
   };
   if (m.all) {
@@ -505,7 +514,7 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
     } else if (tolerated < needed) {
       std::string taint;
       if (tainted && tainted->taint >= 0) {
-        const k8s::Device& td = *ctx.where[tainted->key].device;
+        const k8s::Device& td = *ctx.where(tainted->key).device;
         const k8s::DeviceTaint& t = td.taints[static_cast<size_t>(tainted->taint)];
         taint = fmt::format(" ({}{}{}:{} on {})", t.key, t.value.empty() ? "" : "=", t.value,
                             t.effect, td.name);
@@ -798,15 +807,16 @@ std::vector<Tried> sweep(Context& ctx, alloc::Allocator& allocator,
 Result explain(const k8s::Cluster& cluster, const Target& target, const Options& options) {
   Result out;
   Explanation& ex = out.explanation;
-  Context ctx{cluster, {}, 0, {}, {}};
+  Context ctx{cluster, {}, 0, {}, {}, {}};
   ctx.bases.reserve(cluster.resource_slices.size());
   for (const k8s::ResourceSlice& s : cluster.resource_slices) {
     ctx.bases.emplace(&s, static_cast<uint32_t>(ctx.published));
+    if (!s.spec.devices.empty()) {
+      ctx.slices.push_back(&s);
+      ctx.starts.push_back(static_cast<uint32_t>(ctx.published));
+    }
     ctx.published += s.spec.devices.size();
   }
-  ctx.where.reserve(ctx.published);
-  for (const k8s::ResourceSlice& s : cluster.resource_slices)
-    for (const k8s::Device& d : s.spec.devices) ctx.where.push_back({&s, &d});
 
   // The target: a Pod, or a claim (and the Pod that uses it, if one does).
   const k8s::Pod* pod = nullptr;
