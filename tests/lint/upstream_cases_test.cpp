@@ -148,7 +148,8 @@ const std::set<std::string>& known_gaps() {
       // qualified name must be a domain and a name separated by a slash"), which we print.
       "claim/invalid-distinct-constraint",
       "claim/invalid-spec",
-      // cel-go's message layout ("ERROR: <input>:1:18: ...", `any` for dyn) differs.
+      // The table is from 1.34, where attribute values were typed `any`; with
+      // DRAListTypeAttributes (1.36+) they are `dyn`, as our checker says.
       "claim/CEL-compile-errors",
       // The server prints the declarative texts ("a name must be a domain-prefixed path"),
       // the table the handwritten one.
