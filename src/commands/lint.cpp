@@ -95,8 +95,9 @@ int run_lint(LintOptions opts, Io& io) {
   };
   std::vector<lint::Finding> findings = lint::lint(cluster, lopts);
   std::vector<lint::Finding> syntax = lint::from_diagnostics(diags);
-  if (std::find(opts.disabled.begin(), opts.disabled.end(), "syntax") != opts.disabled.end())
-    syntax.clear();
+  std::erase_if(syntax, [&](const lint::Finding& f) {
+    return std::find(opts.disabled.begin(), opts.disabled.end(), f.rule) != opts.disabled.end();
+  });
   findings.insert(findings.end(), syntax.begin(), syntax.end());
   lint::sort(findings, cluster.files);
   size_t errors = 0, warnings = 0;

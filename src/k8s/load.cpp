@@ -233,6 +233,18 @@ class Loader {
       }
       if (!version || (kind == "DeviceTaintRule" && *version == ApiVersion::V1beta1)) {
         const Node* av = n.find("apiVersion");
+        if (opts_.for_lint) {  // lint: a real version we do not read is not an error of the file
+          diags_.warning(
+              {file, av->pos.line, av->pos.column},
+              fmt::format("{} in \"{}\" is not checked: kubectl-dra reads resource.k8s.io/v1, "
+                          "v1beta2 and v1beta1{}",
+                          kind, util::printable(api_version),
+                          api_version == "resource.k8s.io/v1alpha3"
+                              ? " (v1alpha3 is deprecated since Kubernetes 1.36 and no longer "
+                                "served from 1.39; use resource.k8s.io/v1)"
+                              : ""));
+          return;
+        }
         diags_.error(
             {file, av->pos.line, av->pos.column},
             fmt::format("{} in \"{}\" is not supported", kind, util::printable(api_version)),

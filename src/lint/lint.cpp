@@ -65,6 +65,8 @@ constexpr Rule kRules[] = {
      "a container uses a request its claim (or template) does not have"},
     {"unsatisfiable-claim", Severity::Warning,
      "the allocator cannot place the claim on any node of the cluster (--against)"},
+    {"unsupported-version", Severity::Warning,
+     "a resource.k8s.io version kubectl-dra does not read: the object is not checked"},
 };
 
 std::string object_name(const k8s::ObjectMeta& m, std::string_view kind) {
@@ -257,7 +259,9 @@ std::vector<Finding> from_diagnostics(const util::Diagnostics& diags) {
     f.line = d.pos.line;
     f.column = d.pos.column;
     f.severity = d.severity == util::Severity::Error ? Severity::Error : Severity::Warning;
-    f.rule = "syntax";
+    f.rule = d.message.find("is not checked: kubectl-dra reads") != std::string::npos
+                 ? "unsupported-version"
+                 : "syntax";
     f.message = d.message;
     if (!d.hint.empty()) f.message += " (" + d.hint + ")";
     out.push_back(std::move(f));

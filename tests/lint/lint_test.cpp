@@ -309,3 +309,35 @@ spec:
 }
 
 }  // namespace dra::lint
+
+namespace dra::lint {
+
+TEST_CASE("lint: a version kubectl-dra does not read is a warning, not an error", "[lint]") {
+  util::Diagnostics diags;
+  k8s::Cluster cluster;
+  k8s::LoadOptions lo;
+  lo.apply_defaults = false;
+  lo.for_lint = true;
+  k8s::load_text(R"(apiVersion: resource.k8s.io/v1alpha3
+kind: DeviceTaintRule
+metadata: {name: r}
+spec:
+  taint: {key: k, effect: NoSchedule}
+)",
+                 "in.yaml", cluster, diags, lo);
+  CHECK_FALSE(diags.has_errors());
+  const std::vector<Finding> fs = from_diagnostics(diags);
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].rule == "unsupported-version");
+  CHECK(fs[0].severity == Severity::Warning);
+  CHECK_THAT(fs[0].message, Catch::Contains("1.39"));
+  // Without for_lint (every other command) it stays an error.
+  util::Diagnostics strict;
+  k8s::Cluster c2;
+  k8s::load_text(
+      "apiVersion: resource.k8s.io/v1alpha3\nkind: DeviceTaintRule\nmetadata: {name: r}\n",
+      "in.yaml", c2, strict);
+  CHECK(strict.has_errors());
+}
+
+}  // namespace dra::lint
