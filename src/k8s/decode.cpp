@@ -348,37 +348,46 @@ DeviceAttribute with_pos(DeviceAttribute a, Pos pos) {
   return a;
 }
 
-void decode_attribute(Decoder& d, const Node& v, DeviceAttribute& a) {
+// `extra` (lint only): where the values after the first go when several are written.
+void decode_attribute(Decoder& d, const Node& v, DeviceAttribute& a,
+                      std::vector<DeviceAttribute>* extra = nullptr) {
   using T = DeviceAttribute::Type;
   int members = 0;
   // Millions of these in a large dump: no Origin (an attribute is a closed union; its
   // position is the name's), strings interned.
-  auto set = [&](T type) {
+  // The attribute a value of `type` goes to: `a` for the first, else an extra or none.
+  auto slot = [&](T type) -> DeviceAttribute* {
     ++members;
     if (a.type == T::None) a.type = type;
-    return a.type == type;
+    if (a.type == type) return &a;
+    if (!extra) return nullptr;
+    DeviceAttribute& e = extra->emplace_back();
+    e.type = type;
+    e.pos = a.pos;
+    return &e;
   };
   d.each(v, [&](std::string_view k, const Node& x) {
     if (x.is_null()) return;
     if (k == "int") {
       int64_t i = 0;
       d.i64(x, i);
-      if (set(T::Int)) a = with_pos(DeviceAttribute::of_int(i), a.pos);
+      if (auto* t = slot(T::Int)) *t = with_pos(DeviceAttribute::of_int(i), a.pos);
     } else if (k == "bool") {
       std::optional<bool> b;
       d.boolean(x, b);
-      if (set(T::Bool)) a = with_pos(DeviceAttribute::of_bool(b.value_or(false)), a.pos);
+      if (auto* t = slot(T::Bool))
+        *t = with_pos(DeviceAttribute::of_bool(b.value_or(false)), a.pos);
     } else if (k == "string" || k == "version") {
       if (!x.is_scalar() || x.scalar_type() != ScalarType::String)
         return d.type_error(x, "a string");
-      if (set(k == "string" ? T::String : T::Version))
-        a = with_pos(k == "string" ? DeviceAttribute::of_string(x.text)
-                                   : DeviceAttribute::of_version(x.text),
-                     a.pos);
+      if (auto* t = slot(k == "string" ? T::String : T::Version))
+        *t = with_pos(k == "string" ? DeviceAttribute::of_string(x.text)
+                                    : DeviceAttribute::of_version(x.text),
+                      a.pos);
     } else if (k == "ints") {
       std::vector<int64_t> is;
       d.list(x, is, [&](const Node& iv, int64_t& i) { d.i64(iv, i); });
-      if (set(T::Ints)) a.lists.emplace().ints = std::move(is);
+      if (auto* t = slot(T::Ints)) t->lists.emplace().ints = std::move(is);
     } else if (k == "bools") {
       std::vector<bool> bs;
       if (x.is_sequence()) {
@@ -391,11 +400,12 @@ void decode_attribute(Decoder& d, const Node& v, DeviceAttribute& a) {
       } else {
         d.type_error(x, "a list");
       }
-      if (set(T::Bools)) a.lists.emplace().bools = std::move(bs);
+      if (auto* t = slot(T::Bools)) t->lists.emplace().bools = std::move(bs);
     } else if (k == "strings" || k == "versions") {
       std::vector<std::string> ss;
       d.strings(x, ss);
-      if (set(k == "strings" ? T::Strings : T::Versions)) a.lists.emplace().strings = std::move(ss);
+      if (auto* t = slot(k == "strings" ? T::Strings : T::Versions))
+        t->lists.emplace().strings = std::move(ss);
     } else {
       d.error(x.pos, fmt::format("unknown attribute type \"{}\"", k),
               "an attribute is one of int, bool, string, version (or ints, bools, strings, "
@@ -404,10 +414,7 @@ void decode_attribute(Decoder& d, const Node& v, DeviceAttribute& a) {
   });
   // An attribute with no value is kept (type None): the API server rejects it, but the
   // allocator must see it as written (its CEL conversion then fails, as upstream's does).
-  if (d.for_lint() && v.is_mapping()) {
-    if (members > 1) a = with_pos(DeviceAttribute{}, a.pos);  // lint says why
-    return;
-  }
+  if (d.for_lint() && v.is_mapping()) return;  // lint reports it in the server's words
   if (members == 0 && v.is_mapping())
     d.warning(v.pos, "exactly one value must be specified",
               "an attribute is one of int, bool, string, version (or ints, bools, strings, "
@@ -453,7 +460,16 @@ const char* decode_device_field(Decoder& d, std::string_view k, const Node& x, D
       auto s = d.map_key(x.key(i).text);
       dev.attributes.emplace_back(util::Atom(x.key(i).text), DeviceAttribute());
       dev.attributes.back().second.pos = x.key(i).pos;
-      decode_attribute(d, x.value(i), dev.attributes.back().second);
+      if (!d.for_lint()) {
+        decode_attribute(d, x.value(i), dev.attributes.back().second);
+        continue;
+      }
+      std::vector<DeviceAttribute> extra;
+      decode_attribute(d, x.value(i), dev.attributes.back().second, &extra);
+      if (extra.empty()) continue;
+      if (!dev.lint_extra_values) dev.lint_extra_values.emplace();
+      for (DeviceAttribute& e : extra)
+        dev.lint_extra_values->emplace_back(dev.attributes.back().first, std::move(e));
     }
     return "attributes";
   }

@@ -272,6 +272,10 @@ struct Device {
   util::ThinVec<std::pair<std::string, NodeAllocatableResource>> node_allocatable_resources;
   Origin origin;
   Extras basic_extras;  // v1beta1: unknown fields inside `basic`
+  // Loaded for lint only (LoadOptions::for_lint): the further values of attributes written
+  // with several (the first stays in `attributes`), so that lint checks each as the API
+  // server does.
+  util::Box<std::vector<std::pair<util::Atom, DeviceAttribute>>> lint_extra_values;
 
   const DeviceAttribute* attribute(std::string_view qualified, std::string_view driver) const;
   const DeviceCapacity* capacity_of(std::string_view qualified, std::string_view driver) const;

@@ -629,44 +629,52 @@ void device(Report& r, const std::string& p, const k8s::Device& d,
               fmt::format("the total number of attributes and capacities must not exceed {}",
                           kMaxAttributesAndCapacities));
   size_t values = 0;
-  for (const auto& [name, a] : d.attributes) {
+  for (const auto& [name, first] : d.attributes) {
     const std::string ap = fmt::format("{}.attributes[{}]", p, name.view());
-    attribute_name(r, p + ".attributes", a.pos, name.view());
-    values += attribute_values(a);
+    attribute_name(r, p + ".attributes", first.pos, name.view());
+    // Every value written for the name (lint keeps those after the first apart).
+    std::vector<const k8s::DeviceAttribute*> members = {&first};
+    if (d.lint_extra_values)
+      for (const auto& [extra_name, extra] : *d.lint_extra_values)
+        if (extra_name == name) members.push_back(&extra);
     using T = k8s::DeviceAttribute::Type;
-    auto text = [&](const std::string& path, std::string_view v, bool version) {
-      if (version && !k8s::Semver::parse(v))
-        r.invalid(path, a.pos, quote(v), "must be a string compatible with semver.org spec 2.0.0");
-      if (v.size() > kMaxAttributeLength) r.too_long(path, a.pos, kMaxAttributeLength);
-    };
-    switch (a.type) {
-      case T::None:
-        r.invalid(ap, a.pos, "{}", "exactly one value must be specified");
-        break;
-      case T::String:
-      case T::Version:
-        text(ap + (a.type == T::String ? ".string" : ".version"), a.string_value(),
-             a.type == T::Version);
-        break;
-      case T::Strings:
-      case T::Versions: {
-        const std::string lp = ap + (a.type == T::Strings ? ".strings" : ".versions");
-        if (a.strings().empty()) r.invalid(lp, a.pos, "[]", "must not be empty if specified");
-        for (size_t i = 0; i < a.strings().size(); ++i)
-          text(at(lp, i), a.strings()[i], a.type == T::Versions);
-        break;
+    for (const k8s::DeviceAttribute* m : members) {
+      const k8s::DeviceAttribute& a = *m;
+      if (a.type != T::None) values += attribute_values(a);
+      auto text = [&](const std::string& path, std::string_view v, bool version) {
+        if (version && !k8s::Semver::parse(v))
+          r.invalid(path, a.pos, quote(v),
+                    "must be a string compatible with semver.org spec 2.0.0");
+        if (v.size() > kMaxAttributeLength) r.too_long(path, a.pos, kMaxAttributeLength);
+      };
+      switch (a.type) {
+        case T::String:
+        case T::Version:
+          text(ap + (a.type == T::String ? ".string" : ".version"), a.string_value(),
+               a.type == T::Version);
+          break;
+        case T::Strings:
+        case T::Versions: {
+          const std::string lp = ap + (a.type == T::Strings ? ".strings" : ".versions");
+          if (a.strings().empty()) r.invalid(lp, a.pos, "[]", "must not be empty if specified");
+          for (size_t i = 0; i < a.strings().size(); ++i)
+            text(at(lp, i), a.strings()[i], a.type == T::Versions);
+          break;
+        }
+        case T::Ints:
+          if (a.ints().empty())
+            r.invalid(ap + ".ints", a.pos, "[]", "must not be empty if specified");
+          break;
+        case T::Bools:
+          if (a.bools().empty())
+            r.invalid(ap + ".bools", a.pos, "[]", "must not be empty if specified");
+          break;
+        default:
+          break;
       }
-      case T::Ints:
-        if (a.ints().empty())
-          r.invalid(ap + ".ints", a.pos, "[]", "must not be empty if specified");
-        break;
-      case T::Bools:
-        if (a.bools().empty())
-          r.invalid(ap + ".bools", a.pos, "[]", "must not be empty if specified");
-        break;
-      default:
-        break;
     }
+    if (first.type == T::None || members.size() > 1)
+      r.invalid(ap, first.pos, "{}", "exactly one value must be specified");
   }
   if (values > kMaxAttributeValues)
     r.invalid(p, d.origin.pos, std::to_string(values),

@@ -154,9 +154,6 @@ const std::set<std::string>& known_gaps() {
       // The server prints the declarative texts ("a name must be a domain-prefixed path"),
       // the table the handwritten one.
       "class/bad-extended-resource-name",
-      // Multi-valued attributes: the server checks each value too.
-      "slice/bad-list-attribute",
-      "slice/max-attribute-values-with-list",
   };
   return kGaps;
 }
