@@ -75,6 +75,8 @@ class Against {
     return it->second;
   }
 
+  const std::vector<Dev>& devices() const { return all_; }
+
   const k8s::DeviceClass* find_class(std::string_view name) const {
     for (const k8s::DeviceClass& c : cluster_.device_classes)
       if (c.metadata.name == name) return &c;
@@ -222,12 +224,9 @@ void against(const k8s::Cluster& linted, const k8s::Cluster& cluster, const Opti
   auto report = [&](const k8s::Source& src, std::string object) {
     return Report(out, options, linted.files.at(src.file), src.version, std::move(object));
   };
-  std::vector<Dev> everything;
-  for (const k8s::ResourceSlice& s : cluster.resource_slices)
-    for (const k8s::Device& d : s.spec.devices) everything.push_back({&s, &d});
   for (const k8s::DeviceClass& c : linted.device_classes) {
     Report r = report(c.source, name_of(c.metadata, "DeviceClass"));
-    a.selectors(r, "spec.selectors", c.spec.selectors, everything, "the cluster");
+    a.selectors(r, "spec.selectors", c.spec.selectors, a.devices(), "the cluster");
   }
   for (const k8s::ResourceClaim& c : linted.resource_claims) {
     if (c.status.allocation) continue;

@@ -153,7 +153,6 @@ void object_meta(Report& r, const k8s::ObjectMeta& m) {
 
 void node_selector_requirement(Report& r, const std::string& p,
                                const k8s::NodeSelectorRequirement& q, bool field) {
-  const Pos pos = q.origin.pos;
   const std::string& op = q.operator_;
   if (op == "In" || op == "NotIn") {
     if (q.values.empty())
@@ -180,7 +179,6 @@ void node_selector_requirement(Report& r, const std::string& p,
       name_errors(r, fmt::format("{}.values[{}]", p, i), q.origin.at("values"), q.values[i],
                   label_value(q.values[i]));
   }
-  (void)pos;
 }
 
 void node_selector(Report& r, const std::string& path, const k8s::NodeSelector& ns) {
@@ -244,7 +242,6 @@ void selectors(Report& r, const Cel& cel, const std::string& path,
 // ---- tolerations, opaque configuration --------------------------------------------------
 
 void toleration(Report& r, const std::string& path, const k8s::DeviceToleration& t) {
-  const Pos pos = t.origin.pos;
   if (!t.key.empty())
     name_errors(r, path + ".key", t.origin.at("key"), t.key, qualified_name(t.key));
   const std::string op = t.operator_.empty() ? "Equal" : t.operator_;  // defaulted
@@ -261,7 +258,6 @@ void toleration(Report& r, const std::string& path, const k8s::DeviceToleration&
       t.effect != "None")
     r.not_supported(path + ".effect", t.origin.at("effect"), quote(t.effect),
                     {"NoExecute", "NoSchedule", "None"});
-  (void)pos;
 }
 
 void opaque(Report& r, const std::string& path, const k8s::OpaqueDeviceConfiguration& o) {
@@ -571,10 +567,9 @@ void node_allocatable(Report& r, const std::string& p, const k8s::Device& d) {
       if (ck && !ck->is_null()) {
         if (ck->text.empty()) {
           r.invalid(mp + ".capacityKey", pos, "\"\"", "capacityKey must not be an empty string");
-        } else if (!d.capacity_of(ck->text, "")) {
-          bool found = false;
-          for (const auto& [name, _] : d.capacity) found = found || name.view() == ck->text;
-          if (!found) r.not_found(mp + ".capacityKey", pos, quote(ck->text));
+        } else if (std::none_of(d.capacity.begin(), d.capacity.end(),
+                                [&](const auto& c) { return c.first.view() == ck->text; })) {
+          r.not_found(mp + ".capacityKey", pos, quote(ck->text));
         }
         if (!cm)
           r.required(mp + ".capacityMultiplier", pos,
