@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -126,8 +127,10 @@ bool is_empty(const ObjectMeta& m) {
 
 class Encoder {
  public:
-  // keep_order: the object is written in the version it was read in.
-  Encoder(ApiVersion version, bool keep_order) : version_(version), keep_order_(keep_order) {}
+  // keep_order: the object is written in the version it was read in. typed: as Go's
+  // encoding/json writes the typed object (no unknown fields, map keys sorted).
+  Encoder(ApiVersion version, bool keep_order, bool typed = false)
+      : version_(version), keep_order_(keep_order && !typed), typed_(typed) {}
 
   // apiVersion and kind, then `rest` arranged after the object's origin.
   Value top(std::string_view kind, Fields rest, const Origin& origin) const {
@@ -204,7 +207,9 @@ class Encoder {
 
   Field capacity_requirements(const std::optional<CapacityRequirements>& c) const {
     return pointer("capacity", c, [&](const CapacityRequirements& r) {
-      return object({many("requests", quantity_map(r.requests))}, r.origin);
+      Value requests = quantity_map(r.requests);
+      go_map(requests);
+      return object({many("requests", std::move(requests))}, r.origin);
     });
   }
 
@@ -245,19 +250,27 @@ class Encoder {
          many("devices", s.devices, [&](const Device& d) { return device(d); }),
          pointer("perDeviceNodeSelection", s.per_device_node_selection),
          many("sharedCounters", s.shared_counters,
-              [&](const CounterSet& c) {
-                return object({always("name", str(c.name)), many("counters", counters(c.counters))},
-                              c.origin);
-              }),
+              [&](const CounterSet& c) { return counter_set(c); }),
          pointer("partitionTypeAttribute", s.partition_type_attribute),
          many("skipNodeOperations", strings(s.skip_node_operations))},
         s.origin);
+  }
+
+  Value counter_set(const CounterSet& c) const {
+    return object({always("name", str(c.name)), many("counters", counters(c.counters))}, c.origin);
+  }
+
+  Value counter_consumption(const DeviceCounterConsumption& c) const {
+    return object(
+        {always("counterSet", str(c.counter_set)), many("counters", counters(c.counters))},
+        c.origin);
   }
 
   Value counters(const CounterMap& map) const {
     Value v = Value::map();
     for (const auto& [name, c] : map)
       v.add(name, object({always("value", quantity(c.value))}, {}, c.extras));
+    go_map(v);
     return v;
   }
 
@@ -329,11 +342,7 @@ class Encoder {
     return {many("attributes", std::move(attributes)),
             many("capacity", std::move(capacities)),
             many("consumesCounters", d.consumes_counters,
-                 [&](const DeviceCounterConsumption& c) {
-                   return object({always("counterSet", str(c.counter_set)),
-                                  many("counters", counters(c.counters))},
-                                 c.origin);
-                 }),
+                 [&](const DeviceCounterConsumption& c) { return counter_consumption(c); }),
             pointer("nodeName", d.node_name),
             pointer("nodeSelector", d.node_selector,
                     [&](const NodeSelector& n) { return node_selector(n); }),
@@ -561,6 +570,11 @@ class Encoder {
       if (out.get(e.first)) return;
       out.add(e.first, e.second);
     };
+    if (typed_) {
+      for (size_t i = 0; i < fields.size(); ++i)
+        if (fields[i].set) add_field(i);
+      return out;
+    }
     size_t next_extra = 0;
     // Without a recorded order (objects the tool made, capacities and counters) canonical.
     if (keep_order_ && !order.empty()) {
@@ -588,8 +602,16 @@ class Encoder {
     return out;
   }
 
+  // Go's encoding/json writes a map's keys sorted.
+  void go_map(Value& map) const {
+    if (!typed_) return;
+    std::sort(map.fields.begin(), map.fields.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+
   ApiVersion version_;
   bool keep_order_;
+  bool typed_;
 };
 
 template <typename T>
@@ -654,6 +676,22 @@ util::Result<Value> encode(const DeviceTaintRule& object, std::optional<ApiVersi
                {always("metadata", e.meta(object.metadata)),
                 always("spec", e.taint_rule_spec(object.spec)), raw("status", object.status)},
                object.origin);
+}
+
+Value encode_v1_item(const DeviceRequest& item) {
+  return Encoder(ApiVersion::V1, false, true).request(item);
+}
+
+Value encode_v1_item(const DeviceSubRequest& item) {
+  return Encoder(ApiVersion::V1, false, true).subrequest(item);
+}
+
+Value encode_v1_item(const CounterSet& item) {
+  return Encoder(ApiVersion::V1, false, true).counter_set(item);
+}
+
+Value encode_v1_item(const DeviceCounterConsumption& item) {
+  return Encoder(ApiVersion::V1, false, true).counter_consumption(item);
 }
 
 Value encode(const NodeObject& object) {

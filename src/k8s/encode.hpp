@@ -46,6 +46,14 @@ Value encode(const ResourceClaimTemplate& object, std::optional<ApiVersion> vers
 // the versions that have it); any other version cannot fail.
 util::Result<Value> encode(const DeviceTaintRule& object, std::optional<ApiVersion> version = {});
 
+// One list item as Go's encoding/json writes the resource.k8s.io/v1 type: canonical field
+// order, omitempty, no unknown fields, map keys sorted. Declarative validation prints a
+// duplicate item of a keyed list this way ("Duplicate value: {...}").
+Value encode_v1_item(const DeviceRequest& item);
+Value encode_v1_item(const DeviceSubRequest& item);
+Value encode_v1_item(const CounterSet& item);
+Value encode_v1_item(const DeviceCounterConsumption& item);
+
 // core/v1 objects are written back exactly as read (`raw`). One the tool made (raw null) is
 // written as apiVersion, kind and metadata.
 Value encode(const NodeObject& object);

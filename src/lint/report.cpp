@@ -97,9 +97,9 @@ void Report::too_many(const std::string& path, k8s::Pos pos, size_t actual, size
   add(Severity::Error, "api", path, pos,
       fmt::format("Too many: {}: must have at most {} items", actual, max));
 }
-void Report::too_long(const std::string& path, k8s::Pos pos, size_t max) {
+void Report::too_long(const std::string& path, k8s::Pos pos, size_t max, std::string_view unit) {
   add(Severity::Error, "api", path, pos,
-      fmt::format("Too long: may not be more than {} bytes", max));
+      fmt::format("Too long: may not be more than {} {}", max, unit));
 }
 void Report::not_supported(const std::string& path, k8s::Pos pos, std::string_view value,
                            const std::vector<std::string_view>& supported) {
@@ -153,12 +153,39 @@ constexpr std::string_view kNamePartMsg =
 
 }  // namespace
 
-std::vector<std::string> dns1123_label(std::string_view v) {
+namespace {
+
+// "must be no more than N characters" (util/validation) or "... bytes" (content).
+std::string max_len(size_t n, Helper h) {
+  return fmt::format("must be no more than {} {}", n,
+                     h == Helper::content ? "bytes" : "characters");
+}
+
+// The subdomain pattern alone, without the length limit; `caseless` accepts upper case.
+bool subdomain_pattern(std::string_view v, bool caseless) {
+  std::string lower;
+  if (caseless) {
+    lower.assign(v);
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    v = lower;
+  }
+  if (v.empty()) return false;
+  for (size_t start = 0;;) {
+    const size_t dot = v.find('.', start);
+    if (!is_label(v.substr(start, dot == std::string_view::npos ? dot : dot - start))) return false;
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> dns1123_label(std::string_view v, Helper h) {
   std::vector<std::string> out;
-  if (v.size() > 63) out.push_back("must be no more than 63 characters");
+  if (v.size() > 63) out.push_back(max_len(63, h));
   if (!is_label(v)) {
-    // A valid subdomain fails only for its dots.
-    if (v.find('.') != std::string_view::npos && dns1123_subdomain(v).empty())
+    // A string the subdomain pattern accepts fails only for its dots.
+    if (subdomain_pattern(v, false))
       out.push_back("must not contain dots");
     else
       out.emplace_back(kLabelMsg);
@@ -166,17 +193,21 @@ std::vector<std::string> dns1123_label(std::string_view v) {
   return out;
 }
 
-std::vector<std::string> dns1123_subdomain(std::string_view v) {
+std::vector<std::string> dns1123_subdomain(std::string_view v, Helper h) {
   std::vector<std::string> out;
-  if (v.size() > 253) out.push_back("must be no more than 253 characters");
-  bool ok = !v.empty();
-  for (size_t start = 0; ok;) {
-    const size_t dot = v.find('.', start);
-    ok = is_label(v.substr(start, dot == std::string_view::npos ? dot : dot - start));
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  if (!ok) out.emplace_back(kSubdomainMsg);
+  if (v.size() > 253) out.push_back(max_len(253, h));
+  if (!subdomain_pattern(v, false)) out.emplace_back(kSubdomainMsg);
+  return out;
+}
+
+std::vector<std::string> dns1123_subdomain_caseless(std::string_view v) {
+  std::vector<std::string> out;
+  if (v.size() > 253) out.push_back(max_len(253, Helper::content));
+  if (!subdomain_pattern(v, true))
+    out.emplace_back(
+        "an RFC 1123 subdomain must consist of alphanumeric characters, '-' or '.', and must "
+        "start and end with an alphanumeric character (e.g. 'Example.com', regex used for "
+        "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
   return out;
 }
 
@@ -193,7 +224,7 @@ std::vector<std::string> c_identifier(std::string_view v) {
 
 std::vector<std::string> label_value(std::string_view v) {
   std::vector<std::string> out;
-  if (v.size() > 63) out.push_back("must be no more than 63 characters");
+  if (v.size() > 63) out.push_back(max_len(63, Helper::content));
   if (!v.empty() && !is_name_part(v))
     out.push_back(
         "a valid label must be an empty string or consist of alphanumeric characters, '-', "
@@ -218,7 +249,8 @@ std::vector<std::string> qualified_name(std::string_view v) {
     if (prefix.empty()) {
       out.push_back("prefix part must be non-empty");
     } else {
-      for (const std::string& e : dns1123_subdomain(prefix)) out.push_back("prefix part " + e);
+      for (const std::string& e : dns1123_subdomain(prefix, Helper::content))
+        out.push_back("prefix part " + e);
     }
   }
   if (name.empty()) out.push_back("name part must be non-empty");

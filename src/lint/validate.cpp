@@ -10,6 +10,7 @@
 #include <set>
 
 #include "k8s/emit.hpp"
+#include "k8s/encode.hpp"
 #include "k8s/node.hpp"
 #include "k8s/scalar_map.hpp"
 #include "lint/report.hpp"
@@ -52,21 +53,47 @@ void name_errors(Report& r, const std::string& path, Pos pos, std::string_view v
   for (const std::string& e : errors) r.invalid(path, pos, quote(value), e);
 }
 
-void dns_label(Report& r, const std::string& path, Pos pos, std::string_view v) {
+void dns_label(Report& r, const std::string& path, Pos pos, std::string_view v,
+               Helper h = Helper::util) {
   if (v.empty()) return r.required(path, pos);
-  name_errors(r, path, pos, v, dns1123_label(v));
+  name_errors(r, path, pos, v, dns1123_label(v, h));
 }
 
-void dns_subdomain(Report& r, const std::string& path, Pos pos, std::string_view v) {
+void dns_subdomain(Report& r, const std::string& path, Pos pos, std::string_view v,
+                   Helper h = Helper::util) {
   if (v.empty()) return r.required(path, pos);
-  name_errors(r, path, pos, v, dns1123_subdomain(v));
+  name_errors(r, path, pos, v, dns1123_subdomain(v, h));
 }
 
-// A CSI driver name: at most 63 characters, a DNS subdomain.
+std::string lower_case(std::string_view v) {
+  std::string out(v);
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+// A driver name (core's CSI driver name check): at most 63 bytes, and a DNS subdomain once
+// lower-cased, so upper case passes.
 void driver_name(Report& r, const std::string& path, Pos pos, std::string_view v) {
   if (v.empty()) return r.required(path, pos);
   if (v.size() > kMaxDriverLength) r.too_long(path, pos, kMaxDriverLength);
-  name_errors(r, path, pos, v, dns1123_subdomain(v));
+  name_errors(r, path, pos, v, dns1123_subdomain(lower_case(v)));
+}
+
+// The same where declarative validation words it (an opaque configuration's driver):
+// required, the caseless long-name format, then a 63-character maxLength.
+void declared_driver_name(Report& r, const std::string& path, Pos pos, std::string_view v) {
+  if (v.empty()) return r.required(path, pos);
+  name_errors(r, path, pos, v, dns1123_subdomain_caseless(v));
+  if (v.size() > kMaxDriverLength) r.too_long(path, pos, kMaxDriverLength, "characters");
+}
+
+// A duplicate item of a keyed list (listType=map): declarative validation prints the whole
+// item as Go's encoding/json writes it, the handwritten check just its key.
+template <typename Item>
+void duplicate_item(Report& r, const std::string& path, Pos pos, const Item& item,
+                    std::string_view key) {
+  r.duplicate(path, pos,
+              r.declarative() ? k8s::to_compact_json(k8s::encode_v1_item(item)) : quote(key));
 }
 
 void pool_name(Report& r, const std::string& path, Pos pos, std::string_view v) {
@@ -100,9 +127,7 @@ void attribute_name(Report& r, const std::string& path, Pos pos, std::string_vie
     r.invalid(path, pos, quote(domain), "the domain must not be empty");
   } else {
     if (domain.size() > kMaxDomainLength) r.too_long(path, pos, kMaxDomainLength);
-    std::string lower(domain);
-    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    name_errors(r, path, pos, domain, dns1123_subdomain(lower));
+    name_errors(r, path, pos, domain, dns1123_subdomain(lower_case(domain)));
   }
   if (id.empty()) {
     r.invalid(path, pos, quote(id), "the name must not be empty");
@@ -138,13 +163,14 @@ void labels_annotations(Report& r, const std::string& path, const k8s::ObjectMet
   if (bytes > 256 * 1024) r.too_long(path + ".annotations", apos, 256 * 1024);
 }
 
-void object_meta(Report& r, const k8s::ObjectMeta& m) {
+// `name_helper`: a DeviceClass's name is checked declaratively (content's wording).
+void object_meta(Report& r, const k8s::ObjectMeta& m, Helper name_helper = Helper::util) {
   const Pos pos = m.origin.at("name");
   if (m.name.empty()) {
     if (m.generate_name.empty())
       r.required("metadata.name", pos, "name or generateName is required");
   } else {
-    name_errors(r, "metadata.name", pos, m.name, dns1123_subdomain(m.name));
+    name_errors(r, "metadata.name", pos, m.name, dns1123_subdomain(m.name, name_helper));
   }
   labels_annotations(r, "metadata", m);
 }
@@ -261,7 +287,10 @@ void toleration(Report& r, const std::string& path, const k8s::DeviceToleration&
 }
 
 void opaque(Report& r, const std::string& path, const k8s::OpaqueDeviceConfiguration& o) {
-  driver_name(r, path + ".driver", o.origin.at("driver"), o.driver);
+  if (r.declarative())
+    declared_driver_name(r, path + ".driver", o.origin.at("driver"), o.driver);
+  else
+    driver_name(r, path + ".driver", o.origin.at("driver"), o.driver);
   const Pos ppos = o.origin.at("parameters");
   if (o.parameters.is_null()) {
     r.required(path + ".parameters", ppos);
@@ -342,6 +371,27 @@ void request_refs(Report& r, const std::string& path, const std::vector<std::str
   }
 }
 
+// Server defaulting before validation: an exact request's allocationMode and count, a
+// toleration's operator.
+template <typename Request>
+void default_exact(Request& e) {
+  if (e.allocation_mode.empty()) e.allocation_mode = "ExactCount";
+  if (e.allocation_mode == "ExactCount" && e.count == 0) e.count = 1;
+  for (k8s::DeviceToleration& t : e.tolerations)
+    if (t.operator_.empty()) t.operator_ = "Equal";
+}
+
+k8s::DeviceSubRequest defaulted(k8s::DeviceSubRequest s) {
+  default_exact(s);
+  return s;
+}
+
+k8s::DeviceRequest defaulted(k8s::DeviceRequest r) {
+  if (r.exactly) default_exact(*r.exactly);
+  for (k8s::DeviceSubRequest& s : r.first_available) default_exact(s);
+  return r;
+}
+
 void device_claim(Report& r, const Cel& cel, const std::string& path, const k8s::DeviceClaim& d) {
   RequestNames names;
   for (const k8s::DeviceRequest& req : d.requests) {
@@ -358,8 +408,8 @@ void device_claim(Report& r, const Cel& cel, const std::string& path, const k8s:
       const k8s::DeviceRequest& req = d.requests[i];
       const std::string p = at(rp, i);
       dns_label(r, p + ".name", req.origin.at("name"), req.name);
-      if (!req.name.empty() && !seen.insert(req.name).second)
-        r.duplicate(p, req.origin.pos, quote(req.name));
+      if (!seen.insert(req.name).second)
+        duplicate_item(r, p, req.origin.pos, defaulted(req), req.name);
       const bool exact = req.exactly.has_value(), first = !req.first_available.empty();
       if (!exact && !first) {
         r.required(p, req.origin.pos, "exactly one of `exactly` or `firstAvailable` is required");
@@ -388,10 +438,10 @@ void device_claim(Report& r, const Cel& cel, const std::string& path, const k8s:
           const k8s::DeviceSubRequest& sub = req.first_available[s];
           const std::string sp = at(fp, s);
           dns_label(r, sp + ".name", sub.origin.at("name"), sub.name);
-          if (!sub.name.empty() && !sub_seen.insert(sub.name).second)
-            r.duplicate(sp, sub.origin.pos, quote(sub.name));
+          if (!sub_seen.insert(sub.name).second)
+            duplicate_item(r, sp, sub.origin.pos, defaulted(sub), sub.name);
           dns_subdomain(r, sp + ".deviceClassName", sub.origin.at("deviceClassName"),
-                        sub.device_class_name);
+                        sub.device_class_name, r.declarative() ? Helper::content : Helper::util);
           selectors(r, cel, sp + ".selectors", sub.selectors, sub.origin.at("selectors"));
           allocation_mode(r, sp, sub.allocation_mode, sub.count, sub.origin);
           for (size_t t = 0; t < sub.tolerations.size(); ++t)
@@ -600,7 +650,8 @@ void node_allocatable(Report& r, const std::string& p, const k8s::Device& d) {
   }
 }
 
-size_t attribute_values(const k8s::DeviceAttribute& a) {
+// The length of a list value, 0 for a scalar.
+size_t list_length(const k8s::DeviceAttribute& a) {
   using T = k8s::DeviceAttribute::Type;
   switch (a.type) {
     case T::Ints:
@@ -611,7 +662,82 @@ size_t attribute_values(const k8s::DeviceAttribute& a) {
     case T::Versions:
       return a.strings().size();
     default:
-      return 1;
+      return 0;
+  }
+}
+
+// An attribute's union members (the json names, in resource/v1's field order).
+constexpr std::string_view kAttributeMembers[] = {"int",  "bool",  "string",  "version",
+                                                  "ints", "bools", "strings", "versions"};
+
+// The internal type's JSON (Go field names, every field, null when unset): the value the
+// handwritten union check prints.
+std::string internal_attribute_json(const std::vector<const k8s::DeviceAttribute*>& members) {
+  using T = k8s::DeviceAttribute::Type;
+  constexpr std::string_view kGoNames[] = {"IntValue",     "BoolValue",    "StringValue",
+                                           "VersionValue", "IntValues",    "BoolValues",
+                                           "StringValues", "VersionValues"};
+  k8s::Value out = k8s::Value::map();
+  for (size_t i = 0; i < std::size(kGoNames); ++i) {
+    k8s::Value v = k8s::Value::null();
+    for (const k8s::DeviceAttribute* m : members) {
+      if (static_cast<size_t>(m->type) != i + 1) continue;
+      switch (m->type) {
+        case T::Int:
+          v = k8s::Value::of(m->int_value());
+          break;
+        case T::Bool:
+          v = k8s::Value::of(m->bool_value());
+          break;
+        case T::String:
+        case T::Version:
+          v = k8s::Value::of(std::string(m->string_value()));
+          break;
+        case T::Ints:
+          v = k8s::Value::list();
+          for (int64_t x : m->ints()) v.items.push_back(k8s::Value::of(x));
+          break;
+        case T::Bools:
+          v = k8s::Value::list();
+          for (bool x : m->bools()) v.items.push_back(k8s::Value::of(x));
+          break;
+        default:
+          v = k8s::Value::list();
+          for (const std::string& x : m->strings()) v.items.push_back(k8s::Value::of(x));
+          break;
+      }
+    }
+    out.add(std::string(kGoNames[i]), std::move(v));
+  }
+  return k8s::to_compact_json(out);
+}
+
+// Exactly one value per attribute. The handwritten check counts the fields written; the
+// declarative one (which replaces it where both fire) counts scalars and non-empty lists.
+void attribute_union(Report& r, const std::string& path, Pos pos,
+                     const std::vector<const k8s::DeviceAttribute*>& members) {
+  using T = k8s::DeviceAttribute::Type;
+  std::vector<size_t> declared;  // indexes into kAttributeMembers
+  size_t written = 0;
+  for (const k8s::DeviceAttribute* m : members) {
+    if (m->type == T::None) continue;
+    ++written;
+    const bool list = m->type >= T::Ints;
+    if (!list || list_length(*m) > 0) declared.push_back(static_cast<size_t>(m->type) - 1);
+  }
+  std::sort(declared.begin(), declared.end());
+  std::string all;
+  for (std::string_view n : kAttributeMembers)
+    all += fmt::format("{}`{}`", all.empty() ? "" : ", ", n);
+  if (declared.empty()) {
+    r.invalid(path, pos, "\"\"", "must specify one of: " + all);
+  } else if (declared.size() > 1) {
+    std::string set;
+    for (size_t i : declared)
+      set += fmt::format("{}{}", set.empty() ? "" : ", ", kAttributeMembers[i]);
+    r.invalid(path, pos, quote("{" + set + "}"), "must specify exactly one of: " + all);
+  } else if (written > 1) {
+    r.invalid(path, pos, internal_attribute_json(members), "exactly one value must be specified");
   }
 }
 
@@ -633,9 +759,10 @@ void device(Report& r, const std::string& p, const k8s::Device& d,
       for (const auto& [extra_name, extra] : *d.lint_extra_values)
         if (extra_name == name) members.push_back(&extra);
     using T = k8s::DeviceAttribute::Type;
+    size_t lists = 0;  // a scalar counts 1, lists their items (upstream's count)
     for (const k8s::DeviceAttribute* m : members) {
       const k8s::DeviceAttribute& a = *m;
-      if (a.type != T::None) values += attribute_values(a);
+      lists += list_length(a);
       auto text = [&](const std::string& path, std::string_view v, bool version) {
         if (version && !k8s::Semver::parse(v))
           r.invalid(path, a.pos, quote(v),
@@ -668,8 +795,8 @@ void device(Report& r, const std::string& p, const k8s::Device& d,
           break;
       }
     }
-    if (first.type == T::None || members.size() > 1)
-      r.invalid(ap, first.pos, "{}", "exactly one value must be specified");
+    values += lists == 0 ? 1 : lists;
+    attribute_union(r, ap, first.pos, members);
   }
   if (values > kMaxAttributeValues)
     r.invalid(p, d.origin.pos, std::to_string(values),
@@ -709,14 +836,13 @@ void device(Report& r, const std::string& p, const k8s::Device& d,
     for (size_t i = 0; i < d.consumes_counters.size(); ++i) {
       const k8s::DeviceCounterConsumption& c = d.consumes_counters[i];
       const std::string cp = at(p + ".consumesCounters", i);
-      dns_label(r, cp + ".counterSet", c.origin.at("counterSet"), c.counter_set);
-      if (!c.counter_set.empty() && !sets.insert(c.counter_set).second)
-        r.duplicate(cp, c.origin.pos, quote(c.counter_set));
+      dns_label(r, cp + ".counterSet", c.origin.at("counterSet"), c.counter_set, Helper::content);
+      if (!sets.insert(c.counter_set).second) duplicate_item(r, cp, c.origin.pos, c, c.counter_set);
       if (c.counters.empty()) r.required(cp + ".counters", c.origin.at("counters"));
       if (c.counters.size() > kMaxCounters)
         r.too_many(cp + ".counters", c.origin.at("counters"), c.counters.size(), kMaxCounters);
       for (const auto& [name, counter] : c.counters)
-        name_errors(r, cp + ".counters", counter.pos, name, dns1123_label(name));
+        name_errors(r, cp + ".counters", counter.pos, name, dns1123_label(name, Helper::content));
     }
   }
   // Node selection per device: only with perDeviceNodeSelection, then exactly one.
@@ -886,8 +1012,8 @@ void slice_spec(Report& r, const k8s::ResourceSliceSpec& s) {
     for (size_t i = 0; i < s.devices.size(); ++i) {
       const k8s::Device& d = s.devices[i];
       device(r, at("spec.devices", i), d, s);
-      if (!d.name.empty() && !names.insert(d.name).second)
-        r.duplicate(at("spec.devices", i) + ".name", d.origin.at("name"), quote(d.name));
+      if (!names.insert(d.name).second)
+        r.duplicate(at("spec.devices", i), d.origin.pos, quote(d.name));
     }
   }
   if (s.shared_counters.size() > kMaxCounterSets) {
@@ -898,14 +1024,13 @@ void slice_spec(Report& r, const k8s::ResourceSliceSpec& s) {
     for (size_t i = 0; i < s.shared_counters.size(); ++i) {
       const k8s::CounterSet& cs = s.shared_counters[i];
       const std::string p = at("spec.sharedCounters", i);
-      dns_label(r, p + ".name", cs.origin.at("name"), cs.name);
-      if (!cs.name.empty() && !names.insert(cs.name).second)
-        r.duplicate(p, cs.origin.pos, quote(cs.name));
+      dns_label(r, p + ".name", cs.origin.at("name"), cs.name, Helper::content);
+      if (!names.insert(cs.name).second) duplicate_item(r, p, cs.origin.pos, cs, cs.name);
       if (cs.counters.empty()) r.required(p + ".counters", cs.origin.at("counters"));
       if (cs.counters.size() > kMaxCounters)
         r.too_many(p + ".counters", cs.origin.at("counters"), cs.counters.size(), kMaxCounters);
       for (const auto& [name, counter] : cs.counters)
-        name_errors(r, p + ".counters", counter.pos, name, dns1123_label(name));
+        name_errors(r, p + ".counters", counter.pos, name, dns1123_label(name, Helper::content));
     }
   }
 }
@@ -919,7 +1044,7 @@ void validate(const k8s::Cluster& cluster, const Options& options, std::vector<F
   for (const k8s::DeviceClass& c : cluster.device_classes) {
     Report r = report(c.source, "DeviceClass " + c.metadata.name);
     const Cel cel{options, c.source.file};
-    object_meta(r, c.metadata);
+    object_meta(r, c.metadata, Helper::content);
     selectors(r, cel, "spec.selectors", c.spec.selectors, c.spec.origin.at("selectors"));
     if (c.spec.config.size() > kMaxConfig) {
       r.too_many("spec.config", c.spec.origin.at("config"), c.spec.config.size(), kMaxConfig);
@@ -960,6 +1085,7 @@ void validate(const k8s::Cluster& cluster, const Options& options, std::vector<F
                                                 : t.metadata.namespace_ + "/" + t.metadata.name));
     object_meta(r, t.metadata);
     labels_annotations(r, "spec.metadata", t.spec.metadata);
+    r.set_declarative(false);  // resource/v1 marks the template's claim spec +k8s:opaqueType
     device_claim(r, Cel{options, t.source.file}, "spec.spec.devices", t.spec.spec.devices);
   }
   for (const k8s::ResourceSlice& s : cluster.resource_slices) {

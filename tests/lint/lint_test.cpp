@@ -2,6 +2,7 @@
 // in the object's own version; positions inside CEL expressions; --disable; ordering.
 #include "lint/lint.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
@@ -189,6 +190,176 @@ TEST_CASE("lint: name formats give apimachinery's messages", "[lint]") {
   CHECK(label_value("").empty());
   CHECK_FALSE(label_value("-bad").empty());
   CHECK(quote("a\"b\n") == "\"a\\\"b\\n\"");
+}
+
+TEST_CASE("lint: util and content helpers word lengths differently", "[lint]") {
+  const std::string l64(64, 'a'), l254(254, 'a');
+  CHECK(dns1123_label(l64, Helper::content).front() == "must be no more than 63 bytes");
+  CHECK(dns1123_subdomain(l254).front() == "must be no more than 253 characters");
+  CHECK(dns1123_subdomain(l254, Helper::content).front() == "must be no more than 253 bytes");
+  // Label values and the prefix of label keys are the content package's everywhere.
+  CHECK(label_value(l64).front() == "must be no more than 63 bytes");
+  CHECK(qualified_name(l254 + "/k").front() == "prefix part must be no more than 253 bytes");
+  // Caseless: upper case passes, and the message names the caseless form.
+  CHECK(dns1123_subdomain_caseless("GPU.Example.com").empty());
+  CHECK_THAT(dns1123_subdomain_caseless("-x").front(),
+             Catch::StartsWith("an RFC 1123 subdomain must consist of alphanumeric") &&
+                 Catch::Contains("'Example.com'"));
+  // Dots only: a label check says so even past the subdomain's length limit.
+  std::string dotted;
+  for (int i = 0; i < 60; ++i) dotted += "ab.";
+  dotted += "c";
+  CHECK(dns1123_label(dotted).back() == "must not contain dots");
+}
+
+namespace {
+
+std::vector<std::string> messages(const std::vector<Finding>& fs) {
+  std::vector<std::string> out;
+  for (const Finding& f : fs) out.push_back(f.path + ": " + f.message);
+  return out;
+}
+
+bool has(const std::vector<std::string>& list, const std::string& s) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+}  // namespace
+
+TEST_CASE("lint: where declarative validation words the server's error", "[lint]") {
+  SECTION("a duplicate request prints the whole request, defaulted, as v1 JSON") {
+    const auto ms = messages(lint_text(std::string(kClaim) +
+                                       R"(        selectors:
+        - cel: {expression: 'device.driver == "a" && 1 < 2'}
+    - name: gpu
+      exactly:
+        deviceClassName: gpu.example.com
+        tolerations: [{key: k}]
+        capacity: {requests: {zeta: 1Gi, alpha: "2"}}
+)"));
+    CHECK(has(ms,
+              "spec.devices.requests[1]: Duplicate value: {\"name\":\"gpu\",\"exactly\":{"
+              "\"deviceClassName\":\"gpu.example.com\",\"allocationMode\":\"ExactCount\","
+              "\"count\":1,\"tolerations\":[{\"key\":\"k\",\"operator\":\"Equal\"}],"
+              "\"capacity\":{\"requests\":{\"alpha\":\"2\",\"zeta\":\"1Gi\"}}}}"));
+  }
+  SECTION("a claim template's spec keeps the handwritten text (+k8s:opaqueType)") {
+    const auto ms = messages(lint_text(R"(apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata: {name: t, namespace: team}
+spec:
+  spec:
+    devices:
+      requests:
+      - name: gpu
+        firstAvailable:
+        - {name: a, deviceClassName: gpu.example.com}
+        - {name: a, deviceClassName: gpu.example.com}
+      - name: gpu
+        exactly: {deviceClassName: gpu.example.com}
+      config:
+      - opaque: {driver: )" + std::string(64, 'd') +
+                                       R"(, parameters: {}}
+)"));
+    CHECK(has(ms, "spec.spec.devices.requests[1]: Duplicate value: \"gpu\""));
+    CHECK(has(ms, "spec.spec.devices.requests[0].firstAvailable[1]: Duplicate value: \"a\""));
+    CHECK(has(ms,
+              "spec.spec.devices.config[0].opaque.driver: Too long: may not be more than "
+              "63 bytes"));
+  }
+  SECTION("a claim's subrequest class and opaque driver") {
+    const auto ms = messages(lint_text(R"(apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: c, namespace: team}
+spec:
+  devices:
+    requests:
+    - name: gpu
+      firstAvailable:
+      - {name: a, deviceClassName: )" + std::string(254, 'c') +
+                                       R"(}
+      - {name: a, deviceClassName: gpu.example.com, allocationMode: All}
+    config:
+    - opaque: {driver: )" + std::string(64, 'D') +
+                                       R"(, parameters: {}}
+)"));
+    CHECK(has(ms, "spec.devices.requests[0].firstAvailable[0].deviceClassName: Invalid value: \"" +
+                      std::string(254, 'c') + "\": must be no more than 253 bytes"));
+    CHECK(has(ms,
+              "spec.devices.requests[0].firstAvailable[1]: Duplicate value: {\"name\":\"a\","
+              "\"deviceClassName\":\"gpu.example.com\",\"allocationMode\":\"All\"}"));
+    // Upper case passes the caseless format; the length is declarative's maxLength.
+    CHECK(has(ms,
+              "spec.devices.config[0].opaque.driver: Too long: may not be more than 63 "
+              "characters"));
+    CAPTURE(ms);
+    CHECK(ms.size() == 4);  // and the allocation-mode-all warning
+  }
+  SECTION("a DeviceClass name is a declarative long name") {
+    const auto ms =
+        messages(lint_text("apiVersion: resource.k8s.io/v1\nkind: DeviceClass\n"
+                           "metadata: {name: " +
+                           std::string(254, 'x') + "}\nspec: {}\n"));
+    CHECK(ms ==
+          std::vector<std::string>{"metadata.name: Invalid value: \"" + std::string(254, 'x') +
+                                   "\": must be no more than 253 bytes"});
+  }
+  SECTION("a slice: counter sets, consumed counters, device duplicates and attribute unions") {
+    const auto ms = messages(lint_text(R"(apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: s}
+spec:
+  driver: GPU.example.com
+  pool: {name: p, resourceSliceCount: 1}
+  nodeName: node-1
+  devices:
+  - name: g
+    attributes:
+      none: {}
+      two: {version: 1.0.0, string: a}
+      empty: {strings: []}
+      mixed: {int: 1, strings: []}
+      fine: {ints: [1, 2]}
+    consumesCounters:
+    - counterSet: cs
+      counters: {b: {value: "2"}, a: {value: "1"}}
+    - counterSet: cs
+      counters: {)" + std::string(64, 'k') +
+                                       R"(: {value: "1"}}
+  - name: g
+)"));
+    const std::string all =
+        "must specify one of: `int`, `bool`, `string`, `version`, `ints`, `bools`, `strings`, "
+        "`versions`";
+    CHECK(has(ms, "spec.devices[0].attributes[none]: Invalid value: \"\": " + all));
+    CHECK(has(ms,
+              "spec.devices[0].attributes[two]: Invalid value: \"{string, version}\": "
+              "must specify exactly one of: `int`, `bool`, `string`, `version`, `ints`, "
+              "`bools`, `strings`, `versions`"));
+    CHECK(has(ms, "spec.devices[0].attributes[empty]: Invalid value: \"\": " + all));
+    CHECK(has(ms,
+              "spec.devices[0].attributes[empty].strings: Invalid value: []: must not be "
+              "empty if specified"));
+    // The handwritten check stays where the declarative one is content: its value is the
+    // internal type's JSON.
+    CHECK(has(ms,
+              "spec.devices[0].attributes[mixed]: Invalid value: {\"IntValue\":1,"
+              "\"BoolValue\":null,\"StringValue\":null,\"VersionValue\":null,"
+              "\"IntValues\":null,\"BoolValues\":null,\"StringValues\":[],"
+              "\"VersionValues\":null}: exactly one value must be specified"));
+    CHECK(has(ms,
+              "spec.devices[0].consumesCounters[1]: Duplicate value: {\"counterSet\":\"cs\","
+              "\"counters\":{\"" +
+                  std::string(64, 'k') + "\":{\"value\":\"1\"}}}"));
+    CHECK(has(ms, "spec.devices[0].consumesCounters[1].counters: Invalid value: \"" +
+                      std::string(64, 'k') + "\": must be no more than 63 bytes"));
+    CHECK(has(ms, "spec.devices[1]: Duplicate value: \"g\""));
+    CHECK(has(ms,
+              "spec.devices[0].attributes[mixed].strings: Invalid value: []: must not be "
+              "empty if specified"));
+    CAPTURE(ms);
+    CHECK(ms.size() == 9);  // and nothing on the upper-case driver name or `fine`
+  }
 }
 
 }  // namespace dra::lint
