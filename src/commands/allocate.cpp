@@ -73,6 +73,7 @@ std::vector<k8s::Value> dump_objects(
     const k8s::Cluster& c, const std::map<const k8s::ResourceClaim*, k8s::ResourceClaim>& updated,
     util::Diagnostics& diags) {
   std::vector<k8s::Value> out;
+  for (const auto& o : c.namespaces) out.push_back(k8s::encode(o));
   for (const auto& o : c.device_classes) out.push_back(k8s::encode(o));
   for (const auto& o : c.resource_slices) out.push_back(k8s::encode(o));
   for (const auto& o : c.device_taint_rules) {

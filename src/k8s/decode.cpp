@@ -994,6 +994,15 @@ void decode_pod_spec(Decoder& d, const Node& spec, Pod& pod) {
 
 }  // namespace
 
+bool decode(const Node& object, DecodeContext& ctx, NamespaceObject& out) {
+  out.raw = to_raw_json(object);
+  Origin top;
+  return decode_object(object, ctx, out, top, "Namespace",
+                       [](Decoder&, std::string_view k, const Node&) -> const char* {
+                         return k == "spec" ? "spec" : k == "status" ? "status" : nullptr;
+                       });
+}
+
 bool decode(const Node& object, DecodeContext& ctx, Pod& out) {
   out.raw = to_raw_json(object);
   Origin top;

@@ -31,5 +31,6 @@ bool decode(const Node& object, DecodeContext& ctx, ResourceClaimTemplate& out);
 bool decode(const Node& object, DecodeContext& ctx, DeviceTaintRule& out);
 bool decode(const Node& object, DecodeContext& ctx, NodeObject& out);
 bool decode(const Node& object, DecodeContext& ctx, Pod& out);
+bool decode(const Node& object, DecodeContext& ctx, NamespaceObject& out);
 
 }  // namespace dra::k8s::detail

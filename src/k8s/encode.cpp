@@ -702,4 +702,8 @@ Value encode(const Pod& object) {
   return object.raw.empty() ? core_object("Pod", object.metadata) : object.raw.value();
 }
 
+Value encode(const NamespaceObject& object) {
+  return object.raw.empty() ? core_object("Namespace", object.metadata) : object.raw.value();
+}
+
 }  // namespace dra::k8s

@@ -58,5 +58,6 @@ Value encode_v1_item(const DeviceCounterConsumption& item);
 // written as apiVersion, kind and metadata.
 Value encode(const NodeObject& object);
 Value encode(const Pod& object);
+Value encode(const NamespaceObject& object);
 
 }  // namespace dra::k8s

@@ -271,6 +271,7 @@ class Loader {
     }
     if (api_version == "v1" && kind == "Node") return add(n, ctx, cluster_.nodes);
     if (api_version == "v1" && kind == "Pod") return add(n, ctx, cluster_.pods);
+    if (api_version == "v1" && kind == "Namespace") return add(n, ctx, cluster_.namespaces);
     ++cluster_.skipped_objects;
   }
 

@@ -507,6 +507,12 @@ struct NodeObject {  // core/v1 Node
   Source source;
 };
 
+struct NamespaceObject {  // core/v1 Namespace: its labels decide admin access
+  ObjectMeta metadata;
+  RawJson raw;
+  Source source;
+};
+
 struct PodResourceClaim {
   std::string name;
   std::optional<std::string> resource_claim_name;
@@ -554,6 +560,7 @@ struct Cluster {
   std::deque<DeviceTaintRule> device_taint_rules;
   std::deque<NodeObject> nodes;
   std::deque<Pod> pods;
+  std::deque<NamespaceObject> namespaces;
   size_t skipped_objects = 0;  // kinds that do not matter to DRA
 };
 

@@ -120,6 +120,50 @@ void request_warnings(Report& r, const std::string& path, const std::string& mod
   tolerations(r, path + ".tolerations", tols, o.at("tolerations"));
 }
 
+// The Namespace a namespaced object is created in (its own, else kubectl's "default"), when
+// the linted files or the --against cluster have it.
+const k8s::NamespaceObject* find_namespace(const k8s::Cluster& c, const Options& o,
+                                           const std::string& object_namespace) {
+  const std::string& name = object_namespace.empty() ? std::string("default") : object_namespace;
+  for (const k8s::Cluster* where : {&c, o.against}) {
+    if (!where) continue;
+    for (const k8s::NamespaceObject& ns : where->namespaces)
+      if (ns.metadata.name == name) return &ns;
+  }
+  return nullptr;
+}
+
+// Admin access: the API server's create strategy checks the first request that asks for it
+// against the namespace's label, before validation, at `spec.devices.requests[i].adminAccess`
+// (no `exactly`, and no `spec.` more for a template). Without the Namespace a warning says
+// what the server will check.
+void admin_access(Report& r, const std::string& path, const k8s::DeviceClaim& d,
+                  const k8s::NamespaceObject* ns) {
+  bool checked = false;
+  for (size_t i = 0; i < d.requests.size(); ++i) {
+    const auto& e = d.requests[i].exactly;
+    if (!e || !e->admin_access.value_or(false)) continue;
+    const k8s::Pos pos = e->origin.at("adminAccess");
+    if (!ns) {
+      r.warning("admin-access", fmt::format("{}.requests[{}].exactly.adminAccess", path, i), pos,
+                "adminAccess is allowed only in namespaces labelled "
+                "resource.kubernetes.io/admin-access=\"true\" (lint checks the label when the "
+                "Namespace is among the files or in --against)");
+      continue;
+    }
+    if (checked) break;
+    checked = true;
+    const auto& labels = ns->metadata.labels;
+    const bool admin = std::any_of(labels.begin(), labels.end(), [](const auto& kv) {
+      return kv.first == "resource.kubernetes.io/admin-access" && kv.second == "true";
+    });
+    if (!admin)
+      r.forbidden(fmt::format("spec.devices.requests[{}].adminAccess", i), pos,
+                  "admin access to devices requires the `resource.kubernetes.io/admin-access: "
+                  "true` label on the containing namespace");
+  }
+}
+
 void claim_warnings(Report& r, const std::string& path, const k8s::DeviceClaim& d) {
   for (size_t i = 0; i < d.requests.size(); ++i) {
     const k8s::DeviceRequest& req = d.requests[i];
@@ -127,10 +171,6 @@ void claim_warnings(Report& r, const std::string& path, const k8s::DeviceClaim& 
     if (req.exactly) {
       const k8s::ExactDeviceRequest& e = *req.exactly;
       request_warnings(r, p + ".exactly", e.allocation_mode, e.count, e.tolerations, e.origin);
-      if (e.admin_access.value_or(false))
-        r.warning("admin-access", p + ".exactly.adminAccess", e.origin.at("adminAccess"),
-                  "adminAccess is allowed only in namespaces labelled "
-                  "resource.kubernetes.io/admin-access=\"true\"");
     }
     for (size_t s = 0; s < req.first_available.size(); ++s) {
       const k8s::DeviceSubRequest& sub = req.first_available[s];
@@ -205,11 +245,14 @@ void warnings(const k8s::Cluster& c, const Options& o, std::vector<Finding>& out
   for (const auto& x : c.resource_claims) {
     Report r = report(x.source, object_name(x.metadata, "ResourceClaim"));
     deprecated(r, x.source, x.origin, false);
+    admin_access(r, "spec.devices", x.spec.devices, find_namespace(c, o, x.metadata.namespace_));
     claim_warnings(r, "spec.devices", x.spec.devices);
   }
   for (const auto& x : c.resource_claim_templates) {
     Report r = report(x.source, object_name(x.metadata, "ResourceClaimTemplate"));
     deprecated(r, x.source, x.origin, false);
+    admin_access(r, "spec.spec.devices", x.spec.spec.devices,
+                 find_namespace(c, o, x.metadata.namespace_));
     claim_warnings(r, "spec.spec.devices", x.spec.spec.devices);
   }
   for (const auto& x : c.resource_slices) {

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "commands/registry.hpp"
@@ -53,6 +54,27 @@ TEST_CASE("commands: allocate --output-dump writes a dump the next run continues
   CHECK_FALSE(fs::exists(missing));
   for (const auto& e : fs::directory_iterator(dir))
     CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("commands: allocate --output-dump keeps Namespaces and their labels", "[commands]") {
+  const std::string input = std::string(DRA_SOURCE_DIR) + "/tests/golden/data/alloc.yaml";
+  const fs::path dir = fs::temp_directory_path() / ("dra-dump-ns-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path ns = dir / "ns.yaml";
+  {
+    std::ofstream f(ns);
+    f << "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tools\n  labels:\n"
+         "    resource.kubernetes.io/admin-access: \"true\"\n";
+  }
+  const fs::path dump = dir / "after.yaml";
+  CHECK(run({"allocate", "-f", input, "-f", ns.string(), "--output-dump", dump.string()}) ==
+        kExitNegative);
+  const k8s::Cluster c = testing::cluster_of(testing::slurp_file(dump.string()));
+  REQUIRE(c.namespaces.size() == 1);
+  CHECK(c.namespaces[0].metadata.name == "tools");
+  CHECK(c.namespaces[0].metadata.labels ==
+        k8s::StringMap{{"resource.kubernetes.io/admin-access", "true"}});
   fs::remove_all(dir);
 }
 

@@ -362,6 +362,71 @@ spec:
   }
 }
 
+TEST_CASE("lint: admin access against the namespace's label, as the server's strategy checks",
+          "[lint]") {
+  const std::string admin = R"(    - name: a
+      exactly: {deviceClassName: gpu.example.com, adminAccess: true}
+    - name: b
+      exactly: {deviceClassName: gpu.example.com, adminAccess: true}
+)";
+  const std::string claim = R"(apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: c, namespace: team}
+spec:
+  devices:
+    requests:
+)" + admin;
+  auto ns = [](const std::string& labels) {
+    return "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: team" + labels + "}\n";
+  };
+  const std::string forbidden =
+      ": Forbidden: admin access to devices requires the `resource.kubernetes.io/admin-access: "
+      "true` label on the containing namespace";
+  SECTION("without the Namespace: a warning per request") {
+    CHECK(rules_of(lint_text(claim)) ==
+          std::vector<std::string>{"admin-access spec.devices.requests[0].exactly.adminAccess",
+                                   "admin-access spec.devices.requests[1].exactly.adminAccess"});
+  }
+  SECTION("a Namespace without the label: the server's error, once, for the first request") {
+    const auto fs = lint_text(claim + ns(", labels: {other: x}"));
+    CHECK(messages(fs) ==
+          std::vector<std::string>{"spec.devices.requests[0].adminAccess" + forbidden});
+    REQUIRE(fs.size() == 1);
+    CHECK(fs[0].severity == Severity::Error);
+    CHECK(fs[0].rule == "api");
+    CHECK(fs[0].line == 8);
+  }
+  SECTION("the label set: nothing to say") {
+    CHECK(
+        lint_text(claim + ns(", labels: {resource.kubernetes.io/admin-access: \"true\"}")).empty());
+    CHECK_FALSE(
+        lint_text(claim + ns(", labels: {resource.kubernetes.io/admin-access: \"yes\"}")).empty());
+  }
+  SECTION("a template: the same path, without the template's extra `spec.`") {
+    const auto fs = lint_text(R"(apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata: {name: t, namespace: team}
+spec:
+  spec:
+    devices:
+      requests:
+      - name: a
+        exactly: {deviceClassName: gpu.example.com, adminAccess: true}
+)" + ns(""));
+    CHECK(messages(fs) ==
+          std::vector<std::string>{"spec.devices.requests[0].adminAccess" + forbidden});
+  }
+  SECTION("the Namespace from --against") {
+    const k8s::Cluster dump = testing::cluster_of(ns("").substr(4));
+    REQUIRE(dump.namespaces.size() == 1);
+    Options o;
+    o.against = &dump;
+    o.disabled = {"unknown-class"};  // the dump has no classes
+    CHECK(messages(lint_text(claim, o)) ==
+          std::vector<std::string>{"spec.devices.requests[0].adminAccess" + forbidden});
+  }
+}
+
 }  // namespace dra::lint
 
 namespace dra::lint {
