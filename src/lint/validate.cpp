@@ -109,40 +109,119 @@ void pool_name(Report& r, const std::string& path, Pos pos, std::string_view v) 
   }
 }
 
-// An identifier (C identifier, at most 32 bytes) with an optional domain before one '/'
-// (upstream's qualified name for attribute and capacity keys); reported at `path` with the
-// offending part as the value.
-void id_check(Report& r, const std::string& path, Pos pos, std::string_view id) {
-  if (id.size() > kMaxIdLength) r.too_long(path, pos, kMaxIdLength);
-  name_errors(r, path, pos, id, c_identifier(id));
+// A field error before it is reported, for names checked both ways: the server drops a
+// handwritten error when a declarative one of the same type sits at the same path (the
+// origins of a name format's errors are all the same).
+struct NameError {
+  enum Kind { Invalid, TooLong, Required } kind;
+  std::string value;  // quoted; unused for TooLong and Required
+  std::string detail;
+  size_t max = 0;  // TooLong
+};
+using NameErrors = std::vector<NameError>;
+
+void report(Report& r, const std::string& path, Pos pos, const NameErrors& errors) {
+  for (const NameError& e : errors) {
+    if (e.kind == NameError::Invalid) r.invalid(path, pos, e.value, e.detail);
+    if (e.kind == NameError::TooLong) r.too_long(path, pos, e.max);
+    if (e.kind == NameError::Required) r.required(path, pos, e.detail);
+  }
+}
+
+void invalid(NameErrors& out, std::string_view value, const std::vector<std::string>& details,
+             std::string_view prefix = {}) {
+  for (const std::string& d : details)
+    out.push_back({NameError::Invalid, quote(value), std::string(prefix) + d});
+}
+
+// An identifier: a C identifier of at most 32 bytes.
+void identifier(NameErrors& out, std::string_view id) {
+  if (id.size() > kMaxIdLength) out.push_back({NameError::TooLong, {}, {}, kMaxIdLength});
+  invalid(out, id, c_identifier(id));
+}
+
+// Upstream's qualified name (attribute and capacity keys): an identifier with an optional
+// domain before one '/', each error with the offending part as the value.
+NameErrors qualified(std::string_view name) {
+  NameErrors out;
+  const size_t slash = name.find('/');
+  if (slash == std::string_view::npos) {
+    identifier(out, name);
+    return out;
+  }
+  if (name.find('/', slash + 1) != std::string_view::npos) {
+    invalid(out, name, {"must not contain more than one slash"});
+    return out;
+  }
+  const std::string_view domain = name.substr(0, slash), id = name.substr(slash + 1);
+  if (domain.empty()) {
+    invalid(out, domain, {"the domain must not be empty"});
+  } else {
+    if (domain.size() > kMaxDomainLength)
+      out.push_back({NameError::TooLong, {}, {}, kMaxDomainLength});
+    invalid(out, domain, dns1123_subdomain(lower_case(domain)));
+  }
+  if (id.empty()) {
+    invalid(out, id, {"the name must not be empty"});
+  } else {
+    identifier(out, id);
+  }
+  return out;
 }
 
 void attribute_name(Report& r, const std::string& path, Pos pos, std::string_view name) {
-  const size_t slash = name.find('/');
-  if (slash == std::string_view::npos) return id_check(r, path, pos, name);
-  if (name.find('/', slash + 1) != std::string_view::npos)
-    return r.invalid(path, pos, quote(name), "must not contain more than one slash");
-  const std::string_view domain = name.substr(0, slash), id = name.substr(slash + 1);
-  if (domain.empty()) {
-    r.invalid(path, pos, quote(domain), "the domain must not be empty");
-  } else {
-    if (domain.size() > kMaxDomainLength) r.too_long(path, pos, kMaxDomainLength);
-    name_errors(r, path, pos, domain, dns1123_subdomain(lower_case(domain)));
-  }
-  if (id.empty()) {
-    r.invalid(path, pos, quote(id), "the name must not be empty");
-  } else {
-    id_check(r, path, pos, id);
-  }
+  report(r, path, pos, qualified(name));
 }
 
-// A fully qualified name (constraints): the same, and the domain is not optional.
-void fully_qualified(Report& r, const std::string& path, Pos pos, std::string_view name) {
-  if (name.empty()) return r.required(path, pos, "name required");
-  attribute_name(r, path, pos, name);
-  if (name.find('/') == std::string_view::npos)
-    r.invalid(path, pos, quote(name),
-              "a fully qualified name must be a domain and a name separated by a slash");
+const std::string kNoDomain =
+    "a fully qualified name must be a domain and a name separated by a slash";
+
+// A fully qualified name (constraints), handwritten: a qualified name whose domain is not
+// optional.
+NameErrors fully_qualified(std::string_view name) {
+  if (name.empty()) return {{NameError::Required, {}, "name required"}};
+  NameErrors out = qualified(name);
+  if (name.find('/') == std::string_view::npos) invalid(out, name, {kNoDomain});
+  return out;
+}
+
+// The same, declaratively (format k8s-resource-fully-qualified-name): a strictly lower-case
+// domain, its messages prefixed "prefix: ", and nothing said of a second slash.
+NameErrors declared_fully_qualified(std::string_view name) {
+  NameErrors out;
+  const size_t slash = name.find('/');
+  if (slash == std::string_view::npos) {
+    identifier(out, name);
+    invalid(out, name, {kNoDomain});
+    return out;
+  }
+  if (name.find('/', slash + 1) != std::string_view::npos) return out;
+  const std::string_view domain = name.substr(0, slash), id = name.substr(slash + 1);
+  if (domain.empty()) {
+    invalid(out, "", {"prefix must not be empty"});
+  } else {
+    if (domain.size() > kMaxDomainLength)
+      out.push_back({NameError::TooLong, {}, {}, kMaxDomainLength});
+    invalid(out, domain, dns1123_subdomain(domain, Helper::content), "prefix: ");
+  }
+  if (id.empty()) {
+    invalid(out, "", {"name must not be empty"});
+  } else {
+    identifier(out, id);
+  }
+  return out;
+}
+
+// The server's merge: a handwritten error goes when a declarative one of its type is there;
+// the declarative ones follow.
+NameErrors merged(const NameErrors& handwritten, const NameErrors& declared) {
+  NameErrors out;
+  for (const NameError& h : handwritten)
+    if (std::none_of(declared.begin(), declared.end(),
+                     [&](const NameError& d) { return d.kind == h.kind; }))
+      out.push_back(h);
+  out.insert(out.end(), declared.begin(), declared.end());
+  return out;
 }
 
 // Labels and annotations (ValidateObjectMeta), under `path` ("metadata" or
@@ -163,8 +242,23 @@ void labels_annotations(Report& r, const std::string& path, const k8s::ObjectMet
   if (bytes > 256 * 1024) r.too_long(path + ".annotations", apos, 256 * 1024);
 }
 
-// `name_helper`: a DeviceClass's name is checked declaratively (content's wording).
-void object_meta(Report& r, const k8s::ObjectMeta& m, Helper name_helper = Helper::util) {
+enum class Scope { cluster, namespaced };
+
+// ValidateObjectMeta in its order: generateName, name, namespace, generation, labels and
+// annotations. `name_helper`: a DeviceClass's name is checked declaratively (content's
+// wording), and its generateName is not checked (the "WithOpts" variant). A namespace left
+// out is kubectl's to fill in, and a cluster-scoped object's is dropped by the server, so
+// only a namespace written wrong is reported.
+void object_meta(Report& r, const k8s::ObjectMeta& m, Scope scope,
+                 Helper name_helper = Helper::util) {
+  if (!m.generate_name.empty() && name_helper == Helper::util) {
+    // Checked as a prefix: a trailing dash stands for the suffix the server appends.
+    std::string masked = m.generate_name;
+    if (masked.size() > 1 && masked.back() == '-')
+      masked = masked.substr(0, masked.size() - 2) + "a";
+    name_errors(r, "metadata.generateName", m.origin.at("generateName"), m.generate_name,
+                dns1123_subdomain(masked));
+  }
   const Pos pos = m.origin.at("name");
   if (m.name.empty()) {
     if (m.generate_name.empty())
@@ -172,6 +266,12 @@ void object_meta(Report& r, const k8s::ObjectMeta& m, Helper name_helper = Helpe
   } else {
     name_errors(r, "metadata.name", pos, m.name, dns1123_subdomain(m.name, name_helper));
   }
+  if (scope == Scope::namespaced && !m.namespace_.empty())
+    name_errors(r, "metadata.namespace", m.origin.at("namespace"), m.namespace_,
+                dns1123_label(m.namespace_));
+  if (m.generation < 0)
+    r.invalid("metadata.generation", m.origin.at("generation"), std::to_string(m.generation),
+              "must be greater than or equal to 0");
   labels_annotations(r, "metadata", m);
 }
 
@@ -460,12 +560,15 @@ void device_claim(Report& r, const Cel& cel, const std::string& path, const k8s:
       request_refs(r, p + ".requests", c.requests, names, c.origin.at("requests"));
       // Only one is validated when both are set (upstream accepts that); with neither, the
       // server's message says "multiple fields are set" all the same.
+      // matchAttribute has a declarative format (resource/v1), distinctAttribute not.
       if (c.match_attribute) {
-        fully_qualified(r, p + ".matchAttribute", c.origin.at("matchAttribute"),
-                        *c.match_attribute);
+        const std::string_view n = *c.match_attribute;
+        report(r, p + ".matchAttribute", c.origin.at("matchAttribute"),
+               r.declarative() ? merged(fully_qualified(n), declared_fully_qualified(n))
+                               : fully_qualified(n));
       } else if (c.distinct_attribute) {
-        fully_qualified(r, p + ".distinctAttribute", c.origin.at("distinctAttribute"),
-                        *c.distinct_attribute);
+        report(r, p + ".distinctAttribute", c.origin.at("distinctAttribute"),
+               fully_qualified(*c.distinct_attribute));
       } else {
         r.required(p, c.origin.pos,
                    "exactly one of \"matchAttribute\" or \"distinctAttribute\" is required, but "
@@ -961,14 +1064,18 @@ void slice_spec(Report& r, const k8s::ResourceSliceSpec& s) {
   }
   // partitionTypeAttribute: only with devices that consume counters, each of which must
   // have it as a string attribute.
+  // The format is checked declaratively (standard, so always), the rest by hand; a name
+  // the handwritten check finds malformed stops the per-device checks.
   if (const auto& pta = s.partition_type_attribute) {
     const Pos ppos = s.origin.at("partitionTypeAttribute");
+    report(r, "spec.partitionTypeAttribute", ppos, declared_fully_qualified(*pta));
     const bool consumers = std::any_of(s.devices.begin(), s.devices.end(),
                                        [](const auto& d) { return !d.consumes_counters.empty(); });
     if (!consumers)
       r.invalid("spec.partitionTypeAttribute", ppos, quote(*pta),
                 "may only be set on a slice which declares devices that consume counters");
-    for (size_t i = 0; i < s.devices.size(); ++i) {
+    const bool well_formed = fully_qualified(*pta).empty();
+    for (size_t i = 0; consumers && well_formed && i < s.devices.size(); ++i) {
       const k8s::Device& d = s.devices[i];
       if (d.consumes_counters.empty()) continue;
       // The name as written wins over the bare form of the driver's own domain.
@@ -982,7 +1089,7 @@ void slice_spec(Report& r, const k8s::ResourceSliceSpec& s) {
                    "device consumes counters and `partitionTypeAttribute` names this attribute, "
                    "so it must be set");
       } else if (a->type != k8s::DeviceAttribute::Type::String) {
-        r.invalid(ap, a->pos, "null",
+        r.invalid(ap, a->pos, internal_attribute_json({a}),
                   "must be a string value because `partitionTypeAttribute` names this attribute");
       }
     }
@@ -1044,7 +1151,7 @@ void validate(const k8s::Cluster& cluster, const Options& options, std::vector<F
   for (const k8s::DeviceClass& c : cluster.device_classes) {
     Report r = report(c.source, "DeviceClass " + c.metadata.name);
     const Cel cel{options, c.source.file};
-    object_meta(r, c.metadata, Helper::content);
+    object_meta(r, c.metadata, Scope::cluster, Helper::content);
     selectors(r, cel, "spec.selectors", c.spec.selectors, c.spec.origin.at("selectors"));
     if (c.spec.config.size() > kMaxConfig) {
       r.too_many("spec.config", c.spec.origin.at("config"), c.spec.config.size(), kMaxConfig);
@@ -1075,7 +1182,7 @@ void validate(const k8s::Cluster& cluster, const Options& options, std::vector<F
                                             c.metadata.namespace_.empty()
                                                 ? c.metadata.name
                                                 : c.metadata.namespace_ + "/" + c.metadata.name));
-    object_meta(r, c.metadata);
+    object_meta(r, c.metadata, Scope::namespaced);
     device_claim(r, Cel{options, c.source.file}, "spec.devices", c.spec.devices);
   }
   for (const k8s::ResourceClaimTemplate& t : cluster.resource_claim_templates) {
@@ -1083,19 +1190,19 @@ void validate(const k8s::Cluster& cluster, const Options& options, std::vector<F
                                             t.metadata.namespace_.empty()
                                                 ? t.metadata.name
                                                 : t.metadata.namespace_ + "/" + t.metadata.name));
-    object_meta(r, t.metadata);
+    object_meta(r, t.metadata, Scope::namespaced);
     labels_annotations(r, "spec.metadata", t.spec.metadata);
     r.set_declarative(false);  // resource/v1 marks the template's claim spec +k8s:opaqueType
     device_claim(r, Cel{options, t.source.file}, "spec.spec.devices", t.spec.spec.devices);
   }
   for (const k8s::ResourceSlice& s : cluster.resource_slices) {
     Report r = report(s.source, "ResourceSlice " + s.metadata.name);
-    object_meta(r, s.metadata);
+    object_meta(r, s.metadata, Scope::cluster);
     slice_spec(r, s.spec);
   }
   for (const k8s::DeviceTaintRule& t : cluster.device_taint_rules) {
     Report r = report(t.source, "DeviceTaintRule " + t.metadata.name);
-    object_meta(r, t.metadata);
+    object_meta(r, t.metadata, Scope::cluster);
     const k8s::DeviceTaint& taint = t.spec.taint;
     const std::string tp = "spec.taint";
     if (taint.key.empty()) {

@@ -295,6 +295,80 @@ spec:
     CAPTURE(ms);
     CHECK(ms.size() == 4);  // and the allocation-mode-all warning
   }
+  SECTION("matchAttribute: the declarative format where it reports; distinctAttribute not") {
+    const auto ms = messages(lint_text(std::string(kClaim) + R"(    constraints:
+    - matchAttribute: /model
+    - matchAttribute: a/b/c
+    - matchAttribute: GPU.example.com/model
+    - distinctAttribute: GPU.example.com/model
+    - distinctAttribute: /model
+)"));
+    const std::string c = "spec.devices.constraints";
+    CHECK(ms == std::vector<std::string>{
+                    c + "[0].matchAttribute: Invalid value: \"\": prefix must not be empty",
+                    // No declarative error: the handwritten one stays.
+                    c + "[1].matchAttribute: Invalid value: \"a/b/c\": must not contain more "
+                        "than one slash",
+                    // The declarative format is strictly lower case.
+                    c + "[2].matchAttribute: Invalid value: \"GPU.example.com\": prefix: a "
+                        "lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+                        "characters, '-' or '.', and must start and end with an alphanumeric "
+                        "character (e.g. 'example.com', regex used for validation is "
+                        "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+                    c + "[4].distinctAttribute: Invalid value: \"\": the domain must not be "
+                        "empty"});
+  }
+  SECTION("partitionTypeAttribute: declarative format; a malformed name skips the devices") {
+    auto slice =
+        [](const std::string& pta) {
+          return messages(lint_text(R"(apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: s}
+spec:
+  driver: dra.example.com
+  pool: {name: p, resourceSliceCount: 1}
+  nodeName: node-1
+  partitionTypeAttribute: )" + pta + R"(
+  devices:
+  - name: g
+    attributes:
+      profile: {int: 7}
+    consumesCounters:
+    - counterSet: cs
+      counters: {mem: {value: "1"}}
+)"));
+        };
+    CHECK(slice("dra.example.com/profile") ==
+          std::vector<std::string>{
+              "spec.devices[0].attributes[dra.example.com/profile]: Invalid value: {\"IntValue\":7,"
+              "\"BoolValue\":null,\"StringValue\":null,\"VersionValue\":null,\"IntValues\":null,"
+              "\"BoolValues\":null,\"StringValues\":null,\"VersionValues\":null}: must be a string "
+              "value because `partitionTypeAttribute` names this attribute"});
+    CHECK(slice("profile") ==
+          std::vector<std::string>{"spec.partitionTypeAttribute: Invalid value: \"profile\": a "
+                                   "fully qualified name must be a domain and a name separated by "
+                                   "a slash"});
+  }
+  SECTION("metadata: generateName as a prefix, namespace, generation") {
+    auto claim = [](const std::string& meta) {
+      return messages(
+          lint_text("apiVersion: resource.k8s.io/v1\nkind: ResourceClaim\n"
+                    "metadata: {" +
+                    meta + "}\nspec: {devices: {}}\n"));
+    };
+    CHECK(claim("generateName: gpu-").empty());  // the dash ends the prefix
+    CHECK(claim("generateName: Gpu-") ==
+          std::vector<std::string>{
+              "metadata.generateName: Invalid value: \"Gpu-\": a lowercase RFC 1123 subdomain "
+              "must consist of lower case alphanumeric characters, '-' or '.', and must start "
+              "and end with an alphanumeric character (e.g. 'example.com', regex used for "
+              "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"});
+    CHECK(claim("name: c").empty());  // kubectl fills in the namespace
+    CHECK(claim("name: c, namespace: Team_A").size() == 1);
+    CHECK(claim("name: c, namespace: team, generation: -1") ==
+          std::vector<std::string>{"metadata.generation: Invalid value: -1: must be greater than "
+                                   "or equal to 0"});
+  }
   SECTION("a DeviceClass name is a declarative long name") {
     const auto ms =
         messages(lint_text("apiVersion: resource.k8s.io/v1\nkind: DeviceClass\n"
