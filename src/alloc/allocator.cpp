@@ -19,6 +19,7 @@
 
 #include "alloc/node_match.hpp"
 #include "selectors/projection.hpp"
+#include "util/pointer_map.hpp"
 
 namespace dra::alloc {
 
@@ -143,7 +144,7 @@ struct Allocator::DeviceTable {
   enum : uint8_t { kUnknown = 0, kTrue = 1, kFalse = 2, kError = 3 };
   // Devices are numbered slice by slice, the first time a gathered pool holds the slice:
   // a slice's devices have consecutive indices from first[slice].
-  std::unordered_map<const k8s::ResourceSlice*, uint32_t> first;
+  util::PointerMap<k8s::ResourceSlice, uint32_t> first;
   std::vector<const k8s::ResourceSlice*> slice_of;  // by index
   std::vector<uint8_t> held;                        // what the allocated state says: k* flags
   std::vector<std::vector<uint8_t>> verdicts;       // [program slot][device]: kUnknown, ...
@@ -176,10 +177,11 @@ struct Allocator::DeviceTable {
 
   explicit DeviceTable(const AllocatedState& s) : state(s) {}
 
-  uint32_t base(const k8s::ResourceSlice* s) {
-    auto [it, fresh] = first.try_emplace(s, static_cast<uint32_t>(held.size()));
-    if (!fresh) return it->second;
-    pool(s->spec.driver, s->spec.pool.name).slices.push_back(s);
+  // `known`: the slice's pool, when the caller has it at hand.
+  uint32_t base(const k8s::ResourceSlice* s, PoolDevices* known = nullptr) {
+    auto [at, fresh] = first.try_emplace(s, static_cast<uint32_t>(held.size()));
+    if (!fresh) return *at;
+    (known ? *known : pool(s->spec.driver, s->spec.pool.name)).slices.push_back(s);
     const util::StringMap<AllocatedState::Held>* in_pool =
         state.pools.find(s->spec.driver, s->spec.pool.name);
     for (const k8s::Device& d : s->spec.devices) {
@@ -187,7 +189,7 @@ struct Allocator::DeviceTable {
       held.push_back(h ? h->flags : 0);
       slice_of.push_back(s);
     }
-    return it->second;
+    return *at;
   }
   const k8s::Device& device(uint32_t i) const {
     return slice_of[i]->spec.devices[i - first.at(slice_of[i])];
@@ -1236,6 +1238,7 @@ struct Search {
   const k8s::NodeObject& node;
   const std::vector<const k8s::ResourceClaim*>& claims;
   const std::vector<Pool>* pool_list = nullptr;  // the node's pools, cached by the Allocator
+  bool pools_kept = true;  // pool_list is kept by the Allocator (memos may refer to it)
   const std::vector<Pool>& pools() const { return *pool_list; }
   // data[claim][request][subrequest or 0]
   std::vector<std::vector<std::vector<RequestData>>> data;
@@ -1417,7 +1420,7 @@ struct Search {
 
   std::vector<uint8_t>& selectable_memo(RequestData& rd) {
     if (rd.shared_selectable) return rd.shared_selectable->by_local;
-    if (obs) {
+    if (obs || !pools_kept) {  // memos are per kept pool list
       if (rd.own_selectable.empty()) rd.own_selectable.resize(node_devices);
       return rd.own_selectable;
     }
@@ -2385,37 +2388,50 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
   Search s(*this, f, observer, node, claims);
   // Pools depend on the node and the slices only, not on what is allocated: gathered once
   // per node name.
-  auto cached = pools_->by_node.find(node.metadata.name);
-  if (cached == pools_->by_node.end()) {
+  using Gathered = std::variant<std::vector<Pool>, PoolError>;
+  Gathered uncached;  // pools not kept (Observer::keep_pools)
+  const Gathered* gathered_pools = nullptr;
+  if (auto cached = pools_->by_node.find(node.metadata.name); cached != pools_->by_node.end())
+    gathered_pools = &cached->second;
+  if (!gathered_pools) {
     std::vector<const k8s::ResourceSlice*> for_node;
     if (auto it = in_->slices_on_node.find(node.metadata.name); it != in_->slices_on_node.end())
       for_node = it->second;
     for_node.insert(for_node.end(), in_->slices_shared.begin(), in_->slices_shared.end());
     auto gathered = gather_pools(for_node, node, f, in_->all_slices);
     // Every device gets its index once; slices shared between nodes keep theirs.
-    auto index = [&](const std::vector<const k8s::ResourceSlice*>& slices) {
+    auto index = [&](const std::vector<const k8s::ResourceSlice*>& slices,
+                     DeviceTable::PoolDevices& pd) {
       std::vector<uint32_t> out;
       out.reserve(slices.size());
-      for (const k8s::ResourceSlice* sl : slices) out.push_back(devices_->base(sl));
+      for (const k8s::ResourceSlice* sl : slices) out.push_back(devices_->base(sl, &pd));
       return out;
     };
     if (auto* pools = std::get_if<std::vector<Pool>>(&gathered)) {
       uint32_t local = 0;
       for (Pool& p : *pools) {
-        p.changes = &devices_->pool(p.driver, p.name).changes;
-        p.device_base = index(p.device_slices);
-        p.not_targeting_base = index(p.not_targeting);
+        DeviceTable::PoolDevices& pd = devices_->pool(p.driver, p.name);
+        p.changes = &pd.changes;
+        p.device_base = index(p.device_slices, pd);
+        p.not_targeting_base = index(p.not_targeting, pd);
         for (const k8s::ResourceSlice* sl : p.device_slices) {
           p.local_offset.push_back(local);
           local += static_cast<uint32_t>(sl->spec.devices.size());
         }
       }
     }
-    cached = pools_->by_node.emplace(node.metadata.name, std::move(gathered)).first;
+    if (observer && !observer->keep_pools()) {
+      uncached = std::move(gathered);
+      gathered_pools = &uncached;
+      s.pools_kept = false;
+    } else {
+      gathered_pools =
+          &pools_->by_node.emplace(node.metadata.name, std::move(gathered)).first->second;
+    }
   }
-  if (auto* e = std::get_if<PoolError>(&cached->second))
+  if (auto* e = std::get_if<PoolError>(gathered_pools))
     return fatal("gather pool information: " + e->message);
-  s.pool_list = &std::get<std::vector<Pool>>(cached->second);
+  s.pool_list = &std::get<std::vector<Pool>>(*gathered_pools);
   for (const Pool& p : s.pools())
     for (const k8s::ResourceSlice* sl : p.device_slices)
       s.node_devices += static_cast<uint32_t>(sl->spec.devices.size());
@@ -2437,14 +2453,18 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
     }
     return o;
   }
+  // Without results wanted, the node selectors are still made: they may fail.
+  const bool results = !observer || observer->wants_results();
   for (size_t ci = 0; ci < claims.size(); ++ci) {
-    k8s::AllocationResult r = build_result(s, static_cast<int>(ci), f);
     std::string error;
-    r.node_selector = node_selector(s, static_cast<int>(ci), &error);
+    auto selector = node_selector(s, static_cast<int>(ci), &error);
     if (!error.empty())
       return fatal(
           fmt::format("create NodeSelector for claim {}: {}", claims[ci]->metadata.name, error),
           s.steps);
+    if (!results) continue;
+    k8s::AllocationResult r = build_result(s, static_cast<int>(ci), f);
+    r.node_selector = std::move(selector);
     o.results.push_back(std::move(r));
   }
   o.kind = Outcome::Kind::Allocated;

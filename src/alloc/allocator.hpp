@@ -159,6 +159,12 @@ class Observer {
   // When true, allocate() computes NodeFacts (costly) once the requests validate, and
   // passes them to facts() before the search starts.
   virtual bool wants_facts() const { return false; }
+  // When false, a successful allocate() returns Allocated with no results (the observer has
+  // seen the devices taken; building the API's results is not needed).
+  virtual bool wants_results() const { return true; }
+  // When false, the pools gathered for a node this allocator has not seen are not kept for
+  // later calls (a caller that tries each node once saves keeping them).
+  virtual bool keep_pools() const { return true; }
   virtual void facts(const NodeFacts&) {}
   virtual void pools(const std::vector<PoolInfo>&) {}
   // A candidate device for a request was not taken; `detail` says more (the selector

@@ -128,6 +128,9 @@ struct RequestAcc {
 class Collector : public alloc::Observer {
  public:
   bool wants_facts() const override { return true; }
+  // Only the first placement keeps its devices (sweep()); each node is tried once.
+  bool wants_results() const override { return !placed; }
+  bool keep_pools() const override { return false; }
   void facts(const NodeFacts& f) override {
     for (const alloc::PoolInfo& p : f.pools)
       if ((p.incomplete || p.invalid) && seen_pools_.insert(p.driver + "/" + p.pool).second)
@@ -199,7 +202,8 @@ class Collector : public alloc::Observer {
   const std::unordered_map<const k8s::ResourceSlice*, uint32_t>* bases = nullptr;
   size_t devices = 0;  // in the cluster: the most a request can see
   bool keep_all = false;
-  NodeFacts all;  // with keep_all: the last node's facts, whole
+  bool placed = false;  // a node took the claims: later placements need no results
+  NodeFacts all;        // with keep_all: the last node's facts, whole
   std::vector<RequestAcc> requests;
   std::vector<alloc::PoolInfo> unusable;  // incomplete or invalid pools, each once
 
@@ -761,7 +765,7 @@ std::vector<Tried> sweep(Context& ctx, alloc::Allocator& allocator,
       tried.push_back({nodes[i], a.allocate(*nodes[i], claims, &c)});
       if (tried.back().outcome.kind == Outcome::Kind::Allocated) {
         if (placed) tried.back().outcome.results = {};
-        placed = true;
+        placed = c.placed = true;
       }
     }
     return tried;

@@ -2,6 +2,7 @@
 // (kubernetes/dynamic-resource-allocation cel/compile.go; spec/cel.md §2).
 #pragma once
 
+#include <array>
 #include <string_view>
 #include <unordered_map>
 
@@ -35,6 +36,10 @@ struct DeviceValueCache {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   std::unordered_map<std::string, Value, TextHash, std::equal_to<>> texts;
+  // The version texts most recently found valid (by handle): devices of one kind repeat
+  // theirs, so convertible() mostly needs no lookup in `versions`.
+  std::array<const void*, 8> recent_versions{};
+  size_t next_recent = 0;
 };
 
 // The same, reusing (and filling) `cache`.

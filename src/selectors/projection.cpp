@@ -204,10 +204,15 @@ bool convertible(const k8s::Device& device, DeviceValueCache& cache) {
       case T::None:
         return false;
       case T::Version: {
-        if (cache.versions.count(a.text().handle())) break;
-        std::optional<k8s::Semver> v = k8s::Semver::parse_cel(a.string_value(), nullptr);
-        if (!v) return false;
-        cache.versions.emplace(a.text().handle(), Value::semver(std::move(*v)));
+        const void* h = a.text().handle();
+        auto& recent = cache.recent_versions;
+        if (std::find(recent.begin(), recent.end(), h) != recent.end()) break;
+        if (!cache.versions.count(h)) {
+          std::optional<k8s::Semver> v = k8s::Semver::parse_cel(a.string_value(), nullptr);
+          if (!v) return false;
+          cache.versions.emplace(h, Value::semver(std::move(*v)));
+        }
+        recent[cache.next_recent++ % recent.size()] = h;
         break;
       }
       case T::Versions:

@@ -1,11 +1,13 @@
-// tests/util/containers_test.cpp -- Atom, Box, ThinVec and StringMap behave as the values and
-// maps they stand for.
+// tests/util/containers_test.cpp -- Atom, Box, ThinVec, StringMap and PointerMap behave as
+// the values and maps they stand for.
 #include <catch2/catch.hpp>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include "util/atom.hpp"
 #include "util/box.hpp"
+#include "util/pointer_map.hpp"
 #include "util/string_map.hpp"
 #include "util/thin_vec.hpp"
 
@@ -137,6 +139,30 @@ TEST_CASE("util: StringMap<V, false> keeps views and finds as the owning map doe
     CHECK(*owned.find(k) == v);
   });
   CHECK(seen == owned.size());
+}
+
+}  // namespace dra::util
+
+namespace dra::util {
+
+TEST_CASE("util: PointerMap finds what was put in, across growth", "[util]") {
+  std::vector<int> objects(1000);
+  PointerMap<int, uint32_t> m;
+  CHECK(m.find(&objects[0]) == nullptr);
+  for (size_t i = 0; i < objects.size(); ++i) {
+    auto [v, fresh] = m.try_emplace(&objects[i], static_cast<uint32_t>(i * 3));
+    CHECK(fresh);
+    CHECK(*v == i * 3);
+  }
+  CHECK(m.size() == objects.size());
+  // A second emplace keeps the first value.
+  auto [v, fresh] = m.try_emplace(&objects[7], 99);
+  CHECK_FALSE(fresh);
+  CHECK(*v == 21);
+  for (size_t i = 0; i < objects.size(); ++i) CHECK(m.at(&objects[i]) == i * 3);
+  int other = 0;
+  CHECK(m.find(&other) == nullptr);
+  CHECK_THROWS_AS(m.at(&other), std::out_of_range);
 }
 
 }  // namespace dra::util
