@@ -310,6 +310,8 @@ std::string quote(std::string_view s, bool bytes) {
 }
 }  // namespace
 
+std::string cel_string_literal(std::string_view s) { return quote(s, false); }
+
 std::string to_debug_string(const Value& v) {
   switch (v.kind()) {
     case ValueKind::Null:

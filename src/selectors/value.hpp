@@ -178,4 +178,8 @@ bool equals(const Value& a, const Value& b);
 // duration("3600s"), timestamp("2009-02-13T23:31:30Z") (cel-go's forms; timestamps in UTC).
 std::string to_debug_string(const Value& v);
 
+// A CEL string literal for `s`: double quotes, with quotes, backslashes and control
+// characters escaped.
+std::string cel_string_literal(std::string_view s);
+
 }  // namespace dra::selectors
