@@ -1,0 +1,241 @@
+// src/commands/new.cpp -- `kubectl dra new claim|template NAME`: a ResourceClaim or
+// ResourceClaimTemplate from short flags, printed as YAML or JSON in the API version asked
+// for (author/build.hpp turns the flags, in their order, into the claim spec).
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <map>
+
+#include "alloc/schedule.hpp"
+#include "author/build.hpp"
+#include "commands/flags.hpp"
+#include "commands/registry.hpp"
+#include "k8s/emit.hpp"
+#include "k8s/encode.hpp"
+
+namespace dra::commands {
+namespace {
+
+struct NewOptions {
+  std::string kind;  // claim or template
+  std::string name;
+  std::string namespace_;
+  std::string api_version = "v1";
+  std::string output = "yaml";
+  bool pod = false;
+  std::string against;
+  std::vector<author::Step> steps;  // the request flags, in order
+};
+
+// The request flags, in the order CLI11 saw them (Option::results() keeps each option's
+// values in order; parse_order() says which option came when).
+std::vector<author::Step> ordered_steps(const CLI::App& app,
+                                        const std::vector<std::string>& names) {
+  std::vector<author::Step> out;
+  std::map<const CLI::Option*, size_t> taken;
+  for (const CLI::Option* o : app.parse_order()) {
+    std::string flag = o->get_name(false, true);
+    while (!flag.empty() && flag.front() == '-') flag.erase(0, 1);
+    if (std::find(names.begin(), names.end(), flag) == names.end()) continue;
+    author::Step s{flag, ""};
+    if (o->get_expected_min() > 0) {
+      const size_t i = taken[o]++;
+      if (i < o->results().size()) s.value = o->results()[i];
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+k8s::Value pod_wiring(const NewOptions& o) {
+  // A minimal Pod that uses the claim: its spec.resourceClaims entry and a container's
+  // resources.claims (merge these into your own Pod).
+  k8s::Value entry = k8s::Value::map();
+  entry.add("name", k8s::Value::of(o.name));
+  entry.add(o.kind == "template" ? "resourceClaimTemplateName" : "resourceClaimName",
+            k8s::Value::of(o.name));
+  k8s::Value claims = k8s::Value::list();
+  claims.items.push_back(std::move(entry));
+  k8s::Value use = k8s::Value::map();
+  use.add("name", k8s::Value::of(o.name));
+  k8s::Value uses = k8s::Value::list();
+  uses.items.push_back(std::move(use));
+  k8s::Value resources = k8s::Value::map();
+  resources.add("claims", std::move(uses));
+  k8s::Value container = k8s::Value::map();
+  container.add("name", k8s::Value::of("app"));
+  container.add("image", k8s::Value::of("IMAGE"));
+  container.add("resources", std::move(resources));
+  k8s::Value containers = k8s::Value::list();
+  containers.items.push_back(std::move(container));
+  k8s::Value spec = k8s::Value::map();
+  spec.add("resourceClaims", std::move(claims));
+  spec.add("containers", std::move(containers));
+  k8s::Value meta = k8s::Value::map();
+  meta.add("name", k8s::Value::of(o.name));
+  if (!o.namespace_.empty()) meta.add("namespace", k8s::Value::of(o.namespace_));
+  k8s::Value pod = k8s::Value::map();
+  pod.add("apiVersion", k8s::Value::of("v1"));
+  pod.add("kind", k8s::Value::of("Pod"));
+  pod.add("metadata", std::move(meta));
+  pod.add("spec", std::move(spec));
+  return pod;
+}
+
+int run_new(NewOptions& o, Io& io) {
+  const std::optional<k8s::ApiVersion> version =
+      k8s::parse_api_version("resource.k8s.io/" + o.api_version);
+  if (!version) {
+    io.err << fmt::format("error: --api-version {:?}: not one of v1, v1beta2, v1beta1\n",
+                          o.api_version);
+    return kExitError;
+  }
+  util::Diagnostics diags;
+  k8s::Cluster against;
+  author::BuildOptions bo;
+  if (!o.against.empty()) {
+    SourceOptions src;
+    src.filenames = {o.against};
+    against = load_source(src, diags, io);
+    if (!checkpoint(diags, io)) return kExitError;
+    bo.against = &against;
+  }
+  author::Built b = author::build_claim_spec(o.steps, bo);
+  if (b.error) {
+    const author::BuildError& e = *b.error;
+    if (e.flag.empty()) {
+      io.err << "error: " << e.message << "\n";
+    } else {
+      io.err << fmt::format("error: --{} {:?}: {}\n", e.flag, e.value, e.message);
+      if (e.column > 0) {
+        const std::string lead = fmt::format("  --{} ", e.flag);
+        io.err << lead << e.value << "\n" << std::string(lead.size() + e.column - 1, ' ') << "^\n";
+      }
+    }
+    if (!e.hint.empty()) io.err << "  hint: " << e.hint << "\n";
+    return kExitError;
+  }
+  k8s::Value object;
+  if (o.kind == "template") {
+    k8s::ResourceClaimTemplate t;
+    t.metadata.name = o.name;
+    t.metadata.namespace_ = o.namespace_;
+    t.spec.spec = std::move(b.spec);
+    t.source.version = *version;
+    object = k8s::encode(t, *version);
+  } else {
+    k8s::ResourceClaim c;
+    c.metadata.name = o.name;
+    c.metadata.namespace_ = o.namespace_;
+    c.spec = std::move(b.spec);
+    c.source.version = *version;
+    object = k8s::encode(c, *version);
+  }
+  std::vector<k8s::Value> objects;
+  objects.push_back(std::move(object));
+  if (o.pod) objects.push_back(pod_wiring(o));
+  if (o.output == "json") {
+    if (objects.size() == 1) {
+      io.out << k8s::to_json(objects.front());
+    } else {
+      k8s::Value list = k8s::Value::map();
+      list.add("apiVersion", k8s::Value::of("v1"));
+      list.add("kind", k8s::Value::of("List"));
+      k8s::Value items = k8s::Value::list();
+      items.items = std::move(objects);
+      list.add("items", std::move(items));
+      io.out << k8s::to_json(list);
+    }
+  } else {
+    io.out << k8s::to_yaml_documents(objects);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command add_new(CLI::App& root) {
+  auto opts = std::make_shared<NewOptions>();
+  CLI::App* app =
+      root.add_subcommand("new", "Write a ResourceClaim or ResourceClaimTemplate from short flags");
+  app->footer(R"(Request options apply to the request (or alternative) they follow, as in find(1):
+--count, --all, --where, --admin, --capacity, --tolerate. --or starts an alternative of
+the current request (a firstAvailable subrequest); the options after it apply to that
+alternative. --same and --distinct belong to the claim: all its requests, or those named
+after '='. --where speaks plain conditions and writes guarded CEL:
+  model=H100   model!=H100   model in (A100,H100)   cores>8   memory>=40Gi
+  driverVersion>=535.0.0   mig   !mig   has(foo)
+Bare names are in the class's driver domain; DOMAIN/NAME names another. Types come from
+the devices of the class with --against, else from the literal (40Gi: a capacity;
+1.2.3: a version; 8: an int; true: a bool; anything else: a string).
+
+Examples:
+  # One GPU of a class
+  kubectl dra new claim gpu --class gpu.example.com
+
+  # Two H100s with at least 40Gi each, as a template with the Pod wiring
+  kubectl dra new template train --class gpu.nvidia.com --count 2 \
+      --where model=H100 --where memory>=40Gi --pod
+
+  # An H100, else two A100s; and a NIC on the same PCIe root
+  kubectl dra new claim train --request gpu:gpu.nvidia.com --where model=H100 \
+      --or gpu.nvidia.com:2 --where model=A100 --request nic:rdma.dra.net \
+      --same resource.kubernetes.io/pcieRoot
+
+Exit status: 0 the object was written, 2 bad flags or conditions.)");
+  app->add_option("kind", opts->kind, "claim or template")
+      ->required()
+      ->check(CLI::IsMember({"claim", "template"}))
+      ->type_name("claim|template");
+  app->add_option("name", opts->name, "The object's name")->required()->type_name("NAME");
+  app->add_option("-n,--namespace", opts->namespace_, "The object's namespace")->type_name("NS");
+  app->add_option("--api-version", opts->api_version, "resource.k8s.io version to write")
+      ->check(CLI::IsMember({"v1", "v1beta2", "v1beta1"}))
+      ->type_name("v1|v1beta2|v1beta1");
+  add_output_flag(*app, opts->output, "yaml|json");
+  app->add_flag("--pod", opts->pod, "Also print a Pod that uses the claim (its wiring)");
+  app->add_option("--against", opts->against,
+                  "A cluster dump to take classes, drivers and attribute types from")
+      ->type_name("DUMP");
+
+  // Request flags: kept in their order by ordered_steps().
+  struct Spec {
+    const char* name;
+    const char* type;  // nullptr: a switch
+    const char* help;
+  };
+  static constexpr Spec kSteps[] = {
+      {"request", "NAME:CLASS[:COUNT]", "Start a request (repeatable)"},
+      {"class", "CLASS", "The device class of a single request"},
+      {"driver", "DRIVER", "The driver of the request (its class, with --against)"},
+      {"count", "N", "How many devices (default 1)"},
+      {"all", nullptr, "Every matching device (allocationMode All)"},
+      {"where", "COND", "A condition on the devices (repeatable)"},
+      {"or", "CLASS[:COUNT]", "An alternative: a firstAvailable subrequest"},
+      {"admin", nullptr, "Admin access to the devices (monitoring)"},
+      {"capacity", "NAME=QTY", "Consumable capacity to request (repeatable)"},
+      {"tolerate", "KEY[=VALUE][:EFFECT]", "Tolerate a device taint (repeatable)"},
+      {"config", "DRIVER=JSON", "Opaque configuration for a driver (repeatable)"},
+      {"same", "ATTR[=REQ,...]", "The devices share this attribute (matchAttribute)"},
+      {"distinct", "ATTR[=REQ,...]", "The devices differ in this attribute"},
+  };
+  std::vector<std::string> names;
+  for (const Spec& s : kSteps) {
+    names.emplace_back(s.name);
+    const std::string flag = std::string("--") + s.name;
+    if (s.type) {
+      app->add_option(flag, s.help)
+          ->type_name(s.type)
+          ->expected(1)
+          ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    } else {
+      app->add_flag(flag, s.help)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    }
+  }
+  return {app, [opts, app, names](Io& io) {
+            opts->steps = ordered_steps(*app, names);
+            return run_new(*opts, io);
+          }};
+}
+
+}  // namespace dra::commands

@@ -1,0 +1,143 @@
+// tests/commands/new_test.cpp -- `kubectl dra new`: what it writes passes `kubectl dra lint`
+// (every flag combination below, in every API version), and request options apply to the
+// request or alternative they follow.
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "commands/registry.hpp"
+#include "k8s/load.hpp"
+#include "lint/lint.hpp"
+
+namespace dra::commands {
+namespace {
+
+struct Run {
+  int status = 0;
+  std::string out, err;
+};
+
+Run run(std::vector<std::string> args) {
+  std::ostringstream o, e;
+  std::istringstream in;
+  Io io{o, e, in};
+  Run r;
+  r.status = run_cli(args, io);
+  r.out = o.str();
+  r.err = e.str();
+  return r;
+}
+
+// The findings lint has on `text` (loaded as lint loads files).
+std::vector<lint::Finding> lint_text(const std::string& text) {
+  util::Diagnostics diags;
+  k8s::Cluster cluster;
+  k8s::LoadOptions lo;
+  lo.apply_defaults = false;
+  lo.for_lint = true;
+  k8s::load_text(text, "new.yaml", cluster, diags, lo);
+  REQUIRE_FALSE(diags.has_errors());
+  lint::Options o;
+  o.file_text = [text](uint32_t) -> std::string_view { return text; };
+  return lint::lint(cluster, o);
+}
+
+}  // namespace
+
+TEST_CASE("commands: every `new` output passes lint, in every API version", "[commands]") {
+  const std::vector<std::vector<std::string>> combos = {
+      {"--class", "gpu.example.com"},
+      {"--class", "gpu.example.com", "--count", "3", "--where", "model=H100", "--where",
+       "memory>=40Gi", "--where", "driverVersion>=535.0.0", "--where", "!mig"},
+      {"--class", "gpu.example.com", "--all", "--where", "model in (A100,H100)"},
+      {"--request", "gpu:gpu.example.com", "--where", "model=H100", "--or", "gpu.example.com:2",
+       "--where", "model=A100", "--or", "other.example.com", "--request", "nic:rdma.dra.net",
+       "--same", "resource.kubernetes.io/pcieRoot"},
+      {"--request", "a:gpu.example.com:2", "--request", "b:gpu.example.com", "--distinct",
+       "uuid=a,b", "--same", "numa"},
+      {"--class", "gpu.example.com", "--admin", "--tolerate", "maintenance:NoExecute", "--tolerate",
+       "dedicated=ml:NoSchedule", "--capacity", "memory=10Gi", "--config",
+       R"(gpu.example.com={"sharing":{"strategy":"TimeSlicing"}})"},
+  };
+  for (const char* kind : {"claim", "template"})
+    for (const char* version : {"v1", "v1beta2", "v1beta1"})
+      for (const auto& flags : combos) {
+        std::vector<std::string> args = {"new",           kind,    "x",    "-n", "team",
+                                         "--api-version", version, "--pod"};
+        args.insert(args.end(), flags.begin(), flags.end());
+        const Run r = run(args);
+        INFO(kind << " " << version << ": " << r.err);
+        REQUIRE(r.status == kExitOk);
+        for (const lint::Finding& f : lint_text(r.out)) {
+          INFO(f.path << ": " << f.message << " [" << f.rule << "]\n" << r.out);
+          // Warnings the flags ask for are fine; nothing else is.
+          CHECK((f.rule == "allocation-mode-all" || f.rule == "admin-access" ||
+                 f.rule == "deprecated-version"));
+        }
+      }
+}
+
+TEST_CASE("commands: `new` request options apply to what they follow", "[commands]") {
+  const Run r = run({"new", "claim", "x", "-o", "json", "--request", "a:one.example.com", "--count",
+                     "2", "--or", "two.example.com", "--where", "fast", "--request",
+                     "b:three.example.com", "--all"});
+  REQUIRE(r.status == kExitOk);
+  // a: an alternative of two (the count stays with the first), b: All.
+  CHECK_THAT(r.out, Catch::Contains(R"("name": "one",
+                            "deviceClassName": "one.example.com",
+                            "allocationMode": "ExactCount",
+                            "count": 2)"));
+  CHECK_THAT(r.out, Catch::Contains(R"("name": "two",
+                            "deviceClassName": "two.example.com",
+                            "selectors": [)"));
+  CHECK_THAT(r.out, Catch::Contains(R"(device.attributes[\"two.example.com\"].fast)"));
+  CHECK_THAT(r.out, Catch::Contains(R"("deviceClassName": "three.example.com",
+                        "allocationMode": "All")"));
+}
+
+TEST_CASE("commands: `new` refuses flags that do not fit together", "[commands]") {
+  auto err = [](std::vector<std::string> flags) {
+    std::vector<std::string> args = {"new", "claim", "x"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const Run r = run(args);
+    CHECK(r.status == kExitError);
+    CHECK(r.out.empty());
+    return r.err;
+  };
+  CHECK_THAT(err({"--where", "model=H100"}), Catch::Contains("--where must follow a request"));
+  CHECK_THAT(err({"--class", "a.example.com", "--class", "b.example.com"}),
+             Catch::Contains("has a class already"));
+  CHECK_THAT(err({"--class", "a.example.com", "--count", "2", "--all"}),
+             Catch::Contains("--count and --all are both given"));
+  CHECK_THAT(err({"--class", "a.example.com", "--or", "b.example.com", "--admin"}),
+             Catch::Contains("an alternative (--or) cannot have admin access"));
+  CHECK_THAT(err({"--request", "a:x.example.com", "--same", "numa=b"}),
+             Catch::Contains("the claim has no request \"b\""));
+  CHECK_THAT(err({"--request", "A:x.example.com"}), Catch::Contains("is not a DNS label"));
+  CHECK_THAT(err({"--class", "x.example.com", "--count", "0"}), Catch::Contains("is not a count"));
+  CHECK_THAT(err({"--class", "x.example.com", "--capacity", "memory=lots"}),
+             Catch::Contains("not a quantity"));
+  CHECK_THAT(err({"--class", "x.example.com", "--tolerate", "k:Evict"}),
+             Catch::Contains("\"Evict\" is not a taint effect"));
+  CHECK_THAT(err({"--class", "x.example.com", "--config", "d.example.com=[1]"}),
+             Catch::Contains("not a JSON object"));
+  CHECK_THAT(err({"--class", "gpu", "--where", "model=H100"}),
+             Catch::Contains("cannot tell the domain of model"));
+  CHECK_THAT(err({"--api-version", "v2", "--class", "x.example.com"}), Catch::Contains("v2"));
+  CHECK_THAT(err({"--driver", "gpu.example.com"}), Catch::Contains("needs --against"));
+}
+
+TEST_CASE("commands: `new --against` takes the class's driver and types from the dump",
+          "[commands]") {
+  const std::string dump = std::string(DRA_SOURCE_DIR) + "/tests/golden/data/explain.yaml";
+  Run r = run({"new", "claim", "x", "--against", dump, "--driver", "gpu.example.com", "--where",
+               "memory>=40"});
+  REQUIRE(r.status == kExitOk);
+  CHECK_THAT(r.out, Catch::Contains("deviceClassName: gpu.example.com"));
+  CHECK_THAT(r.out, Catch::Contains(
+                        R"(device.capacity["gpu.example.com"].memory.compareTo(quantity("40")))"));
+  r = run({"new", "claim", "x", "--against", dump, "--class", "gpu.exampel.com"});
+  CHECK(r.status == kExitError);
+  CHECK_THAT(r.err, Catch::Contains("did you mean gpu.example.com?"));
+}
+
+}  // namespace dra::commands
