@@ -4,14 +4,17 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <map>
 
 #include "alloc/schedule.hpp"
 #include "author/build.hpp"
 #include "commands/flags.hpp"
 #include "commands/registry.hpp"
+#include "explain/explain.hpp"
 #include "k8s/emit.hpp"
 #include "k8s/encode.hpp"
+#include "k8s/load.hpp"
 
 namespace dra::commands {
 namespace {
@@ -82,6 +85,51 @@ k8s::Value pod_wiring(const NewOptions& o) {
   return pod;
 }
 
+// With --against: whether the claim can be satisfied in that cluster now, and where or why
+// not (explain's verdict on the claim added to the cluster, pending).
+void report_fit(const NewOptions& o, const k8s::Cluster& against,
+                const k8s::ResourceClaimSpec& spec, Io& io) {
+  k8s::Cluster what_if = against;
+  k8s::ResourceClaim probe;
+  probe.metadata.namespace_ = o.namespace_.empty() ? "default" : o.namespace_;
+  probe.metadata.name = o.name;
+  auto taken = [&](const std::string& n) {
+    return std::any_of(what_if.resource_claims.begin(), what_if.resource_claims.end(),
+                       [&](const k8s::ResourceClaim& c) {
+                         return c.metadata.namespace_ == probe.metadata.namespace_ &&
+                                c.metadata.name == n;
+                       });
+  };
+  for (int i = 2; taken(probe.metadata.name); ++i)
+    probe.metadata.name = fmt::format("{}-{}", o.name, i);
+  probe.spec = spec;
+  k8s::apply_defaults(probe.spec, k8s::ApiVersion::V1);  // as the server stores it
+  what_if.resource_claims.push_back(probe);
+  const std::string subject =
+      fmt::format("{} {}/{}", o.kind == "template" ? "a claim from template" : "claim",
+                  probe.metadata.namespace_, o.name);
+  const explain::Result r = explain::explain(
+      what_if, {explain::Target::Kind::Claim, probe.metadata.namespace_, probe.metadata.name}, {});
+  if (!r.error.empty() || r.explanation.claims.empty()) {
+    io.err << fmt::format("warning: cannot tell whether {} fits {}: {}\n", subject, o.against,
+                          r.error);
+    return;
+  }
+  const explain::ClaimExplanation& ce = r.explanation.claims.front();
+  using S = explain::ClaimExplanation::State;
+  if (ce.state == S::AllocatedNow || ce.state == S::Allocated) {
+    io.err << fmt::format("{} can be satisfied in {} now: on node {}", subject, o.against, ce.node);
+    if (ce.other_nodes_total > 0)
+      io.err << fmt::format(" (it would fit on {} other node{} too)", ce.other_nodes_total,
+                            ce.other_nodes_total == 1 ? "" : "s");
+    io.err << "\n";
+    return;
+  }
+  io.err << fmt::format("warning: {} cannot be satisfied in {} now: {}\n", subject, o.against,
+                        ce.reason);
+  for (const std::string& s : ce.suggestions) io.err << "  hint: " << s << "\n";
+}
+
 int run_new(NewOptions& o, Io& io) {
   const std::optional<k8s::ApiVersion> version =
       k8s::parse_api_version("resource.k8s.io/" + o.api_version);
@@ -115,6 +163,7 @@ int run_new(NewOptions& o, Io& io) {
     if (!e.hint.empty()) io.err << "  hint: " << e.hint << "\n";
     return kExitError;
   }
+  if (bo.against) report_fit(o, against, b.spec, io);
   k8s::Value object;
   if (o.kind == "template") {
     k8s::ResourceClaimTemplate t;
