@@ -315,7 +315,7 @@ class Builder {
 
   void where(const Step& s, Target& t) {
     const std::optional<Vocabulary> v = vocabulary(s, *t.class_name);
-    const WhereResult w = where_to_cel(s.value, *t.domain, v ? &*v : nullptr);
+    const WhereResult w = where_to_cel(s.value, *t.domain, v ? &*v : nullptr, o_.params);
     if (w.error) fail(s, w.error->message, w.error->hint, w.error->column);
     k8s::DeviceSelector sel;
     sel.cel.emplace();

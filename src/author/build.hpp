@@ -22,6 +22,8 @@ struct Step {
 struct BuildOptions {
   // A cluster to take classes, drivers and attribute types from (--against); null: none.
   const k8s::Cluster* against = nullptr;
+  // A template's parameters, for `{name}` in --where values (templates.hpp).
+  const ParamValues* params = nullptr;
 };
 
 struct BuildError {

@@ -167,8 +167,9 @@ std::string_view cel_op(Op op) {
 
 class Parser {
  public:
-  Parser(std::string_view text, std::string_view domain, const Vocabulary* vocabulary)
-      : s_(text), domain_(domain), vocab_(vocabulary) {}
+  Parser(std::string_view text, std::string_view domain, const Vocabulary* vocabulary,
+         const ParamValues* params)
+      : s_(text), domain_(domain), vocab_(vocabulary), params_(params) {}
 
   WhereResult run() {
     WhereResult out;
@@ -256,6 +257,14 @@ class Parser {
       fail(at, fmt::format("a value does not start with {:?}", t.substr(0, 1)),
            "operators are = != >= <= > <; quote a value that starts with one");
     v.text = std::string(t);
+    if (params_ && t.size() > 2 && t.front() == '{' && t.back() == '}') {
+      const std::string_view name = t.substr(1, t.size() - 2);
+      const auto it = std::find_if(params_->begin(), params_->end(),
+                                   [&](const auto& p) { return p.first == name; });
+      if (it == params_->end()) fail(at, fmt::format("no parameter {:?}", name));
+      v.text = it->second.text;
+      v.quoted = it->second.is_string;
+    }
     return v;
   }
 
@@ -480,14 +489,15 @@ class Parser {
   std::string_view s_;
   std::string_view domain_;
   const Vocabulary* vocab_;
+  const ParamValues* params_;
   size_t i_ = 0;
 };
 
 }  // namespace
 
 WhereResult where_to_cel(std::string_view condition, std::string_view domain,
-                         const Vocabulary* vocabulary) {
-  return Parser(condition, domain, vocabulary).run();
+                         const Vocabulary* vocabulary, const ParamValues* params) {
+  return Parser(condition, domain, vocabulary, params).run();
 }
 
 }  // namespace dra::author

@@ -42,10 +42,18 @@ struct WhereResult {
   std::optional<WhereError> error;
 };
 
+// A template's parameter value: `{name}` in a condition's value position stands for it,
+// substituted after parsing (never re-read as condition text); a string is a string literal.
+struct ParamValue {
+  std::string text;
+  bool is_string = true;
+};
+using ParamValues = std::vector<std::pair<std::string, ParamValue>>;
+
 // The CEL expression for `condition`. Bare names are in `domain` (the class's driver); a
 // qualified name ("domain/id") keeps its own. `vocabulary`: the names the class's devices
 // publish, when known.
 WhereResult where_to_cel(std::string_view condition, std::string_view domain,
-                         const Vocabulary* vocabulary);
+                         const Vocabulary* vocabulary, const ParamValues* params = nullptr);
 
 }  // namespace dra::author

@@ -5,16 +5,19 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 
 #include "alloc/schedule.hpp"
 #include "author/build.hpp"
+#include "author/templates.hpp"
 #include "commands/flags.hpp"
 #include "commands/registry.hpp"
 #include "explain/explain.hpp"
 #include "k8s/emit.hpp"
 #include "k8s/encode.hpp"
 #include "k8s/load.hpp"
+#include "util/strings.hpp"
 
 namespace dra::commands {
 namespace {
@@ -27,6 +30,10 @@ struct NewOptions {
   std::string output = "yaml";
   bool pod = false;
   std::string against;
+  std::string template_name;
+  std::vector<std::string> sets;  // --set NAME=VALUE
+  std::string template_dir;
+  int containers = 1;               // in the --pod Pod
   std::vector<author::Step> steps;  // the request flags, in order
 };
 
@@ -70,7 +77,11 @@ k8s::Value pod_wiring(const NewOptions& o) {
   container.add("image", k8s::Value::of("IMAGE"));
   container.add("resources", std::move(resources));
   k8s::Value containers = k8s::Value::list();
-  containers.items.push_back(std::move(container));
+  for (int i = 0; i < o.containers; ++i) {
+    k8s::Value c = container;
+    if (o.containers > 1) c.fields.front().second = k8s::Value::of(fmt::format("app-{}", i + 1));
+    containers.items.push_back(std::move(c));
+  }
   k8s::Value spec = k8s::Value::map();
   spec.add("resourceClaims", std::move(claims));
   spec.add("containers", std::move(containers));
@@ -147,6 +158,40 @@ int run_new(NewOptions& o, Io& io) {
     against = load_source(src, diags, io);
     if (!checkpoint(diags, io)) return kExitError;
     bo.against = &against;
+  }
+  author::Expanded expanded;
+  if (!o.template_name.empty()) {
+    const std::vector<author::Template> all = author::all_templates(o.template_dir, diags);
+    if (!checkpoint(diags, io)) return kExitError;
+    const author::Template* t = nullptr;
+    std::vector<std::string> names;
+    for (const author::Template& x : all) {
+      if (x.name == o.template_name) t = &x;
+      names.push_back(x.name);
+    }
+    if (!t) {
+      const std::string close = util::did_you_mean(o.template_name, names);
+      io.err << fmt::format("error: no template {:?}\n  hint: {}\n", o.template_name,
+                            close.empty() ? "`kubectl dra templates list` lists them"
+                                          : fmt::format("did you mean {}?", close));
+      return kExitError;
+    }
+    expanded = author::expand(*t, o.sets);
+    if (expanded.error) {
+      io.err << "error: --set: " << expanded.error->message << "\n";
+      if (!expanded.error->hint.empty()) io.err << "  hint: " << expanded.error->hint << "\n";
+      return kExitError;
+    }
+    o.containers = t->containers;
+    for (const auto& [name, v] : expanded.params)
+      if (name == "containers") o.containers = std::max(1, std::atoi(v.text.c_str()));
+    // The template's flags come first: the command line's add to them (a --where after
+    // --template applies to the template's last request).
+    o.steps.insert(o.steps.begin(), expanded.steps.begin(), expanded.steps.end());
+    bo.params = &expanded.params;
+  } else if (!o.sets.empty()) {
+    io.err << "error: --set needs --template\n";
+    return kExitError;
   }
   author::Built b = author::build_claim_spec(o.steps, bo);
   if (b.error) {
@@ -246,6 +291,15 @@ Exit status: 0 the object was written, 2 bad flags or conditions.)");
   app->add_option("--against", opts->against,
                   "A cluster dump to take classes, drivers and attribute types from")
       ->type_name("DUMP");
+  app->add_option("--template", opts->template_name,
+                  "Start from a template (kubectl dra templates list)")
+      ->type_name("TEMPLATE");
+  app->add_option("--set", opts->sets, "A template parameter (repeatable)")
+      ->type_name("NAME=VALUE")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app->add_option("--template-dir", opts->template_dir, "Also read templates from here")
+      ->type_name("DIR");
 
   // Request flags: kept in their order by ordered_steps().
   struct Spec {

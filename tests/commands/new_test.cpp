@@ -1,9 +1,14 @@
 // tests/commands/new_test.cpp -- `kubectl dra new`: what it writes passes `kubectl dra lint`
 // (every flag combination below, in every API version), and request options apply to the
 // request or alternative they follow.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
+#include "author/templates.hpp"
 #include "commands/registry.hpp"
 #include "k8s/load.hpp"
 #include "lint/lint.hpp"
@@ -138,6 +143,85 @@ TEST_CASE("commands: `new --against` takes the class's driver and types from the
   r = run({"new", "claim", "x", "--against", dump, "--class", "gpu.exampel.com"});
   CHECK(r.status == kExitError);
   CHECK_THAT(r.err, Catch::Contains("did you mean gpu.example.com?"));
+}
+
+}  // namespace dra::commands
+
+namespace dra::commands {
+
+TEST_CASE("commands: every built-in template passes lint with its defaults", "[commands]") {
+  for (const author::Template& t : author::builtin_templates())
+    for (const char* kind : {"claim", "template"})
+      for (const char* version : {"v1", "v1beta2", "v1beta1"}) {
+        const Run r = run({"new", kind, "x", "-n", "team", "--api-version", version, "--pod",
+                           "--template", t.name});
+        INFO(t.name << " " << kind << " " << version << ": " << r.err);
+        REQUIRE(r.status == kExitOk);
+        for (const lint::Finding& f : lint_text(r.out)) {
+          INFO(f.path << ": " << f.message << " [" << f.rule << "]\n" << r.out);
+          CHECK((f.rule == "allocation-mode-all" || f.rule == "admin-access" ||
+                 f.rule == "deprecated-version"));
+        }
+      }
+}
+
+TEST_CASE("commands: template parameters are typed, never text in the YAML", "[commands]") {
+  // A string parameter in a --where value is one CEL string literal, escaped.
+  Run r = run({"new", "claim", "x", "-o", "json", "--template", "mig", "--set",
+               R"(profile=1g" || true || ")"});
+  REQUIRE(r.status == kExitOk);
+  CHECK_THAT(r.out, Catch::Contains(R"(.profile == \"1g\\\" || true || \\\"\")"));
+  // Elsewhere a string parameter is a name: no spaces, quotes, colons.
+  r = run({"new", "claim", "x", "--template", "gpu", "--set", "class=a:b"});
+  CHECK(r.status == kExitError);
+  CHECK_THAT(r.err, Catch::Contains("--class takes a name or a number here"));
+  r = run({"new", "claim", "x", "--template", "gpus-nvlink", "--set", "count=two"});
+  CHECK(r.status == kExitError);
+  CHECK_THAT(r.err, Catch::Contains("parameter count = \"two\": not an integer"));
+  r = run({"new", "claim", "x", "--template", "gpu", "--set", "colour=red"});
+  CHECK(r.status == kExitError);
+  CHECK_THAT(r.err, Catch::Contains("its parameters: class"));
+  // Flags after --template add to the template's last request.
+  r = run(
+      {"new", "claim", "x", "-o", "json", "--template", "gpus-nvlink", "--where", "model=H100"});
+  REQUIRE(r.status == kExitOk);
+  CHECK_THAT(r.out, Catch::Contains(R"("count": 2)"));
+  CHECK_THAT(r.out, Catch::Contains(R"(model == \"H100\")"));
+}
+
+TEST_CASE("commands: user templates from --template-dir and XDG_CONFIG_HOME", "[commands]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("dra-templates-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  {
+    std::ofstream f(dir / "pair.yaml");
+    f << R"(name: gpu-pair
+description: Two GPUs of one model
+parameters:
+- {name: count, type: int, default: "2", help: How many GPUs}
+- {name: model, type: string, default: H100, help: The GPU model}
+flags: [--class, gpu.example.com, --count, "{count}", --where, "model={model}"]
+)";
+  }
+  Run r = run({"templates", "list", "--template-dir", dir.string()});
+  CHECK(r.status == kExitOk);
+  CHECK_THAT(r.out, Catch::Contains("gpu-pair") && Catch::Contains("count,model"));
+  r = run({"new", "claim", "x", "--template-dir", dir.string(), "--template", "gpu-pair", "--set",
+           "model=A100", "--set", "count=3"});
+  REQUIRE(r.status == kExitOk);
+  CHECK_THAT(r.out, Catch::Contains("count: 3") && Catch::Contains(R"(== "A100")"));
+  // show -o yaml gives the file's form back.
+  r = run({"templates", "show", "gpu-pair", "--template-dir", dir.string(), "-o", "yaml"});
+  CHECK(r.status == kExitOk);
+  CHECK_THAT(r.out, Catch::Contains("- --class") && Catch::Contains("type: int"));
+  {
+    std::ofstream f(dir / "broken.yaml");
+    f << "name: broken\nparameters:\n- {name: n, type: float}\nflags: [--class, x]\n";
+  }
+  r = run({"templates", "list", "--template-dir", dir.string()});
+  CHECK(r.status == kExitError);
+  CHECK_THAT(r.err, Catch::Contains("broken.yaml:3:3") && Catch::Contains("\"float\""));
+  fs::remove_all(dir);
 }
 
 }  // namespace dra::commands
