@@ -19,6 +19,7 @@ struct StringMaker<dra::k8s::Pos> {
 #include <sstream>
 
 #include "k8s/load.hpp"
+#include "lint/lint.hpp"
 
 namespace dra::testing {
 
@@ -38,6 +39,21 @@ inline k8s::Cluster cluster_of(const std::string& yaml) {
   INFO(diags.to_string());
   REQUIRE_FALSE(diags.has_errors());
   return c;
+}
+
+// What `kubectl dra lint` finds in a YAML text (loaded as lint loads files); fails the test
+// if the text does not load.
+inline std::vector<lint::Finding> lint_text(const std::string& yaml, lint::Options o = {}) {
+  util::Diagnostics diags;
+  k8s::Cluster cluster;
+  k8s::LoadOptions lo;
+  lo.apply_defaults = false;
+  lo.for_lint = true;
+  k8s::load_text(yaml, "in.yaml", cluster, diags, lo);
+  INFO(diags.to_string());
+  REQUIRE_FALSE(diags.has_errors());
+  o.file_text = [yaml](uint32_t) -> std::string_view { return yaml; };
+  return lint::lint(cluster, o);
 }
 
 }  // namespace dra::testing

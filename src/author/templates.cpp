@@ -16,6 +16,7 @@
 #include "k8s/parse.hpp"
 #include "k8s/quantity.hpp"
 #include "k8s/semver.hpp"
+#include "util/strings.hpp"
 
 namespace dra::author {
 
@@ -177,6 +178,19 @@ std::vector<Template> all_templates(const std::string& extra_dir, util::Diagnost
       out.push_back(std::move(t));
     }
   return out;
+}
+
+const Template* find_template(const std::vector<Template>& all, std::string_view name,
+                              std::string& hint) {
+  std::vector<std::string> names;
+  for (const Template& t : all) {
+    if (t.name == name) return &t;
+    names.push_back(t.name);
+  }
+  const std::string close = util::did_you_mean(name, names);
+  hint = close.empty() ? "`kubectl dra templates list` lists them"
+                       : fmt::format("did you mean {}?", close);
+  return nullptr;
 }
 
 Expanded expand(const Template& t, const std::vector<std::string>& sets) {

@@ -52,6 +52,11 @@ std::vector<Template> load_templates(const std::string& dir, util::Diagnostics& 
 // earlier one.
 std::vector<Template> all_templates(const std::string& extra_dir, util::Diagnostics& diags);
 
+// The template named `name` in `all`; null with `hint` set (a did-you-mean, or where to
+// look) when there is none.
+const Template* find_template(const std::vector<Template>& all, std::string_view name,
+                              std::string& hint);
+
 struct Expanded {
   std::vector<Step> steps;
   ParamValues params;  // for --where

@@ -163,17 +163,10 @@ int run_new(NewOptions& o, Io& io) {
   if (!o.template_name.empty()) {
     const std::vector<author::Template> all = author::all_templates(o.template_dir, diags);
     if (!checkpoint(diags, io)) return kExitError;
-    const author::Template* t = nullptr;
-    std::vector<std::string> names;
-    for (const author::Template& x : all) {
-      if (x.name == o.template_name) t = &x;
-      names.push_back(x.name);
-    }
+    std::string hint;
+    const author::Template* t = author::find_template(all, o.template_name, hint);
     if (!t) {
-      const std::string close = util::did_you_mean(o.template_name, names);
-      io.err << fmt::format("error: no template {:?}\n  hint: {}\n", o.template_name,
-                            close.empty() ? "`kubectl dra templates list` lists them"
-                                          : fmt::format("did you mean {}?", close));
+      io.err << fmt::format("error: no template {:?}\n  hint: {}\n", o.template_name, hint);
       return kExitError;
     }
     expanded = author::expand(*t, o.sets);

@@ -65,32 +65,29 @@ int run_templates(const TemplatesOptions& o, Io& io) {
     render::print(table, io.out);
     return kExitOk;
   }
-  std::vector<std::string> names;
-  for (const author::Template& t : all) {
-    names.push_back(t.name);
-    if (t.name != o.name) continue;
-    if (o.output == "yaml" || o.output == "json") {
-      io.out << (o.output == "json" ? k8s::to_json(to_value(t)) : k8s::to_yaml(to_value(t)));
-      return kExitOk;
-    }
-    io.out << fmt::format("Name:         {}\nDescription:  {}\nSource:       {}\nParameters:\n",
-                          t.name, t.description, t.source);
-    render::Table table;
-    table.headers = {"  NAME", "TYPE", "DEFAULT", "HELP"};
-    for (const author::TemplateParam& p : t.params)
-      table.add({"  " + p.name, p.type, p.default_value, p.help});
-    if (table.rows.empty()) io.out << "  <none>\n";
-    render::print(table, io.out);
-    io.out << "Flags:        " << util::join(t.flags, " ") << "\n";
-    io.out << fmt::format("Use:          kubectl dra new claim NAME --template {}{}\n", t.name,
-                          t.params.empty() ? "" : " [--set NAME=VALUE ...]");
+  std::string hint;
+  const author::Template* found = author::find_template(all, o.name, hint);
+  if (!found) {
+    io.err << fmt::format("error: no template {:?}\n  hint: {}\n", o.name, hint);
+    return kExitError;
+  }
+  const author::Template& t = *found;
+  if (o.output == "yaml" || o.output == "json") {
+    io.out << (o.output == "json" ? k8s::to_json(to_value(t)) : k8s::to_yaml(to_value(t)));
     return kExitOk;
   }
-  const std::string close = util::did_you_mean(o.name, names);
-  io.err << fmt::format("error: no template {:?}\n  hint: {}\n", o.name,
-                        close.empty() ? "`kubectl dra templates list` lists them"
-                                      : fmt::format("did you mean {}?", close));
-  return kExitError;
+  io.out << fmt::format("Name:         {}\nDescription:  {}\nSource:       {}\nParameters:\n",
+                        t.name, t.description, t.source);
+  render::Table table;
+  table.headers = {"  NAME", "TYPE", "DEFAULT", "HELP"};
+  for (const author::TemplateParam& p : t.params)
+    table.add({"  " + p.name, p.type, p.default_value, p.help});
+  if (table.rows.empty()) io.out << "  <none>\n";
+  render::print(table, io.out);
+  io.out << "Flags:        " << util::join(t.flags, " ") << "\n";
+  io.out << fmt::format("Use:          kubectl dra new claim NAME --template {}{}\n", t.name,
+                        t.params.empty() ? "" : " [--set NAME=VALUE ...]");
+  return kExitOk;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "commands/registry.hpp"
 #include "k8s/load.hpp"
 #include "lint/lint.hpp"
+#include "test_util.hpp"
 
 namespace dra::commands {
 namespace {
@@ -32,19 +33,7 @@ Run run(std::vector<std::string> args) {
   return r;
 }
 
-// The findings lint has on `text` (loaded as lint loads files).
-std::vector<lint::Finding> lint_text(const std::string& text) {
-  util::Diagnostics diags;
-  k8s::Cluster cluster;
-  k8s::LoadOptions lo;
-  lo.apply_defaults = false;
-  lo.for_lint = true;
-  k8s::load_text(text, "new.yaml", cluster, diags, lo);
-  REQUIRE_FALSE(diags.has_errors());
-  lint::Options o;
-  o.file_text = [text](uint32_t) -> std::string_view { return text; };
-  return lint::lint(cluster, o);
-}
+using testing::lint_text;
 
 }  // namespace
 

@@ -15,18 +15,7 @@
 namespace dra::lint {
 namespace {
 
-std::vector<Finding> lint_text(const std::string& yaml, Options o = {}) {
-  util::Diagnostics diags;
-  k8s::Cluster cluster;
-  k8s::LoadOptions lo;
-  lo.apply_defaults = false;
-  lo.for_lint = true;
-  k8s::load_text(yaml, "in.yaml", cluster, diags, lo);
-  REQUIRE_FALSE(diags.has_errors());
-  const std::string text = yaml;
-  o.file_text = [text](uint32_t) -> std::string_view { return text; };
-  return lint(cluster, o);
-}
+using testing::lint_text;
 
 std::vector<std::string> rules_of(const std::vector<Finding>& fs) {
   std::vector<std::string> out;
