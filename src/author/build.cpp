@@ -23,7 +23,7 @@ struct Fail {
 
 [[noreturn]] void fail(const Step& s, std::string message, std::string hint = {},
                        size_t column = 0) {
-  throw Fail{{s.flag, s.value, column, std::move(message), std::move(hint)}};
+  throw Fail{{s.flag, s.value, column, std::move(message), std::move(hint), std::nullopt}};
 }
 
 bool dns_label(std::string_view s) {
@@ -31,13 +31,6 @@ bool dns_label(std::string_view s) {
   auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
   if (!ok(s.front()) || !ok(s.back())) return false;
   return std::all_of(s.begin(), s.end(), [&](char c) { return ok(c) || c == '-'; });
-}
-
-// A request name from a class name: its first DNS label ("gpu" of "gpu.nvidia.com").
-std::string name_from_class(std::string_view cls) {
-  std::string n(cls.substr(0, cls.find('.')));
-  for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return dns_label(n) ? n : "device";
 }
 
 // `base`, or base-2, base-3, ... if taken.
@@ -108,16 +101,22 @@ class Builder {
   Built run(const std::vector<Step>& steps) {
     Built out;
     try {
-      for (const Step& s : steps) apply(s);
+      for (size_t i = 0; i < steps.size(); ++i) {
+        current_ = i;
+        apply(steps[i]);
+      }
+      current_.reset();
       if (requests_.empty())
         throw Fail{{"", "", 0, "no request: say what the claim asks for",
-                    "e.g. --class gpu.example.com, or --request gpu:gpu.example.com:2"}};
+                    "e.g. --class gpu.example.com, or --request gpu:gpu.example.com:2",
+                    std::nullopt}};
       finish();
       for (Req& r : requests_) out.spec.devices.requests.push_back(std::move(r.request));
       out.spec.devices.constraints = std::move(constraints_);
       out.spec.devices.config = std::move(config_);
     } catch (const Fail& f) {
       out.error = f.error;
+      out.error->step = current_;
     }
     return out;
   }
@@ -130,6 +129,7 @@ class Builder {
   };
   struct Constraint {
     Step step;
+    size_t index = 0;  // of the step
     bool distinct = false;
     std::string attribute;
     std::vector<std::string> requests;
@@ -384,7 +384,7 @@ class Builder {
   }
 
   void constraint(const Step& s, bool distinct) {
-    Constraint c{s, distinct, s.value, {}};
+    Constraint c{s, *current_, distinct, s.value, {}};
     if (const size_t eq = s.value.find('='); eq != std::string::npos) {
       c.attribute = s.value.substr(0, eq);
       for (std::string_view r : util::split(std::string_view(s.value).substr(eq + 1), ','))
@@ -398,6 +398,7 @@ class Builder {
   // Constraints name requests that may come after them: checked once all are known.
   void finish() {
     for (Constraint& c : pending_) {
+      current_ = c.index;
       for (const std::string& name : c.requests) {
         const bool known = std::any_of(requests_.begin(), requests_.end(), [&](const Req& r) {
           if (r.request.name == name) return true;
@@ -434,6 +435,7 @@ class Builder {
   }
 
   const BuildOptions& o_;
+  std::optional<size_t> current_;  // the step being applied
   std::vector<Req> requests_;
   std::vector<Constraint> pending_;
   std::vector<k8s::DeviceConstraint> constraints_;
@@ -441,6 +443,12 @@ class Builder {
 };
 
 }  // namespace
+
+std::string name_from_class(std::string_view cls) {
+  std::string n(cls.substr(0, cls.find('.')));
+  for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return dns_label(n) ? n : "device";
+}
 
 Built build_claim_spec(const std::vector<Step>& steps, const BuildOptions& options) {
   return Builder(options).run(steps);

@@ -31,6 +31,7 @@ struct BuildError {
   size_t column = 0;        // in value, 1-based; 0: the whole value
   std::string message;
   std::string hint;
+  std::optional<size_t> step;  // the index of the step at fault
 };
 
 struct Built {
@@ -42,6 +43,10 @@ struct Built {
 // count, all, where, or (CLASS[:COUNT]), admin, capacity (NAME=QTY), tolerate
 // (KEY[=VALUE][:EFFECT]), config (DRIVER=JSON), same and distinct (ATTR[=REQ,...]).
 Built build_claim_spec(const std::vector<Step>& steps, const BuildOptions& options);
+
+// The name a request of class `cls` gets when none is given: the class's first DNS label
+// ("gpu" of "gpu.nvidia.com"), else "device".
+std::string name_from_class(std::string_view cls);
 
 // The driver of a class: what its selectors require of device.driver (`device.driver ==
 // "x"`), else the drivers of the devices it selects in `cluster` when they agree; "" when

@@ -196,7 +196,7 @@ const Template* find_template(const std::vector<Template>& all, std::string_view
 Expanded expand(const Template& t, const std::vector<std::string>& sets) {
   Expanded out;
   auto fail = [&](std::string message, std::string hint = {}) {
-    out.error = BuildError{"set", "", 0, std::move(message), std::move(hint)};
+    out.error = BuildError{"set", "", 0, std::move(message), std::move(hint), std::nullopt};
     return out;
   };
   std::vector<std::pair<std::string, std::string>> values;

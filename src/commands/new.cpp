@@ -6,10 +6,13 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <map>
 
 #include "alloc/schedule.hpp"
 #include "author/build.hpp"
+#include "author/spec_file.hpp"
 #include "author/templates.hpp"
 #include "commands/flags.hpp"
 #include "commands/registry.hpp"
@@ -33,6 +36,7 @@ struct NewOptions {
   std::string template_name;
   std::vector<std::string> sets;  // --set NAME=VALUE
   std::string template_dir;
+  std::string from;                 // --from FILE
   int containers = 1;               // in the --pod Pod
   std::vector<author::Step> steps;  // the request flags, in order
 };
@@ -186,9 +190,38 @@ int run_new(NewOptions& o, Io& io) {
     io.err << "error: --set needs --template\n";
     return kExitError;
   }
+  // --from: the file's steps go after the template's, before the command line's.
+  std::vector<util::SourcePos> from_positions;  // of the file's steps
+  size_t from_begin = 0;
+  if (!o.from.empty()) {
+    std::string text;
+    if (o.from == "-") {
+      text.assign(std::istreambuf_iterator<char>(io.in), std::istreambuf_iterator<char>());
+    } else {
+      std::ifstream in(o.from, std::ios::binary);
+      if (!in) {
+        io.err << fmt::format("error: --from {}: cannot read the file\n", o.from);
+        return kExitError;
+      }
+      text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    author::SpecFile spec = author::read_spec_file(text, o.from, diags);
+    if (!checkpoint(diags, io)) return kExitError;
+    from_begin = expanded.steps.size();
+    o.steps.insert(o.steps.begin() + static_cast<std::ptrdiff_t>(from_begin), spec.steps.begin(),
+                   spec.steps.end());
+    from_positions = std::move(spec.positions);
+  }
   author::Built b = author::build_claim_spec(o.steps, bo);
   if (b.error) {
     const author::BuildError& e = *b.error;
+    if (e.step && *e.step >= from_begin && *e.step - from_begin < from_positions.size()) {
+      // A step of the --from file: its place in the file.
+      const util::SourcePos& at = from_positions[*e.step - from_begin];
+      diags.error(at, e.message, e.hint);
+      checkpoint(diags, io);
+      return kExitError;
+    }
     if (e.flag.empty()) {
       io.err << "error: " << e.message << "\n";
     } else {
@@ -293,6 +326,8 @@ Exit status: 0 the object was written, 2 bad flags or conditions.)");
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app->add_option("--template-dir", opts->template_dir, "Also read templates from here")
       ->type_name("DIR");
+  app->add_option("--from", opts->from, "The requests in a compact YAML form (- for stdin)")
+      ->type_name("FILE");
 
   // Request flags: kept in their order by ordered_steps().
   struct Spec {

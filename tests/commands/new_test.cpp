@@ -214,3 +214,30 @@ flags: [--class, gpu.example.com, --count, "{count}", --where, "model={model}"]
 }
 
 }  // namespace dra::commands
+
+namespace dra::commands {
+
+TEST_CASE("commands: `new --from` reads the compact form, and passes lint", "[commands]") {
+  const std::string spec = std::string(DRA_SOURCE_DIR) + "/tests/golden/data/new-spec.yaml";
+  for (const char* version : {"v1", "v1beta2", "v1beta1"})
+    passes_lint({"new", "template", "x", "-n", "team", "--api-version", version, "--from", spec});
+  // The file's steps come before the command line's: a --where after it applies to the
+  // file's last request.
+  const Run r = run({"new", "claim", "x", "-o", "json", "--from", spec, "--where", "fast"});
+  REQUIRE(r.status == kExitOk);
+  CHECK_THAT(r.out, Catch::Contains(R"(device.attributes[\"rdma.dra.net\"].fast)"));
+  // A step of the file that does not fit is reported at its place in the file.
+  const std::string bad =
+      (std::filesystem::temp_directory_path() / ("dra-spec-" + std::to_string(getpid()) + ".yaml"))
+          .string();
+  {
+    std::ofstream f(bad);
+    f << "requests:\n- class: gpu.example.com\n  count: 0\n";
+  }
+  const Run e = run({"new", "claim", "x", "--from", bad});
+  CHECK(e.status == kExitError);
+  CHECK_THAT(e.err, Catch::Contains(bad + ":3:10: error: \"0\" is not a count"));
+  std::filesystem::remove(bad);
+}
+
+}  // namespace dra::commands
