@@ -154,6 +154,27 @@ TEST_CASE("commands: every built-in template passes lint with its defaults", "[c
       }
 }
 
+TEST_CASE("commands: built-in templates that ask for several devices take `count`", "[commands]") {
+  for (const author::Template& t : author::builtin_templates()) {
+    const author::Expanded e = author::expand(t, {});
+    REQUIRE_FALSE(e.error);
+    author::BuildOptions o;
+    o.params = &e.params;
+    const author::Built b = author::build_claim_spec(e.steps, o);
+    REQUIRE_FALSE(b.error);
+    bool several = false;
+    for (const k8s::DeviceRequest& r : b.spec.devices.requests) {
+      if (r.exactly) several = several || r.exactly->count > 1;
+      for (const k8s::DeviceSubRequest& a : r.first_available) several = several || a.count > 1;
+    }
+    const bool has_count =
+        std::any_of(t.params.begin(), t.params.end(),
+                    [](const author::TemplateParam& p) { return p.name == "count"; });
+    INFO(t.name);
+    CHECK(several == has_count);
+  }
+}
+
 TEST_CASE("commands: template parameters are typed, never text in the YAML", "[commands]") {
   // A string parameter in a --where value is one CEL string literal, escaped.
   Run r = run({"new", "claim", "x", "-o", "json", "--template", "mig", "--set",
