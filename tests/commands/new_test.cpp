@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -231,6 +232,25 @@ flags: [--class, gpu.example.com, --count, "{count}", --where, "model={model}"]
   r = run({"templates", "list", "--template-dir", dir.string()});
   CHECK(r.status == kExitError);
   CHECK_THAT(r.err, Catch::Contains("broken.yaml:3:3") && Catch::Contains("\"float\""));
+  fs::remove(dir / "broken.yaml");
+  // $XDG_CONFIG_HOME/kubectl-dra/templates, and a user template replaces a built-in one.
+  const fs::path xdg = dir / "xdg";
+  fs::create_directories(xdg / "kubectl-dra" / "templates");
+  {
+    std::ofstream f(xdg / "kubectl-dra" / "templates" / "gpu.yaml");
+    f << "name: gpu\ndescription: Our GPU\nflags: [--class, ours.example.com]\n";
+  }
+  const char* before = std::getenv("XDG_CONFIG_HOME");
+  const std::string saved = before ? before : "";
+  setenv("XDG_CONFIG_HOME", xdg.c_str(), 1);
+  r = run({"new", "claim", "x", "--template", "gpu"});
+  if (before) {
+    setenv("XDG_CONFIG_HOME", saved.c_str(), 1);
+  } else {
+    unsetenv("XDG_CONFIG_HOME");
+  }
+  CHECK(r.status == kExitOk);
+  CHECK_THAT(r.out, Catch::Contains("deviceClassName: ours.example.com"));
   fs::remove_all(dir);
 }
 
