@@ -43,18 +43,28 @@ class Reader {
                  hint.empty() ? "see `kubectl dra new --help` for the form of --from files"
                               : std::move(hint));
   }
-  void add(std::string flag, std::string value, const k8s::Node& at) {
+  void add(std::string flag, std::string value, const k8s::Node& at, bool verbatim = false) {
+    util::SourcePos pos{file_, at.pos.line, at.pos.column};
+    if (verbatim && at.style == k8s::ScalarStyle::Quoted) {
+      // The value starts after the quote, if nothing in it could have been escaped.
+      verbatim = value.find_first_of("\\\"'") == std::string::npos &&
+                 value.find('\n') == std::string::npos;
+      ++pos.column;
+    } else if (verbatim) {
+      verbatim = at.style == k8s::ScalarStyle::Plain && value.find('\n') == std::string::npos;
+    }
     out.steps.push_back({std::move(flag), std::move(value)});
-    out.positions.push_back({file_, at.pos.line, at.pos.column});
+    out.positions.push_back(std::move(pos));
+    out.verbatim.push_back(verbatim);
   }
   std::string scalar(const k8s::Node& n) {
     if (!n.is_scalar() || n.is_null()) bad(n, "expected a single value");
     return std::string(n.text);
   }
   void strings(const k8s::Node& v, const std::string& flag) {
-    if (v.is_scalar()) return add(flag, scalar(v), v);
+    if (v.is_scalar()) return add(flag, scalar(v), v, true);
     if (!v.is_sequence()) return bad(v, fmt::format("{} is a list of values", flag));
-    for (uint32_t i = 0; i < v.size; ++i) add(flag, scalar(v.item(i)), v.item(i));
+    for (uint32_t i = 0; i < v.size; ++i) add(flag, scalar(v.item(i)), v.item(i), true);
   }
 
   void request(const k8s::Node& n, bool alternative) {

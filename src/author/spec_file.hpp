@@ -30,6 +30,10 @@ namespace dra::author {
 struct SpecFile {
   std::vector<Step> steps;
   std::vector<util::SourcePos> positions;  // of each step's value in the file
+  // Whether a step's value is its scalar as written, one character a column from
+  // positions[i] on (a plain scalar, or a quoted one without escapes): an error's column
+  // in the value is then a column in the file.
+  std::vector<bool> verbatim;
 };
 
 // The steps `text` (the file `file`) describes; what is not of the form is an error in

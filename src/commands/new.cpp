@@ -192,6 +192,7 @@ int run_new(NewOptions& o, Io& io) {
   }
   // --from: the file's steps go after the template's, before the command line's.
   std::vector<util::SourcePos> from_positions;  // of the file's steps
+  std::vector<bool> from_verbatim;
   size_t from_begin = 0;
   if (!o.from.empty()) {
     std::string text;
@@ -211,13 +212,16 @@ int run_new(NewOptions& o, Io& io) {
     o.steps.insert(o.steps.begin() + static_cast<std::ptrdiff_t>(from_begin), spec.steps.begin(),
                    spec.steps.end());
     from_positions = std::move(spec.positions);
+    from_verbatim = std::move(spec.verbatim);
   }
   author::Built b = author::build_claim_spec(o.steps, bo);
   if (b.error) {
     const author::BuildError& e = *b.error;
     if (e.step && *e.step >= from_begin && *e.step - from_begin < from_positions.size()) {
       // A step of the --from file: its place in the file.
-      const util::SourcePos& at = from_positions[*e.step - from_begin];
+      util::SourcePos at = from_positions[*e.step - from_begin];
+      if (from_verbatim[*e.step - from_begin] && e.column > 0)
+        at.column += static_cast<uint32_t>(e.column - 1);
       diags.error(at, e.message, e.hint);
       checkpoint(diags, io);
       return kExitError;

@@ -278,6 +278,20 @@ TEST_CASE("commands: `new --from` reads the compact form, and passes lint", "[co
   const Run e = run({"new", "claim", "x", "--from", bad});
   CHECK(e.status == kExitError);
   CHECK_THAT(e.err, Catch::Contains(bad + ":3:10: error: \"0\" is not a count"));
+  // In a condition: the column of the character at fault, quoted or not.
+  {
+    std::ofstream f(bad);
+    f << "requests:\n- class: gpu.example.com\n  where: [model=>H100]\n"
+         "- class: nic.example.com\n  where: [\"mtu > 1\", \"model ~ x\"]\n";
+  }
+  Run w = run({"new", "claim", "x", "--from", bad});
+  CHECK_THAT(w.err, Catch::Contains(bad + ":3:17: error: a value does not start with"));
+  {
+    std::ofstream f(bad);
+    f << "requests:\n- class: nic.example.com\n  where: [\"mtu > 1\", \"model ~ x\"]\n";
+  }
+  w = run({"new", "claim", "x", "--from", bad});
+  CHECK_THAT(w.err, Catch::Contains(bad + ":3:29: error: expected an operator after model"));
   std::filesystem::remove(bad);
 }
 
