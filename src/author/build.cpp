@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <map>
 
 #include "k8s/parse.hpp"
 #include "k8s/quantity.hpp"
@@ -305,16 +306,18 @@ class Builder {
   }
 
   // The devices of a class in --against, for the types of names.
-  std::optional<Vocabulary> vocabulary(const Step& s, const std::string& cls) {
-    const k8s::DeviceClass* c = find_class(s, cls, 0);
-    if (!c) return std::nullopt;
-    const std::optional<Devices> devices = devices_of_class(*c, *o_.against);
-    if (!devices) return std::nullopt;
-    return Vocabulary::of(*devices);
+  // The names the class's devices publish, worked out once per class (each --where asks).
+  const std::optional<Vocabulary>& vocabulary(const Step& s, const std::string& cls) {
+    if (auto it = vocabularies_.find(cls); it != vocabularies_.end()) return it->second;
+    std::optional<Vocabulary> v;
+    if (const k8s::DeviceClass* c = find_class(s, cls, 0))
+      if (const std::optional<Devices> devices = devices_of_class(*c, *o_.against))
+        v = Vocabulary::of(*devices);
+    return vocabularies_.emplace(cls, std::move(v)).first->second;
   }
 
   void where(const Step& s, Target& t) {
-    const std::optional<Vocabulary> v = vocabulary(s, *t.class_name);
+    const std::optional<Vocabulary>& v = vocabulary(s, *t.class_name);
     const WhereResult w = where_to_cel(s.value, *t.domain, v ? &*v : nullptr, o_.params);
     if (w.error) fail(s, w.error->message, w.error->hint, w.error->column);
     k8s::DeviceSelector sel;
@@ -435,7 +438,8 @@ class Builder {
   }
 
   const BuildOptions& o_;
-  std::optional<size_t> current_;  // the step being applied
+  std::optional<size_t> current_;                                  // the step being applied
+  std::map<std::string, std::optional<Vocabulary>> vocabularies_;  // by class
   std::vector<Req> requests_;
   std::vector<Constraint> pending_;
   std::vector<k8s::DeviceConstraint> constraints_;

@@ -309,7 +309,6 @@ class Parser {
       values.push_back(value());
     }
     end();
-    (void)op_at;
     return compare(resolve(name, name_at, op, values), op, values);
   }
 
@@ -440,7 +439,7 @@ class Parser {
                       r.type == ValueType::Bools || r.type == ValueType::Versions;
     const bool ordered = op == Op::Ge || op == Op::Le || op == Op::Gt || op == Op::Lt;
     const std::string what =
-        fmt::format("{} is {} {}", r.id, r.capacity ? "a" : "a",
+        fmt::format("{} is a {}", r.id,
                     r.capacity ? "capacity" : std::string(to_string(r.type)) + " attribute");
     if (op == Op::None) {
       if (r.type != ValueType::Bool)
