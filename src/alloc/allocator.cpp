@@ -151,15 +151,33 @@ struct Allocator::DeviceTable {
   // CEL `device` values of the devices evaluated one by one (most share a projection's
   // verdict and never need theirs): by device number; null: not built yet.
   std::unordered_map<uint32_t, selectors::Value> values;
-  // Verdicts shared by devices that agree on what a program reads (projection.hpp), per
-  // program slot; paths is nullopt for a program that is not projectable.
+  // Devices numbered by what a list of paths reads of them (projection.hpp): devices with
+  // the same number read alike. Programs that read the same paths (`type == 'gpu'` and
+  // `type == 'mig'`) share one list, so a device's key is worked out once for all of them.
+  static constexpr uint32_t kNoProjection = std::numeric_limits<uint32_t>::max();
+  struct Projections {
+    std::vector<selectors::DevicePath> paths;
+    std::unordered_map<std::string, uint32_t> numbers;  // by key
+    std::vector<uint32_t> of_device;                    // by device; kNoProjection: not yet
+  };
+  std::vector<Projections> projections;
+  // Verdicts shared by devices that agree on what a program reads, per program slot: by
+  // projection number of the program's path list; no list for a program that is not
+  // projectable.
   struct Shared {
-    std::optional<std::vector<selectors::DevicePath>> paths;
-    std::unordered_map<std::string, uint8_t> by_projection;
+    std::optional<size_t> projections;
+    std::vector<uint8_t> by_projection;
   };
   std::vector<Shared> shared;
+  size_t projections_of(std::vector<selectors::DevicePath> paths) {
+    for (size_t i = 0; i < projections.size(); ++i)
+      if (projections[i].paths == paths) return i;
+    projections.push_back({std::move(paths), {}, {}});
+    return projections.size() - 1;
+  }
   std::vector<uint8_t> convertible;  // 0: not known yet, kTrue, kFalse
   std::string key, previous_key;     // scratch
+  uint64_t keys = 0;                 // projection keys worked out
   // The numbered slices of each pool ("driver/pool"): a device ID names a device in every
   // slice of its pool.
   struct PoolDevices {
@@ -280,12 +298,16 @@ const Allocator::CompiledSlot& Allocator::compiled(const k8s::CELDeviceSelector&
     if (fresh) {
       devices_->verdicts.emplace_back();
       DeviceTable::Shared& sh = devices_->shared.emplace_back();
-      if (cs.compiled->ok()) sh.paths = selectors::device_paths(cs.compiled->program->ast());
+      if (cs.compiled->ok())
+        if (auto paths = selectors::device_paths(cs.compiled->program->ast()))
+          sh.projections = devices_->projections_of(std::move(*paths));
     }
     cs.slot = it->second;
   }
   return cs;
 }
+
+uint64_t Allocator::projection_keys() const { return devices_->keys; }
 
 const k8s::DeviceClass* Allocator::find_class(std::string_view name) const {
   for (const k8s::DeviceClass* c : in_->classes)
@@ -1349,7 +1371,7 @@ struct Search {
   uint8_t shared_verdict(const Allocator::CompiledSlot& cs, const Candidate& c) {
     using D = Allocator::DeviceTable;
     D& t = *a.devices_;
-    if (!t.shared[cs.slot].paths) return D::kUnknown;
+    if (!t.shared[cs.slot].projections) return D::kUnknown;
     if (t.convertible.size() <= c.index) t.convertible.resize(t.held.size(), D::kUnknown);
     uint8_t& conv = t.convertible[c.index];
     if (conv == D::kUnknown) conv = a.matches_.convertible(*c.device) ? D::kTrue : D::kFalse;
@@ -1368,36 +1390,46 @@ struct Search {
     using D = Allocator::DeviceTable;
     D& t = *a.devices_;
     D::Shared& sh = t.shared[cs.slot];
-    if (!sh.paths) return;
+    if (!sh.projections) return;
+    D::Projections& pr = t.projections[*sh.projections];
     const auto& devices = slice->spec.devices;
     std::vector<uint8_t>& verdicts = t.verdicts[cs.slot];
     if (verdicts.size() < t.held.size()) verdicts.resize(t.held.size(), D::kUnknown);
     if (t.convertible.size() < t.held.size()) t.convertible.resize(t.held.size(), D::kUnknown);
-    bool have_previous = false;
-    uint8_t previous = D::kUnknown;
-    const selectors::Projector projector(*sh.paths, slice->spec.driver);
+    if (pr.of_device.size() < t.held.size()) pr.of_device.resize(t.held.size(), D::kNoProjection);
+    std::optional<selectors::Projector> projector;
+    uint32_t previous = D::kNoProjection;
     for (size_t i = 0; i < devices.size(); ++i) {
       const uint32_t index = base + static_cast<uint32_t>(i);
       if (verdicts[index] != D::kUnknown) continue;
-      uint8_t& cv = t.convertible[index];
-      if (cv == D::kUnknown) cv = a.matches_.convertible(devices[i]) ? D::kTrue : D::kFalse;
-      if (cv == D::kFalse) continue;
-      t.key.clear();
-      projector.key(devices[i], t.key);
-      // Neighbours often read alike (the partitions of one profile): no lookup then.
-      if (have_previous && t.key == t.previous_key) {
-        verdicts[index] = previous;
-        continue;
+      uint32_t& number = pr.of_device[index];
+      if (number == D::kNoProjection) {  // only convertible devices get a number
+        uint8_t& cv = t.convertible[index];
+        if (cv == D::kUnknown) cv = a.matches_.convertible(devices[i]) ? D::kTrue : D::kFalse;
+        if (cv == D::kFalse) continue;
+        if (!projector) projector.emplace(pr.paths, slice->spec.driver);
+        t.key.clear();
+        projector->key(devices[i], t.key);
+        ++t.keys;
+        // Neighbours often read alike (the partitions of one profile): no lookup then.
+        if (previous != D::kNoProjection && t.key == t.previous_key) {
+          number = previous;
+        } else {
+          number =
+              pr.numbers.try_emplace(t.key, static_cast<uint32_t>(pr.numbers.size())).first->second;
+          t.previous_key.swap(t.key);
+          previous = number;  // previous_key's number
+        }
       }
-      auto [it, fresh] = sh.by_projection.try_emplace(t.key, D::kUnknown);
-      if (fresh) {
+      if (sh.by_projection.size() <= number)
+        sh.by_projection.resize(pr.numbers.size(), D::kUnknown);
+      uint8_t& verdict = sh.by_projection[number];
+      if (verdict == D::kUnknown) {
         const Candidate other{pool, slice, &devices[i], index, 0};
         const selectors::Match m = selectors::to_match(evaluate(cs, other));
-        it->second = !m.error.empty() ? D::kError : m.matches ? D::kTrue : D::kFalse;
+        verdict = !m.error.empty() ? D::kError : m.matches ? D::kTrue : D::kFalse;
       }
-      verdicts[index] = previous = it->second;
-      t.previous_key.swap(t.key);
-      have_previous = true;
+      verdicts[index] = verdict;
     }
   }
 

@@ -251,6 +251,9 @@ class Allocator {
   const Options& options() const { return options_; }
   selectors::MatchCache& matches() { return matches_; }
   selectors::ProgramCache& programs() { return programs_; }
+  // How many times a device's projection key (what a selector reads of it) was worked out:
+  // once per device and list of paths, however many selectors read those paths.
+  uint64_t projection_keys() const;
 
   // A selector's compiled program and its verdict slot (internal to the search).
   struct CompiledSlot {

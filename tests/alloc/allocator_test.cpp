@@ -199,6 +199,40 @@ TEST_CASE("alloc: devices share a selector's verdict only when they agree on wha
   }
 }
 
+TEST_CASE("alloc: selectors that read the same paths share each device's key, not verdicts",
+          "[alloc]") {
+  // Two requests whose selectors read the same attribute but want different values: each
+  // gets its own devices (verdicts are per selector), while a device's key is worked out
+  // once for both (the list of paths is shared).
+  std::string devices;
+  for (int i = 0; i < 8; ++i)
+    devices += "  - name: g" + std::to_string(i) +
+               "\n    attributes:\n      model: {string: " + (i % 2 ? "b" : "a") +
+               "}\n      serial: {int: " + std::to_string(i) + "}\n";
+  auto request = [](const std::string& name, const std::string& model) {
+    return "    - name: " + name +
+           "\n      exactly:\n        deviceClassName: gpu\n        allocationMode: All\n"
+           "        selectors: [{cel: {expression: 'device.attributes[\"d\"].model == \"" +
+           model + "\"'}}]\n";
+  };
+  const k8s::Cluster c = cluster_of(std::string(kClass) + slice(devices) +
+                                    "---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\n"
+                                    "metadata: {name: c, namespace: default}\nspec:\n  devices:\n"
+                                    "    requests:\n" +
+                                    request("ra", "a") + request("rb", "b"));
+  Allocator a(c, allocated_state(c));
+  const Outcome out = a.allocate(node_of(c), pending(c));
+  REQUIRE(out.kind == Outcome::Kind::Allocated);
+  std::vector<std::string> got;
+  for (const auto& r : out.results[0].devices.results) got.push_back(r.request + "=" + r.device);
+  CHECK(got == std::vector<std::string>{"ra=g0", "ra=g2", "ra=g4", "ra=g6", "rb=g1", "rb=g3",
+                                        "rb=g5", "rb=g7"});
+  CHECK(a.matches().evaluations() == 1 + 2 + 2);  // the class once; each model per selector
+  // Keys: eight for the class selector's paths (device.driver) and eight for the model,
+  // shared by both request selectors (sixteen if each selector had its own).
+  CHECK(a.projection_keys() == 8 + 8);
+}
+
 TEST_CASE("alloc: a CEL error on a device is met only when the search reaches it", "[alloc]") {
   // Pool p1 holds a (n = 1), pool p2 holds b (no n: the request's selector fails on it).
   // Upstream walks devices in order and evaluates a device's selectors when it gets there:
