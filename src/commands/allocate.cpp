@@ -96,38 +96,6 @@ std::vector<k8s::Value> dump_objects(
   return out;
 }
 
-// Writes `text` to `path` whole or not at all: a temporary file in the same directory,
-// then rename.
-bool write_atomically(const std::string& path, const std::string& text, Io& io) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path tmp =
-      target.parent_path() / fmt::format(".{}.tmp-{}", target.filename().string(), getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) {
-      io.err << fmt::format("error: cannot write {}: cannot create {}\n", path, tmp.string());
-      return false;
-    }
-    f << text;
-    f.flush();
-    if (!f) {
-      io.err << fmt::format("error: cannot write {}\n", tmp.string());
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    io.err << fmt::format("error: cannot write {}: {}\n", path, ec.message());
-    fs::remove(tmp, ec);
-    return false;
-  }
-  return true;
-}
-
 std::string group_name(const alloc::Failure& f) {
   if (f.pod) return "pod " + alloc::qualified_name(f.pod->metadata);
   return "claim " + alloc::qualified_name(f.claims.front()->metadata);
@@ -136,9 +104,12 @@ std::string group_name(const alloc::Failure& f) {
 int run_allocate(const AllocateOptions& opts, Io& io) {
   const render::OutputFormat format = *render::parse_output(opts.output);
   util::Diagnostics diags;
-  SourceOptions source = opts.source;
-  source.filenames.insert(source.filenames.end(), opts.with.begin(), opts.with.end());
-  k8s::Cluster cluster = load_source(source, diags, io);
+  k8s::Cluster cluster = load_source(opts.source, diags, io);
+  if (!opts.with.empty()) {  // --with: more objects, on top of the files or the live cluster
+    SourceOptions with = opts.source;
+    with.filenames = opts.with;
+    k8s::append(cluster, load_source(with, diags, io));
+  }
   if (!checkpoint(diags, io)) return kExitError;
   if (!apply_what_if(opts, cluster, io)) return kExitError;
 

@@ -14,9 +14,9 @@ int run_cli(const std::vector<std::string>& raw_args, Io& io) {
   app.add_option("-v,--v", verbosity, "Log verbosity (0-9)")->type_name("N");
 
   // The subcommand table.
-  std::vector<Command> commands = {add_get(app),       add_allocate(app), add_fit(app),
-                                   add_explain(app),   add_lint(app),     add_new(app),
-                                   add_templates(app), add_cel(app),      add_version(app)};
+  std::vector<Command> commands = {
+      add_get(app), add_allocate(app),  add_fit(app),  add_explain(app), add_lint(app),
+      add_new(app), add_templates(app), add_dump(app), add_cel(app),     add_version(app)};
   for (auto& c : commands) {
     c.app->add_option("-v,--v", verbosity, "Log verbosity (0-9)")->type_name("N");
   }

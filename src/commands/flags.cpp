@@ -1,7 +1,14 @@
 // src/commands/flags.cpp -- shared flags and checkpoint().
 #include "commands/flags.hpp"
 
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "k8s/live.hpp"
 
 namespace dra::commands {
 
@@ -21,8 +28,57 @@ void add_source_flags(CLI::App& app, SourceOptions& opts) {
   app.add_option("-n,--namespace", opts.namespace_, "Only objects in this namespace")
       ->type_name("NS");
   app.add_flag("-A,--all-namespaces", opts.all_namespaces, "Objects in all namespaces");
-  app.add_option("--kubeconfig", opts.kubeconfig, "Path to the kubeconfig file")->type_name("FILE");
-  app.add_option("--context", opts.context, "The kubeconfig context to use")->type_name("NAME");
+  add_connection_flags(app, opts.connection);
+}
+
+void add_connection_flags(CLI::App& app, k8s::KubeconfigFlags& f, bool with_cluster) {
+  const std::string group = "Cluster connection (without -f)";
+  auto opt = [&](const std::string& names, std::string& into, const std::string& help,
+                 const std::string& type) {
+    app.add_option(names, into, help)->type_name(type)->group(group);
+  };
+  opt("--kubeconfig", f.kubeconfig, "Path to the kubeconfig file", "FILE");
+  opt("--context", f.context, "The kubeconfig context to use", "NAME");
+  if (with_cluster) opt("--cluster", f.cluster, "The kubeconfig cluster to use", "NAME");
+  opt("--user", f.user, "The kubeconfig user to use", "NAME");
+  opt("-s,--server", f.server, "The address and port of the Kubernetes API server", "URL");
+  opt("--token", f.token, "Bearer token for authentication to the API server", "TOKEN");
+  opt("--certificate-authority", f.certificate_authority,
+      "Path to a cert file for the certificate authority", "FILE");
+  opt("--client-certificate", f.client_certificate, "Path to a client certificate file for TLS",
+      "FILE");
+  opt("--client-key", f.client_key, "Path to a client key file for TLS", "FILE");
+  app.add_option("--insecure-skip-tls-verify", f.insecure_skip_tls_verify,
+                 "Do not check the server's certificate (insecure)")
+      ->expected(0, 1)
+      ->default_str("true")
+      ->group(group);
+  opt("--tls-server-name", f.tls_server_name,
+      "Server name to use for server certificate validation", "NAME");
+  opt("--request-timeout", f.request_timeout,
+      "How long to wait for one API request (30s, 1m; 0: no limit)", "DURATION");
+}
+
+k8s::Cluster load_live(const SourceOptions& opts, util::Diagnostics& diags, Io& io) {
+  k8s::KubeconfigFlags flags = opts.connection;
+  flags.namespace_ = opts.namespace_;
+  std::optional<k8s::RestConfig> config =
+      k8s::resolve_kubeconfig(flags, k8s::KubeconfigEnv::system(), diags);
+  if (!config) return {};
+  k8s::ClientOptions co;
+  co.verbosity = io.verbosity;
+  co.log = &io.err;
+  if (io.verbosity >= 6) io.err << "using " << config->describe() << "\n";
+  k8s::ApiClient client(*config, co);
+  k8s::LiveOptions lo;
+  lo.fallback_namespace = config->namespace_;
+  lo.warnings = &io.err;
+  util::Result<k8s::Cluster> cluster = k8s::read_cluster(client, lo, diags);
+  if (!cluster) {
+    diags.error({}, cluster.error());
+    return {};
+  }
+  return std::move(*cluster);
 }
 
 void add_output_flag(CLI::App& app, std::string& output, const std::string& allowed) {
@@ -40,12 +96,7 @@ void add_output_flag(CLI::App& app, std::string& output, const std::string& allo
 }
 
 k8s::Cluster load_source(const SourceOptions& opts, util::Diagnostics& diags, Io& io) {
-  if (opts.filenames.empty()) {
-    diags.error({}, "no input: reading a live cluster is not supported yet",
-                "give a dump with -f, e.g. `kubectl get resourceslices,deviceclasses,"
-                "resourceclaims,pods,nodes -A -o yaml > dump.yaml` then `-f dump.yaml`");
-    return {};
-  }
+  if (opts.filenames.empty()) return load_live(opts, diags, io);
   k8s::LoadOptions lo;
   lo.filenames = opts.filenames;
   lo.recursive = opts.recursive;
@@ -56,6 +107,36 @@ k8s::Cluster load_source(const SourceOptions& opts, util::Diagnostics& diags, Io
            << (cluster.skipped_objects == 1 ? " object" : " objects")
            << " of kinds that do not matter to DRA\n";
   return cluster;
+}
+
+bool write_atomically(const std::string& path, const std::string& text, Io& io) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path tmp =
+      target.parent_path() / fmt::format(".{}.tmp-{}", target.filename().string(), getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) {
+      io.err << fmt::format("error: cannot write {}: cannot create {}\n", path, tmp.string());
+      return false;
+    }
+    f << text;
+    f.flush();
+    if (!f) {
+      io.err << fmt::format("error: cannot write {}\n", tmp.string());
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return false;
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    io.err << fmt::format("error: cannot write {}: {}\n", path, ec.message());
+    fs::remove(tmp, ec);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace dra::commands

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "commands/command.hpp"
+#include "k8s/kubeconfig.hpp"
 #include "k8s/load.hpp"
 #include "render/output.hpp"
 
@@ -16,16 +17,25 @@ struct SourceOptions {
   bool recursive = false;              // -R/--recursive
   std::string namespace_;              // -n/--namespace
   bool all_namespaces = false;         // -A/--all-namespaces
-  std::string kubeconfig;              // --kubeconfig
-  std::string context;                 // --context
+  // Where the live cluster is when no -f is given: --kubeconfig, --context, --cluster,
+  // --user, --server, --token, TLS flags, --request-timeout (namespace_ is copied in).
+  k8s::KubeconfigFlags connection;
 };
 
 void add_source_flags(CLI::App& app, SourceOptions& opts);
+// kubectl's connection flags alone (add_source_flags includes them). `with_cluster`: add
+// --cluster (lint uses that name for something else).
+void add_connection_flags(CLI::App& app, k8s::KubeconfigFlags& flags, bool with_cluster = true);
+// The live cluster `opts` points at, read whole (diagnostics for what cannot be read).
+k8s::Cluster load_live(const SourceOptions& opts, util::Diagnostics& diags, Io& io);
 // -o/--output: `allowed` lists the formats the command supports, e.g. "wide|name|yaml|json".
 void add_output_flag(CLI::App& app, std::string& output, const std::string& allowed);
 
-// Loads what `opts` names. Without -f there is nothing to read until live-cluster support
-// lands (issue #8): that is a usage error with a hint.
+// Loads what `opts` names: the files given with -f, else the live cluster (load_live).
 k8s::Cluster load_source(const SourceOptions& opts, util::Diagnostics& diags, Io& io);
+
+// Writes `text` to `path` whole or not at all: a temporary file in the same directory, then
+// rename. False (with a message on io.err) when it cannot.
+bool write_atomically(const std::string& path, const std::string& text, Io& io);
 
 }  // namespace dra::commands

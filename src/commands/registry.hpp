@@ -18,6 +18,7 @@ Command add_explain(CLI::App& root);
 Command add_lint(CLI::App& root);
 Command add_new(CLI::App& root);
 Command add_templates(CLI::App& root);
+Command add_dump(CLI::App& root);
 
 // Parses `args` (without the program name) and runs the chosen subcommand. Usage errors go
 // to io.err with exit code kExitError; --help prints to io.out and returns kExitOk.

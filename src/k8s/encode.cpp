@@ -694,16 +694,30 @@ Value encode_v1_item(const DeviceCounterConsumption& item) {
   return Encoder(ApiVersion::V1, false, true).counter_consumption(item);
 }
 
+// A core object as read. Items of a typed list (a NodeList from the API server) carry no
+// kind or apiVersion of their own: they get them here, first, as kubectl prints them.
+Value core_raw(const RawJson& raw, std::string_view kind) {
+  Value v = raw.value();
+  if (v.kind != Value::Kind::Map || v.get("kind")) return v;
+  Value out = Value::map();
+  out.add("apiVersion", Value::of(std::string("v1")));
+  out.add("kind", Value::of(std::string(kind)));
+  for (auto& f : v.fields)
+    if (f.first != "apiVersion") out.add(std::move(f.first), std::move(f.second));
+  return out;
+}
+
 Value encode(const NodeObject& object) {
-  return object.raw.empty() ? core_object("Node", object.metadata) : object.raw.value();
+  return object.raw.empty() ? core_object("Node", object.metadata) : core_raw(object.raw, "Node");
 }
 
 Value encode(const Pod& object) {
-  return object.raw.empty() ? core_object("Pod", object.metadata) : object.raw.value();
+  return object.raw.empty() ? core_object("Pod", object.metadata) : core_raw(object.raw, "Pod");
 }
 
 Value encode(const NamespaceObject& object) {
-  return object.raw.empty() ? core_object("Namespace", object.metadata) : object.raw.value();
+  return object.raw.empty() ? core_object("Namespace", object.metadata)
+                            : core_raw(object.raw, "Namespace");
 }
 
 }  // namespace dra::k8s

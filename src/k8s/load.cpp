@@ -310,6 +310,27 @@ void apply_defaults(ResourceClaimSpec& spec, ApiVersion read_as) {
   }
 }
 
+void append(Cluster& into, Cluster&& from) {
+  const auto offset = static_cast<uint32_t>(into.files.size());
+  for (std::string& f : from.files) into.files.push_back(std::move(f));
+  auto move_all = [&](auto& dst, auto& src) {
+    for (auto& o : src) {
+      o.source.file += offset;
+      dst.push_back(std::move(o));
+    }
+  };
+  move_all(into.device_classes, from.device_classes);
+  move_all(into.resource_slices, from.resource_slices);
+  move_all(into.resource_claims, from.resource_claims);
+  move_all(into.resource_claim_templates, from.resource_claim_templates);
+  move_all(into.device_taint_rules, from.device_taint_rules);
+  move_all(into.nodes, from.nodes);
+  move_all(into.pods, from.pods);
+  move_all(into.namespaces, from.namespaces);
+  into.skipped_objects += from.skipped_objects;
+  from = {};
+}
+
 void load_text(std::string_view text, const std::string& file, Cluster& cluster,
                util::Diagnostics& diags, const LoadOptions& opts) {
   Loader(cluster, diags, opts).text(text, file);

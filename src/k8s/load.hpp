@@ -39,6 +39,9 @@ Cluster load(const LoadOptions& opts, util::Diagnostics& diags);
 void load_text(std::string_view text, const std::string& file, Cluster& cluster,
                util::Diagnostics& diags, const LoadOptions& opts = {});
 
+// Moves `from`'s objects to the end of `into`'s lists (and its files, renumbering).
+void append(Cluster& into, Cluster&& from);
+
 // Applies the API server's defaulting to one claim spec (see LoadOptions::apply_defaults).
 void apply_defaults(ResourceClaimSpec& spec, ApiVersion read_as);
 

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "selectors/lib_time.hpp"
+#include "util/base64.hpp"
 
 namespace dra::render {
 namespace {
@@ -15,34 +16,6 @@ using selectors::Value;
 using selectors::ValueKind;
 
 constexpr uint64_t kMaxExactDouble = uint64_t{1} << 53;
-
-std::string base64(std::string_view in) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    out += kAlphabet[n >> 18];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
-  }
-  if (i + 1 == in.size()) {
-    const uint32_t n = uint8_t(in[i]) << 16;
-    out += kAlphabet[n >> 18];
-    out += kAlphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    const uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += kAlphabet[n >> 18];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
 
 // The shortest text that reads back as the same double, in JSON number syntax.
 std::string json_double(double d) {
@@ -127,7 +100,7 @@ std::string cel_value_json(const Value& v) {
     case ValueKind::String:
       return json_quote(v.string_value());
     case ValueKind::Bytes:
-      return "\"" + base64(v.bytes_value()) + "\"";
+      return "\"" + util::base64_encode(v.bytes_value()) + "\"";
     case ValueKind::List: {
       std::string out = "[";
       const char* sep = "";
