@@ -62,10 +62,12 @@ bool apply_what_if(const AllocateOptions& opts, k8s::Cluster& cluster, Io& io) {
   return true;
 }
 
-// NAME or NAMESPACE/NAME; a bare name is in -n's namespace, else "default".
-std::string qualify(const std::string& name, const SourceOptions& source) {
+// NAME or NAMESPACE/NAME; a bare name is in -n's namespace, else the context's, else
+// "default".
+std::string qualify(const std::string& name, const SourceOptions& source,
+                    const k8s::Cluster& cluster) {
   if (name.find('/') != std::string::npos) return name;
-  return (source.namespace_.empty() ? "default" : source.namespace_) + "/" + name;
+  return default_namespace(source, cluster) + "/" + name;
 }
 
 // Every object of the cluster, claims replaced by their allocated versions.
@@ -116,8 +118,8 @@ int run_allocate(const AllocateOptions& opts, Io& io) {
   alloc::ScheduleOptions so;
   so.node = opts.node;
   so.allocator.max_steps = opts.max_steps;
-  for (const auto& p : opts.pods) so.pods.push_back(qualify(p, opts.source));
-  for (const auto& c : opts.claims) so.claims.push_back(qualify(c, opts.source));
+  for (const auto& p : opts.pods) so.pods.push_back(qualify(p, opts.source, cluster));
+  for (const auto& c : opts.claims) so.claims.push_back(qualify(c, opts.source, cluster));
   if (!opts.node.empty()) {
     if (!alloc::NodeList(cluster).find(opts.node)) {
       io.err << fmt::format("error: node \"{}\" not found\n", opts.node)

@@ -38,6 +38,7 @@ struct CelOptions {
   std::string device;  // DRIVER/POOL/DEVICE
   std::string class_name;
   std::string node;
+  bool all_devices = false;  // --all-devices: every device of the live cluster
   bool explain = false;
 };
 
@@ -371,16 +372,17 @@ int run_eval(const CelOptions& opts, Io& io) {
            << "  hint: quote it for the shell: kubectl dra cel eval 'device.driver == \"x\"'\n";
     return kExitError;
   }
-  const bool dump = !opts.source.filenames.empty();
-  if (!dump && (!opts.device.empty() || !opts.class_name.empty() || !opts.node.empty())) {
-    io.err << "error: --device, --class and --node choose devices of a dump: give it with -f\n";
+  // Devices of a cluster: of the dump given with -f, or, when devices are chosen without
+  // one, of the live cluster. Otherwise one device from --device-json (or all defaults).
+  const bool chosen =
+      !opts.device.empty() || !opts.class_name.empty() || !opts.node.empty() || opts.all_devices;
+  const bool cluster = !opts.source.filenames.empty() || chosen;
+  if (cluster && !opts.device_json.empty()) {
+    io.err << "error: --device-json gives the one device to evaluate; it does not mix with -f, "
+              "--device, --class, --node or --all-devices\n";
     return kExitError;
   }
-  if (dump && !opts.device_json.empty()) {
-    io.err << "error: --device-json and -f cannot be used together\n";
-    return kExitError;
-  }
-  return dump ? eval_dump(opts, opts.expression, io) : eval_one(opts, opts.expression, io);
+  return cluster ? eval_dump(opts, opts.expression, io) : eval_one(opts, opts.expression, io);
 }
 
 }  // namespace
@@ -405,6 +407,9 @@ Exit status: 0 all valid, 1 errors found, 2 usage errors.)");
   # Evaluate against a device given in its CEL view
   kubectl dra cel eval 'device.attributes["gpu.example.com"].model == "h100"' --device-json dev.json -o json
 
+  # Evaluate against the devices of a class in the live cluster
+  kubectl dra cel eval 'device.attributes["gpu.example.com"].model == "h100"' --class gpu.example.com
+
   # Evaluate against every device of a dump
   kubectl dra cel eval 'device.capacity["gpu.example.com"].memory.compareTo(quantity("40Gi")) >= 0' -f examples/cluster.yaml)");
   eval->add_option("expression", eval_opts->expression, "The CEL expression")->type_name("EXPR");
@@ -413,11 +418,14 @@ Exit status: 0 all valid, 1 errors found, 2 usage errors.)");
   eval->add_option("--device-json", eval_opts->device_json,
                    "Bind `device` from this JSON file (its CEL view; - for stdin)")
       ->type_name("FILE");
-  eval->add_option("--device", eval_opts->device, "Only this device of the dump")
+  eval->add_option("--device", eval_opts->device, "Only this device of the cluster")
       ->type_name("DRIVER/POOL/DEVICE");
   eval->add_option("--class", eval_opts->class_name, "Only devices this DeviceClass selects")
       ->type_name("NAME");
   eval->add_option("--node", eval_opts->node, "Only devices on this node")->type_name("NODE");
+  eval->add_flag("--all-devices", eval_opts->all_devices,
+                 "Every device of the live cluster (without -f; --device, --class and --node "
+                 "choose some)");
   eval->add_flag("--explain", eval_opts->explain,
                  "Show the value of every sub-expression for devices that do not match");
 

@@ -56,12 +56,12 @@ int run_explain(const ExplainOptions& opts, Io& io) {
     target.namespace_ = opts.name.substr(0, slash);
     target.name = opts.name.substr(slash + 1);
   } else {
-    target.namespace_ = opts.source.namespace_.empty() ? "default" : opts.source.namespace_;
     target.name = opts.name;
   }
   util::Diagnostics diags;
   const k8s::Cluster cluster = load_source(opts.source, diags, io);
   if (!checkpoint(diags, io)) return kExitError;
+  if (target.namespace_.empty()) target.namespace_ = default_namespace(opts.source, cluster);
   explain::Options eo;
   eo.node = opts.node;
   eo.max_steps = opts.max_steps;

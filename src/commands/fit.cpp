@@ -42,9 +42,9 @@ int run_fit(const FitOptions& opts, Io& io) {
            << "  hint: give a file with the claim (or template) whose copies should fit\n";
     return kExitError;
   }
-  if (ns.empty()) ns = opts.source.namespace_.empty() ? "default" : opts.source.namespace_;
   const k8s::Cluster cluster = load_source(opts.source, diags, io);
   if (!checkpoint(diags, io)) return kExitError;
+  if (ns.empty()) ns = default_namespace(opts.source, cluster);
 
   const alloc::Fit f = alloc::fit(cluster, *spec, ns, alloc::Options{}, opts.limit);
   if (!f.error.empty()) {

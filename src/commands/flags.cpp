@@ -59,7 +59,8 @@ void add_connection_flags(CLI::App& app, k8s::KubeconfigFlags& f, bool with_clus
       "How long to wait for one API request (30s, 1m; 0: no limit)", "DURATION");
 }
 
-k8s::Cluster load_live(const SourceOptions& opts, util::Diagnostics& diags, Io& io) {
+k8s::Cluster load_live(const SourceOptions& opts, util::Diagnostics& diags, Io& io,
+                       const k8s::LoadOptions& load) {
   k8s::KubeconfigFlags flags = opts.connection;
   flags.namespace_ = opts.namespace_;
   std::optional<k8s::RestConfig> config =
@@ -73,12 +74,19 @@ k8s::Cluster load_live(const SourceOptions& opts, util::Diagnostics& diags, Io& 
   k8s::LiveOptions lo;
   lo.fallback_namespace = config->namespace_;
   lo.warnings = &io.err;
+  lo.load = load;
   util::Result<k8s::Cluster> cluster = k8s::read_cluster(client, lo, diags);
   if (!cluster) {
     diags.error({}, cluster.error());
     return {};
   }
+  cluster->default_namespace = config->namespace_;
   return std::move(*cluster);
+}
+
+std::string default_namespace(const SourceOptions& opts, const k8s::Cluster& cluster) {
+  if (!opts.namespace_.empty()) return opts.namespace_;
+  return cluster.default_namespace.empty() ? "default" : cluster.default_namespace;
 }
 
 void add_output_flag(CLI::App& app, std::string& output, const std::string& allowed) {

@@ -32,7 +32,13 @@ struct LintOptions {
   std::vector<std::string> against;    // --against DUMP (repeatable: one cluster from all)
   bool cluster = false;                // --cluster: the inputs are a cluster's state
   std::vector<std::string> filenames;  // -f: the same as positional inputs
+  SourceOptions live;                  // connection flags, for --cluster and --against alone
 };
+
+// --against without a dump (given last, or as --against=): the live cluster.
+bool against_live(const LintOptions& opts) {
+  return std::find(opts.against.begin(), opts.against.end(), "") != opts.against.end();
+}
 
 // Exit status: 0 no errors (with --strict: no warnings either), 1 findings that fail,
 // 2 usage errors or unreadable input.
@@ -40,9 +46,15 @@ constexpr int kExitFindings = 1;
 
 int run_lint(LintOptions opts, Io& io) {
   opts.inputs.insert(opts.inputs.end(), opts.filenames.begin(), opts.filenames.end());
-  if (opts.inputs.empty()) {
+  const bool live_cluster = opts.inputs.empty() && opts.cluster;  // --cluster alone
+  if (opts.inputs.empty() && !live_cluster) {
     io.err << "error: nothing to lint\n"
-           << "  hint: name files, directories or - (stdin); with --cluster, the dump with -f\n";
+           << "  hint: name files, directories or - (stdin); --cluster alone lints the live "
+              "cluster's state\n";
+    return kExitError;
+  }
+  if (against_live(opts) && opts.against.size() > 1) {
+    io.err << "error: --against takes dumps or, alone, the live cluster; not both\n";
     return kExitError;
   }
   for (const std::string& id : opts.disabled)
@@ -66,7 +78,12 @@ int run_lint(LintOptions opts, Io& io) {
     lo.stdin_stream = &stdin_copy;
   }
   util::Diagnostics diags;
-  const k8s::Cluster cluster = k8s::load(lo, diags);
+  const k8s::Cluster cluster =
+      live_cluster ? load_live(opts.live, diags, io, lo) : k8s::load(lo, diags);
+  if (live_cluster && diags.has_errors()) {  // the cluster could not be read
+    checkpoint(diags, io);
+    return kExitError;
+  }
   // A file that cannot be read is a usage problem; malformed content is a finding.
   for (const util::Diagnostic& d : diags.all())
     if (d.pos.line == 0 && d.severity == util::Severity::Error) {
@@ -81,7 +98,7 @@ int run_lint(LintOptions opts, Io& io) {
     k8s::LoadOptions dl;
     dl.filenames = opts.against;
     util::Diagnostics dump_diags;
-    dump = k8s::load(dl, dump_diags);
+    dump = against_live(opts) ? load_live(opts.live, dump_diags, io) : k8s::load(dl, dump_diags);
     if (dump_diags.has_errors()) {
       io.err << dump_diags.to_long_string();
       io.err << "error: the cluster given with --against cannot be read\n";
@@ -151,8 +168,12 @@ Examples:
   # Against the cluster: missing classes, misspelt attributes, unsatisfiable claims
   kubectl dra lint claim.yaml --against dump.yaml
 
+  # ... or against the live cluster of the current context (--against alone, last)
+  kubectl dra lint claim.yaml --against
+
   # The cluster's own state: incomplete or stale pools, dangling allocations, ...
   kubectl dra lint --cluster -f dump.yaml
+  kubectl dra lint --cluster --context prod     # the live cluster
 
   # From a pipe, failing on warnings too
   helm template . | kubectl dra lint --strict -
@@ -174,8 +195,10 @@ with --strict; malformed YAML is a finding), 2 usage errors or unreadable input.
       ->type_name("RULE");
   app->add_option("--against", opts->against,
                   "Check the claims and classes against this cluster dump too (its classes, "
-                  "devices and allocator)")
-      ->type_name("DUMP");
+                  "devices and allocator); alone (last, or --against=): the live cluster")
+      ->type_name("[DUMP]")
+      ->expected(0, 1);
+  add_connection_flags(*app, opts->live.connection, false);
   return {app, [opts](Io& io) { return run_lint(*opts, io); }};
 }
 

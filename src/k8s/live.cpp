@@ -60,7 +60,8 @@ struct Listed {
 // Every page of the list at `path` ("/api/v1/nodes"), decoded into a Cluster. A continue
 // token that expired (410) restarts the list once, without pages, as client-go's pager does.
 util::Result<Listed> list_all(ApiClient& client, const std::string& path, std::string_view resource,
-                              size_t page_size, util::Diagnostics& diags) {
+                              const LiveOptions& options, util::Diagnostics& diags) {
+  const size_t page_size = options.page_size;
   Listed out;
   std::string cont;
   bool paged = page_size > 0;
@@ -82,7 +83,7 @@ util::Result<Listed> list_all(ApiClient& client, const std::string& path, std::s
       return out;
     }
     if (r->status / 100 != 2) return util::Error{client.error_for(*r, "list", resource)};
-    load_text(r->body, client.config().server + path, out.objects, diags);
+    load_text(r->body, client.config().server + path, out.objects, diags, options.load);
     cont = paged ? continue_token(r->body) : "";
     if (cont.empty()) return out;
   }
@@ -171,7 +172,7 @@ util::Result<Cluster> read_cluster(ApiClient& client, const LiveOptions& options
         {"/apis/resource.k8s.io/" + d->taint_rule_version + "/devicetaintrules",
          "devicetaintrules.resource.k8s.io", true});
   for (const Scoped& s : cluster_scoped) {
-    auto l = list_all(client, s.path, s.resource, options.page_size, diags);
+    auto l = list_all(client, s.path, s.resource, options, diags);
     if (!l) return util::Error{l.error()};
     if (l->forbidden) {
       if (s.required)
@@ -200,10 +201,10 @@ util::Result<Cluster> read_cluster(ApiClient& client, const LiveOptions& options
   for (const Namespaced& n : namespaced) {
     const std::string all = n.prefix + "/" + n.plural;
     const std::string one = n.prefix + "/namespaces/" + options.fallback_namespace + "/" + n.plural;
-    auto l = list_all(client, all, n.resource, options.page_size, diags);
+    auto l = list_all(client, all, n.resource, options, diags);
     if (!l) return util::Error{l.error()};
     if (l->forbidden && !options.fallback_namespace.empty()) {
-      l = list_all(client, one, n.resource, options.page_size, diags);
+      l = list_all(client, one, n.resource, options, diags);
       if (!l) return util::Error{l.error()};
       if (!l->forbidden)
         warn(

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "k8s/client.hpp"
+#include "k8s/load.hpp"
 #include "k8s/model.hpp"
 #include "util/diag.hpp"
 #include "util/result.hpp"
@@ -18,6 +19,7 @@ struct LiveOptions {
   // list is forbidden, they are read from this namespace instead (if set), with a warning.
   std::string fallback_namespace;
   size_t page_size = 500;            // ?limit= per request
+  LoadOptions load;                  // how objects are decoded (lint reads them as written)
   std::ostream* warnings = nullptr;  // "warning: ..." lines (stderr)
 };
 

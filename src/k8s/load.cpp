@@ -328,6 +328,7 @@ void append(Cluster& into, Cluster&& from) {
   move_all(into.pods, from.pods);
   move_all(into.namespaces, from.namespaces);
   into.skipped_objects += from.skipped_objects;
+  if (into.default_namespace.empty()) into.default_namespace = from.default_namespace;
   from = {};
 }
 

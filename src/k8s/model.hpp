@@ -562,6 +562,9 @@ struct Cluster {
   std::deque<Pod> pods;
   std::deque<NamespaceObject> namespaces;
   size_t skipped_objects = 0;  // kinds that do not matter to DRA
+  // Read from a live cluster: the namespace of the kubeconfig context (or -n), which bare
+  // names are in, as kubectl takes them. Empty for files.
+  std::string default_namespace;
 };
 
 }  // namespace dra::k8s

@@ -333,6 +333,29 @@ TEST_CASE("live: 429 and 5xx are retried with backoff; slow answers time out", "
              Catch::StartsWith("the API server at " + s.url() + " did not answer in time"));
 }
 
+TEST_CASE("live: a kubeconfig's proxy-url is the way to the server", "[k8s]") {
+  TestApiServer s(ca());
+  s.add_token("secret-token", "alice");
+  populate(s, 1);
+  testing::TestProxy proxy;
+  TempDir dir;
+  std::string kc = testing::kubeconfig_for(s.url(), ca().cert_pem(), "    token: secret-token\n");
+  kc.insert(kc.find("    certificate-authority-data"), "    proxy-url: " + proxy.url() + "\n");
+  const std::string path = dir.write("config", kc);
+  KubeconfigFlags flags;
+  flags.kubeconfig = path;
+  util::Diagnostics diags;
+  auto config = resolve_kubeconfig(flags, KubeconfigEnv::system(), diags);
+  REQUIRE(config);
+  CHECK(config->proxy_url == proxy.url());
+  ApiClient client(*config, quick());
+  auto cluster = read_cluster(client, {}, diags);
+  REQUIRE(cluster);
+  CHECK(cluster->resource_slices.size() == 1);
+  REQUIRE_FALSE(proxy.targets().empty());
+  CHECK(proxy.targets().front() == "127.0.0.1:" + std::to_string(s.port()));
+}
+
 TEST_CASE("live: an unreachable server is named as such", "[k8s]") {
   RestConfig c;
   c.server = "https://127.0.0.1:1";
@@ -519,6 +542,68 @@ TEST_CASE("live: the CLI reads the cluster without -f, and dump writes what -f r
   CHECK_THAT(got.err, Catch::Contains("forbidden (403)"));
   CHECK_THAT(got.err, !Catch::Contains("secret-token"));
   CHECK_FALSE(std::filesystem::exists(bad));
+}
+
+TEST_CASE("live: every command that reads cluster state reads it without -f", "[k8s]") {
+  TestApiServer s(ca());
+  s.add_token("secret-token", "alice");
+  populate(s, 2);
+  TempDir dir;
+  const std::string kc = dir.write(
+      "config",
+      testing::kubeconfig_for(s.url(), ca().cert_pem(), "    token: secret-token\n", "team-a"));
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), DRA_BINARY);
+    return testing::run_program(args, {{"KUBECONFIG", kc}, {"HOME", dir.path}});
+  };
+  struct Case {
+    std::vector<std::string> args;
+    int status;
+    std::string out;  // a line the output must hold
+  };
+  const std::string claim = dir.write("claim.yaml", R"(apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: c, namespace: team-a}
+spec:
+  devices:
+    requests:
+    - name: gpu
+      exactly: {deviceClassName: gpu.exmple.com}
+)");
+  const std::string one_gpu = dir.write("one-gpu.yaml", R"(apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: one-gpu, namespace: team-a}
+spec:
+  devices:
+    requests:
+    - name: gpu
+      exactly: {deviceClassName: gpu.example.com}
+)");
+  const Case cases[] = {
+      {{"allocate"}, 0, "team-a/trainer   node-0   train   gpu       gpu-0"},
+      {{"explain", "claim", "team-a/train", "-o", "json"},
+       0,
+       "\"subject\": \"claim team-a/train\""},
+      // A bare name is in the context's namespace (team-a), as kubectl takes it.
+      {{"explain", "claim", "train"}, 0, "claim team-a/train"},
+      {{"allocate", "--pod", "trainer", "-o", "name"}, 0, "resourceclaim.resource.k8s.io/train"},
+      {{"fit", one_gpu, "-o", "json"}, 0, "\"fits\": 4,"},  // the pending claim holds none yet
+      {{"get", "classes", "-o", "name"}, 0, "deviceclass.resource.k8s.io/gpu.example.com"},
+      {{"cel", "eval", "device.attributes[\"gpu.example.com\"].model == \"H100\"", "--node",
+        "node-1"},
+       0,
+       "gpu.example.com/node-1/gpu-1"},
+      {{"lint", claim, "--against"}, 0, "did you mean gpu.example.com? [unknown-class]"},
+      {{"lint", "--cluster"}, 0, ""},
+  };
+  for (const Case& c : cases) {
+    const auto r = run(c.args);
+    INFO(c.args.front() << "\n" << r.out << r.err);
+    CHECK(r.status == c.status);
+    CHECK_THAT(r.out + r.err, Catch::Contains(c.out));
+  }
+  // Every request was a GET; none wrote anything.
+  for (const auto& r : s.requests()) CHECK(r.method == "GET");
 }
 
 TEST_CASE("live: the test server answers kubectl as an API server would", "[k8s]") {

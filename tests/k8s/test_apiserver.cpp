@@ -588,6 +588,112 @@ void TestApiServer::clear_requests() {
   impl_->log.clear();
 }
 
+struct TestProxy::Impl {
+  int listen_fd = -1, port = 0;
+  int wake[2] = {-1, -1};
+  std::thread acceptor;
+  std::vector<std::thread> tunnels;
+  std::vector<int> fds;
+  mutable std::mutex mu;
+  std::vector<std::string> targets;
+
+  void tunnel(int client) {
+    std::string head;
+    char c;
+    while (head.find("\r\n\r\n") == std::string::npos && read(client, &c, 1) == 1) head += c;
+    const size_t sp1 = head.find(' '), sp2 = head.find(' ', sp1 + 1);
+    if (head.rfind("CONNECT ", 0) != 0 || sp2 == std::string::npos) {
+      close(client);
+      return;
+    }
+    const std::string target = head.substr(sp1 + 1, sp2 - sp1 - 1);
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      targets.push_back(target);
+    }
+    const size_t colon = target.rfind(':');
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(std::stoi(target.substr(colon + 1))));
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    const int server = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (connect(server, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      const char* no = "HTTP/1.1 502 Bad Gateway\r\n\r\n";
+      (void)!write(client, no, std::strlen(no));
+      close(server);
+      close(client);
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      fds.push_back(server);
+    }
+    const char* ok = "HTTP/1.1 200 Connection established\r\n\r\n";
+    (void)!write(client, ok, std::strlen(ok));
+    pollfd p[2] = {{client, POLLIN, 0}, {server, POLLIN, 0}};
+    char buf[16384];
+    for (bool open = true; open;) {
+      if (poll(p, 2, -1) < 0) break;
+      for (int i = 0; i < 2 && open; ++i) {
+        if (!p[i].revents) continue;
+        const ssize_t n = read(p[i].fd, buf, sizeof buf);
+        if (n <= 0 || write(p[1 - i].fd, buf, static_cast<size_t>(n)) != n) open = false;
+      }
+    }
+    close(server);
+    close(client);
+  }
+};
+
+TestProxy::TestProxy() : impl_(std::make_unique<Impl>()) {
+  signal(SIGPIPE, SIG_IGN);
+  Impl& m = *impl_;
+  m.listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(m.listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      listen(m.listen_fd, 16) != 0)
+    throw std::runtime_error("test proxy: cannot listen on 127.0.0.1");
+  socklen_t len = sizeof addr;
+  getsockname(m.listen_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  m.port = ntohs(addr.sin_port);
+  if (pipe2(m.wake, O_CLOEXEC) != 0) throw std::runtime_error("test proxy: pipe");
+  m.acceptor = std::thread([&m] {
+    for (;;) {
+      pollfd fds[2] = {{m.listen_fd, POLLIN, 0}, {m.wake[0], POLLIN, 0}};
+      if (poll(fds, 2, -1) < 0) continue;
+      if (fds[1].revents) return;
+      const int fd = accept4(m.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) continue;
+      std::lock_guard<std::mutex> lock(m.mu);
+      m.fds.push_back(fd);
+      m.tunnels.emplace_back([&m, fd] { m.tunnel(fd); });
+    }
+  });
+}
+
+TestProxy::~TestProxy() {
+  Impl& m = *impl_;
+  (void)!write(m.wake[1], "x", 1);
+  m.acceptor.join();
+  {
+    std::lock_guard<std::mutex> lock(m.mu);
+    for (int fd : m.fds) shutdown(fd, SHUT_RDWR);
+  }
+  for (std::thread& t : m.tunnels) t.join();
+  close(m.listen_fd);
+  close(m.wake[0]);
+  close(m.wake[1]);
+}
+
+std::string TestProxy::url() const { return "http://127.0.0.1:" + std::to_string(impl_->port); }
+
+std::vector<std::string> TestProxy::targets() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->targets;
+}
+
 RunResult run_program(const std::vector<std::string>& argv,
                       const std::vector<std::pair<std::string, std::string>>& env) {
   std::vector<std::string> env_s;

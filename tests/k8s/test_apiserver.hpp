@@ -96,6 +96,20 @@ class TestApiServer {
   int port_ = 0;
 };
 
+// An HTTP CONNECT proxy on 127.0.0.1 (what a kubeconfig's proxy-url names): tunnels each
+// connection to the target it is asked for and counts them.
+class TestProxy {
+ public:
+  TestProxy();
+  ~TestProxy();
+  std::string url() const;                   // http://127.0.0.1:PORT
+  std::vector<std::string> targets() const;  // "host:port" of each CONNECT, in order
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // Runs `argv` (no shell) with `env` added and returns its exit status, stdout and stderr.
 struct RunResult {
   int status = -1;
