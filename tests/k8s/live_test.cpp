@@ -176,6 +176,23 @@ TEST_CASE("live: client certificates, inline and from files", "[k8s]") {
   CHECK(s.requests().back().user == "bob");
 }
 
+TEST_CASE("live: a token file is read again for each request", "[k8s]") {
+  TestApiServer s(ca());
+  s.add_token("first", "alice");
+  s.add_token("second", "bob");
+  TempDir dir;
+  RestConfig c;
+  c.server = s.url();
+  c.ca_data = ca().cert_pem();
+  c.token_file = dir.write("token", "first\n");  // rotated by the kubelet in a Pod
+  ApiClient client(c, quick());
+  REQUIRE(client.get("/apis/resource.k8s.io"));
+  CHECK(s.requests().back().user == "alice");
+  dir.write("token", "second");
+  REQUIRE(client.get("/apis/resource.k8s.io"));
+  CHECK(s.requests().back().user == "bob");
+}
+
 TEST_CASE("live: TLS is verified unless the user says otherwise", "[k8s]") {
   TestApiServer s(ca());
   s.add_token("secret-token", "alice");
@@ -526,6 +543,20 @@ TEST_CASE("live: the CLI reads the cluster without -f, and dump writes what -f r
   CHECK_THAT(text, !Catch::Contains("images"));         // Nodes trimmed to what allocation reads
   CHECK_THAT(text, Catch::Contains("kubernetes.io/hostname: node-1"));
   CHECK_THAT(text, Catch::Contains("name: trainer") && !Catch::Contains("name: web"));
+
+  // -n keeps one namespace's claims and Pods; flags alone (no kubeconfig) reach the server.
+  const std::string other = dir.path + "/other.json";
+  got = testing::run_program(
+      {DRA_BINARY, "dump", "-n", "team-b", "-o", "json", "--output", other, "--server", s.url(),
+       "--token", "secret-token", "--insecure-skip-tls-verify"},
+      {{"HOME", dir.path}, {"KUBECONFIG", ""}});
+  INFO(got.err);
+  REQUIRE(got.status == 0);
+  std::ifstream in_other(other);
+  const std::string other_text((std::istreambuf_iterator<char>(in_other)), {});
+  CHECK_THAT(other_text, Catch::StartsWith("{\n    \"apiVersion\": \"v1\",\n    \"items\": ["));
+  CHECK_THAT(other_text, Catch::Contains("\"name\": \"node-0-gpu\""));
+  CHECK_THAT(other_text, !Catch::Contains("trainer") && !Catch::Contains("\"train\""));
 
   // The dump is input for every command: the same devices as from the live cluster.
   auto live = run({"get", "devices", "-o", "json"});
