@@ -21,9 +21,46 @@ int run_cli(const std::vector<std::string>& raw_args, Io& io) {
     c.app->add_option("-v,--v", verbosity, "Log verbosity (0-9)")->type_name("N");
   }
 
+  // kubectl's global flags may come before the command (`kubectl dra --context prod get
+  // devices`); they belong to the command: move them to the end.
+  static const char* const kGlobal[] = {"--kubeconfig",
+                                        "--context",
+                                        "--cluster",
+                                        "--user",
+                                        "-n",
+                                        "--namespace",
+                                        "-s",
+                                        "--server",
+                                        "--token",
+                                        "--certificate-authority",
+                                        "--client-certificate",
+                                        "--client-key",
+                                        "--tls-server-name",
+                                        "--request-timeout"};
+  std::vector<std::string> ordered, moved;
+  size_t i = 0;
+  for (; i < raw_args.size(); ++i) {
+    const std::string& a = raw_args[i];
+    if (a.empty() || a[0] != '-') break;  // the command
+    const std::string name = a.substr(0, a.find('='));
+    const bool global =
+        std::find(std::begin(kGlobal), std::end(kGlobal), name) != std::end(kGlobal);
+    if (a == "-A" || a == "--all-namespaces" || name == "--insecure-skip-tls-verify") {
+      moved.push_back(a);
+    } else if (global) {
+      moved.push_back(a);
+      if (a.find('=') == std::string::npos && i + 1 < raw_args.size())
+        moved.push_back(raw_args[++i]);
+    } else {
+      ordered.push_back(a);
+    }
+  }
+  ordered.insert(ordered.end(), raw_args.begin() + static_cast<std::ptrdiff_t>(i), raw_args.end());
+  ordered.insert(ordered.end(), moved.begin(), moved.end());
+
   // kubectl writes -v=2; CLI11 wants -v 2.
   std::vector<std::string> args;
-  for (const auto& a : raw_args) {
+  for (const auto& a : ordered) {
     if (a.rfind("-v=", 0) == 0) {
       args.push_back("-v");
       args.push_back(a.substr(3));
