@@ -9,17 +9,24 @@ namespace dra::commands {
 int run_cli(const std::vector<std::string>& raw_args, Io& io) {
   CLI::App app{"kubectl dra: Dynamic Resource Allocation for people and CI", "kubectl dra"};
   app.require_subcommand(1);
-  app.footer("Run `kubectl dra COMMAND --help` for the flags of a command.");
+  app.footer(
+      "Run `kubectl dra COMMAND --help` for the flags and examples of a command, and\n"
+      "`kubectl dra help TOPIC` for selectors, where, templates, exit-codes or quirks.");
   int verbosity = 0;
   app.add_option("-v,--v", verbosity, "Log verbosity (0-9)")->type_name("N");
 
   // The subcommand table.
-  std::vector<Command> commands = {
-      add_get(app), add_allocate(app),  add_fit(app),  add_explain(app), add_lint(app),
-      add_new(app), add_templates(app), add_dump(app), add_cel(app),     add_version(app)};
+  std::vector<Command> commands = {add_get(app),       add_allocate(app),   add_fit(app),
+                                   add_explain(app),   add_lint(app),       add_new(app),
+                                   add_templates(app), add_dump(app),       add_cel(app),
+                                   add_version(app),   add_completion(app), add_help(app)};
   for (auto& c : commands) {
     c.app->add_option("-v,--v", verbosity, "Log verbosity (0-9)")->type_name("N");
   }
+
+  // Shell completion asks here (hidden; cobra's protocol, which kubectl speaks to plugins).
+  if (!raw_args.empty() && raw_args.front() == "__complete")
+    return run_complete(app, {raw_args.begin() + 1, raw_args.end()}, io);
 
   // kubectl's global flags may come before the command (`kubectl dra --context prod get
   // devices`); they belong to the command: move them to the end.

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "commands/command.hpp"
@@ -19,6 +21,19 @@ Command add_lint(CLI::App& root);
 Command add_new(CLI::App& root);
 Command add_templates(CLI::App& root);
 Command add_dump(CLI::App& root);
+Command add_help(CLI::App& root);
+Command add_completion(CLI::App& root);
+
+// Help topics (`kubectl dra help TOPIC`): names and one-line summaries, and a topic's text
+// ("" for none).
+std::vector<std::pair<std::string, std::string>> help_topics();
+std::string help_topic(std::string_view name);
+
+// The script `kubectl dra completion SHELL` prints ("" for an unknown shell).
+std::string completion_script(std::string_view shell);
+
+// The hidden `__complete` entry point (cobra's protocol; complete.cpp).
+int run_complete(CLI::App& root, const std::vector<std::string>& args, Io& io);
 
 // Parses `args` (without the program name) and runs the chosen subcommand. Usage errors go
 // to io.err with exit code kExitError; --help prints to io.out and returns kExitOk.

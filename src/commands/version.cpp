@@ -13,13 +13,18 @@
 #ifndef DRA_GIT_COMMIT
 #define DRA_GIT_COMMIT "unknown"
 #endif
+#ifndef DRA_BUILD_DATE
+#define DRA_BUILD_DATE "unknown"
+#endif
 
 namespace dra::commands {
 
 Command add_version(CLI::App& root) {
   CLI::App* app = root.add_subcommand("version", "Print the version of kubectl-dra");
   return {app, [](Io& io) {
-            io.out << fmt::format("kubectl-dra {}\ncommit: {}\n", DRA_VERSION, DRA_GIT_COMMIT);
+            io.out << fmt::format("kubectl-dra {}\ncommit: {}\nbuilt: {} (the commit's date)\n",
+                                  DRA_VERSION, DRA_GIT_COMMIT[0] ? DRA_GIT_COMMIT : "unknown",
+                                  DRA_BUILD_DATE[0] ? DRA_BUILD_DATE : "unknown");
             io.out << "reads: resource.k8s.io/v1, v1beta2, v1beta1\n";
             io.out << "writes: resource.k8s.io/v1, v1beta2, v1beta1\n";
             io.out << "libcurl: " << curl_version_info(CURLVERSION_NOW)->version << '\n';

@@ -356,15 +356,14 @@ std::string RestConfig::describe() const {
   return fmt::format("{} {}{}, {}", server, where.empty() ? "" : "from ", where, auth);
 }
 
-std::optional<RestConfig> resolve_kubeconfig(const KubeconfigFlags& flags, const KubeconfigEnv& env,
-                                             util::Diagnostics& diags) {
-  const size_t errors_before = diags.error_count();
-  // 1. The files, in precedence order.
+// The kubeconfig files to read, in precedence order; `explicit_file`: --kubeconfig named it.
+std::vector<std::string> kubeconfig_files(const KubeconfigFlags& flags, const KubeconfigEnv& env,
+                                          bool* explicit_file) {
   std::vector<std::string> files;
-  bool explicit_file = false;
+  *explicit_file = false;
   if (!flags.kubeconfig.empty()) {
     files.push_back(flags.kubeconfig);
-    explicit_file = true;
+    *explicit_file = true;
   } else if (auto list = env.getenv("KUBECONFIG"); list && !list->empty()) {
     std::set<std::string> seen;
     for (std::string_view p : util::split(*list, ':'))
@@ -372,6 +371,28 @@ std::optional<RestConfig> resolve_kubeconfig(const KubeconfigFlags& flags, const
   } else if (!env.home.empty()) {
     files.push_back(env.home + "/.kube/config");
   }
+  return files;
+}
+
+KubeconfigNames kubeconfig_names(const KubeconfigFlags& flags, const KubeconfigEnv& env) {
+  bool explicit_file = false;
+  Merged m;
+  util::Diagnostics ignored;
+  for (const std::string& f : kubeconfig_files(flags, env, &explicit_file))
+    if (std::optional<std::string> text = env.read_file(f)) read_file(f, *text, m, ignored);
+  KubeconfigNames n;
+  for (const auto& [name, _] : m.contexts) n.contexts.push_back(name);
+  for (const auto& [name, _] : m.clusters) n.clusters.push_back(name);
+  for (const auto& [name, _] : m.users) n.users.push_back(name);
+  return n;
+}
+
+std::optional<RestConfig> resolve_kubeconfig(const KubeconfigFlags& flags, const KubeconfigEnv& env,
+                                             util::Diagnostics& diags) {
+  const size_t errors_before = diags.error_count();
+  // 1. The files, in precedence order.
+  bool explicit_file = false;
+  const std::vector<std::string> files = kubeconfig_files(flags, env, &explicit_file);
   Merged m;
   for (const std::string& f : files) {
     std::optional<std::string> text = env.read_file(f);

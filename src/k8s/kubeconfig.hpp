@@ -96,6 +96,13 @@ struct KubeconfigEnv {
 std::optional<RestConfig> resolve_kubeconfig(const KubeconfigFlags& flags, const KubeconfigEnv& env,
                                              util::Diagnostics& diags);
 
+// The context, cluster and user names of the kubeconfig files `flags` and `env` select (for
+// shell completion); problems are ignored.
+struct KubeconfigNames {
+  std::vector<std::string> contexts, clusters, users;
+};
+KubeconfigNames kubeconfig_names(const KubeconfigFlags& flags, const KubeconfigEnv& env);
+
 // "30s", "1m30s", "500ms", "0" or a bare number of seconds ("30"), as kubectl's
 // --request-timeout; nullopt when it does not parse or is negative.
 std::optional<std::chrono::milliseconds> parse_request_timeout(std::string_view text);
