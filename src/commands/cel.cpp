@@ -391,6 +391,14 @@ Command add_cel(CLI::App& root) {
   CLI::App* app =
       root.add_subcommand("cel", "Check CEL device selectors, evaluate CEL against devices");
   app->require_subcommand(1);
+  app->footer(R"(Examples:
+  # Check a selector as the API server would
+  kubectl dra cel check 'device.attributes["gpu.example.com"].model == "H100"'
+
+  # Which devices of the live cluster a selector picks, and why not the others
+  kubectl dra cel eval 'device.capacity["gpu.example.com"].memory.compareTo(quantity("40Gi")) >= 0' --class gpu.example.com --explain
+
+See `kubectl dra help selectors` for what a selector can read.)");
   auto check_opts = std::make_shared<CelOptions>();
   CLI::App* check = app->add_subcommand("check", "Parse, type-check and cost CEL selectors");
   check->footer(R"(Examples:

@@ -27,6 +27,10 @@ int run_cli(const std::vector<std::string>& raw_args, Io& io) {
   // Shell completion asks here (hidden; cobra's protocol, which kubectl speaks to plugins).
   if (!raw_args.empty() && raw_args.front() == "__complete")
     return run_complete(app, {raw_args.begin() + 1, raw_args.end()}, io);
+  if (raw_args.size() == 1 && raw_args.front() == "__man") {  // hidden: the man page
+    io.out << man_page(app);
+    return kExitOk;
+  }
 
   // kubectl's global flags may come before the command (`kubectl dra --context prod get
   // devices`); they belong to the command: move them to the end.

@@ -100,21 +100,22 @@ std::string completion_script(std::string_view shell) {
 Command add_completion(CLI::App& root) {
   auto shell = std::make_shared<std::string>();
   CLI::App* app = root.add_subcommand("completion", "Print a shell completion script");
-  app->footer(R"(Completes commands, flags, and names (claims, Pods, classes, nodes, devices,
+  app->footer(R"txt(Completes commands, flags, and names (claims, Pods, classes, nodes, devices,
 templates, contexts) from the dump given with -f or from the live cluster.
 
 `kubectl dra <TAB>` (kubectl 1.26 and later): put kubectl_complete-dra (in completions/ and
 in the release archive; krew installs it) on your PATH; kubectl runs it.
 
-`kubectl-dra <TAB>`:
-  # bash (no bash-completion package needed); add the line to ~/.bashrc
+Examples:
+  # `kubectl-dra <TAB>` in bash (no bash-completion package needed); add it to ~/.bashrc
   source <(kubectl-dra completion bash)
 
-  # zsh
-  source <(kubectl-dra completion zsh)
+  # `kubectl dra <TAB>`: install the helper kubectl runs next to the binary
+  install -m 0755 completions/kubectl_complete-dra "$(dirname "$(command -v kubectl-dra)")"
 
-  # fish
-  kubectl-dra completion fish | source)");
+  # zsh and fish
+  source <(kubectl-dra completion zsh)
+  kubectl-dra completion fish | source)txt");
   app->add_option("shell", *shell, "bash, zsh or fish")
       ->required()
       ->type_name("SHELL")

@@ -89,6 +89,9 @@ Examples:
   # How many more 2-GPU claims fit, per node
   kubectl dra fit claim.yaml -f dump.yaml
 
+  # In the live cluster, as JSON, counting at most 100
+  kubectl dra fit claim.yaml --limit 100 -o json
+
 Exit status: 0 at least one copy fits, 1 none fits, 2 usage, input or allocator errors.)");
   app->add_option("claim", opts->claim_file, "File with a ResourceClaim or ResourceClaimTemplate")
       ->required()

@@ -32,6 +32,9 @@ std::string help_topic(std::string_view name);
 // The script `kubectl dra completion SHELL` prints ("" for an unknown shell).
 std::string completion_script(std::string_view shell);
 
+// kubectl-dra(1) in roff, from the help of every command and the topics (hidden `__man`).
+std::string man_page(CLI::App& root);
+
 // The hidden `__complete` entry point (cobra's protocol; complete.cpp).
 int run_complete(CLI::App& root, const std::vector<std::string>& args, Io& io);
 

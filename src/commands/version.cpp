@@ -21,6 +21,11 @@ namespace dra::commands {
 
 Command add_version(CLI::App& root) {
   CLI::App* app = root.add_subcommand("version", "Print the version of kubectl-dra");
+  app->footer(R"(Prints the version (krew/dra.yaml's spec.version), the git commit and its date, the
+resource.k8s.io versions read and written, and the libcurl in use.
+
+Examples:
+  kubectl dra version)");
   return {app, [](Io& io) {
             io.out << fmt::format("kubectl-dra {}\ncommit: {}\nbuilt: {} (the commit's date)\n",
                                   DRA_VERSION, DRA_GIT_COMMIT[0] ? DRA_GIT_COMMIT : "unknown",
