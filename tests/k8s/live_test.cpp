@@ -106,6 +106,21 @@ struct TempDir {
   }
 };
 
+// The kubectl-dra binary with a kubeconfig for `server` (token auth, namespace team-a) as
+// KUBECONFIG and HOME in `dir`.
+struct Cli {
+  std::string kubeconfig, home;
+  Cli(const TestApiServer& server, TempDir& dir)
+      : kubeconfig(
+            dir.write("config", testing::kubeconfig_for(server.url(), ca().cert_pem(),
+                                                        "    token: secret-token\n", "team-a"))),
+        home(dir.path) {}
+  testing::RunResult operator()(std::vector<std::string> args) const {
+    args.insert(args.begin(), DRA_BINARY);
+    return testing::run_program(args, {{"KUBECONFIG", kubeconfig}, {"HOME", home}});
+  }
+};
+
 }  // namespace
 
 TEST_CASE("live: a bearer token over verified TLS reads every kind, page by page", "[k8s]") {
@@ -518,13 +533,7 @@ TEST_CASE("live: the CLI reads the cluster without -f, and dump writes what -f r
   s.add_token("secret-token", "alice");
   populate(s, 2);
   TempDir dir;
-  const std::string kc = dir.write(
-      "config",
-      testing::kubeconfig_for(s.url(), ca().cert_pem(), "    token: secret-token\n", "team-a"));
-  auto run = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), DRA_BINARY);
-    return testing::run_program(args, {{"KUBECONFIG", kc}, {"HOME", dir.path}});
-  };
+  const Cli run(s, dir);
   auto got = run({"get", "devices"});
   INFO(got.err);
   CHECK(got.status == 0);
@@ -580,13 +589,7 @@ TEST_CASE("live: every command that reads cluster state reads it without -f", "[
   s.add_token("secret-token", "alice");
   populate(s, 2);
   TempDir dir;
-  const std::string kc = dir.write(
-      "config",
-      testing::kubeconfig_for(s.url(), ca().cert_pem(), "    token: secret-token\n", "team-a"));
-  auto run = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), DRA_BINARY);
-    return testing::run_program(args, {{"KUBECONFIG", kc}, {"HOME", dir.path}});
-  };
+  const Cli run(s, dir);
   struct Case {
     std::vector<std::string> args;
     int status;

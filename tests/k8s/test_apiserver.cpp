@@ -168,6 +168,65 @@ const ResourceInfo* resource_info(const std::string& name) {
   return nullptr;
 }
 
+// A TCP listener on 127.0.0.1 that hands each connection to `serve` on a thread of its own.
+// The destructor stops accepting, shuts down every connection (and every socket given to
+// track()) so that blocked reads return, and joins the threads.
+class Listener {
+ public:
+  Listener(const char* what, std::function<void(int)> serve) : serve_(std::move(serve)) {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd_, 64) != 0)
+      throw std::runtime_error(std::string(what) + ": cannot listen on 127.0.0.1");
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    if (pipe2(wake_, O_CLOEXEC) != 0) throw std::runtime_error(std::string(what) + ": pipe");
+    acceptor_ = std::thread([this] {
+      for (;;) {
+        pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_[0], POLLIN, 0}};
+        if (poll(fds, 2, -1) < 0) continue;
+        if (fds[1].revents) return;
+        const int fd = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) continue;
+        track(fd);
+        std::lock_guard<std::mutex> lock(mu_);
+        threads_.emplace_back([this, fd] { serve_(fd); });
+      }
+    });
+  }
+  ~Listener() {
+    (void)!write(wake_[1], "x", 1);
+    acceptor_.join();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (int fd : tracked_) shutdown(fd, SHUT_RDWR);
+    }
+    for (std::thread& t : threads_) t.join();
+    close(fd_);
+    close(wake_[0]);
+    close(wake_[1]);
+  }
+  int port() const { return port_; }
+  void track(int fd) {
+    std::lock_guard<std::mutex> lock(mu_);
+    tracked_.push_back(fd);
+  }
+
+ private:
+  std::function<void(int)> serve_;
+  int fd_ = -1, port_ = 0;
+  int wake_[2] = {-1, -1};
+  std::thread acceptor_;
+  std::mutex mu_;
+  std::vector<std::thread> threads_;
+  std::vector<int> tracked_;
+};
+
 }  // namespace
 
 TestCa::TestCa() { ca_ = make_cert("kubectl-dra test CA", "", nullptr, true, "", nullptr); }
@@ -185,11 +244,7 @@ KeyPair TestCa::client(const std::string& user) const {
 struct TestApiServer::Impl {
   Options options;
   SSL_CTX* ctx = nullptr;
-  int listen_fd = -1;
-  int wake[2] = {-1, -1};
-  std::thread acceptor;
-  std::vector<std::thread> connections;
-  std::vector<int> open_fds;
+  std::unique_ptr<Listener> listener;
   std::atomic<bool> stopping{false};
   mutable std::mutex mu;
   std::map<std::string, std::string> tokens;  // token -> user
@@ -500,47 +555,14 @@ TestApiServer::TestApiServer(const TestCa& ca, Options options) : impl_(std::mak
   sk_X509_NAME_push(names, X509_NAME_dup(X509_get_subject_name(ca_cert.get())));
   SSL_CTX_set_client_CA_list(m.ctx, names);
 
-  m.listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-  setsockopt(m.listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (bind(m.listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      listen(m.listen_fd, 64) != 0)
-    throw std::runtime_error("test API server: cannot listen on 127.0.0.1");
-  socklen_t len = sizeof addr;
-  getsockname(m.listen_fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = m.port = ntohs(addr.sin_port);
-  if (pipe2(m.wake, O_CLOEXEC) != 0) throw std::runtime_error("test API server: pipe");
-  m.acceptor = std::thread([&m] {
-    for (;;) {
-      pollfd fds[2] = {{m.listen_fd, POLLIN, 0}, {m.wake[0], POLLIN, 0}};
-      if (poll(fds, 2, -1) < 0) continue;
-      if (fds[1].revents) return;
-      const int fd = accept4(m.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd < 0) continue;
-      std::lock_guard<std::mutex> lock(m.mu);
-      m.open_fds.push_back(fd);
-      m.connections.emplace_back([&m, fd] { m.serve(fd); });
-    }
-  });
+  m.listener = std::make_unique<Listener>("test API server", [&m](int fd) { m.serve(fd); });
+  port_ = m.port = m.listener->port();
 }
 
 TestApiServer::~TestApiServer() {
   Impl& m = *impl_;
   m.stopping = true;
-  (void)!write(m.wake[1], "x", 1);
-  m.acceptor.join();
-  {
-    std::lock_guard<std::mutex> lock(m.mu);
-    for (int fd : m.open_fds) shutdown(fd, SHUT_RDWR);
-  }
-  for (std::thread& t : m.connections) t.join();
-  close(m.listen_fd);
-  close(m.wake[0]);
-  close(m.wake[1]);
+  m.listener.reset();
   SSL_CTX_free(m.ctx);
 }
 
@@ -589,11 +611,7 @@ void TestApiServer::clear_requests() {
 }
 
 struct TestProxy::Impl {
-  int listen_fd = -1, port = 0;
-  int wake[2] = {-1, -1};
-  std::thread acceptor;
-  std::vector<std::thread> tunnels;
-  std::vector<int> fds;
+  std::unique_ptr<Listener> listener;
   mutable std::mutex mu;
   std::vector<std::string> targets;
 
@@ -624,10 +642,7 @@ struct TestProxy::Impl {
       close(client);
       return;
     }
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      fds.push_back(server);
-    }
+    listener->track(server);
     const char* ok = "HTTP/1.1 200 Connection established\r\n\r\n";
     (void)!write(client, ok, std::strlen(ok));
     pollfd p[2] = {{client, POLLIN, 0}, {server, POLLIN, 0}};
@@ -648,46 +663,14 @@ struct TestProxy::Impl {
 TestProxy::TestProxy() : impl_(std::make_unique<Impl>()) {
   signal(SIGPIPE, SIG_IGN);
   Impl& m = *impl_;
-  m.listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(m.listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      listen(m.listen_fd, 16) != 0)
-    throw std::runtime_error("test proxy: cannot listen on 127.0.0.1");
-  socklen_t len = sizeof addr;
-  getsockname(m.listen_fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  m.port = ntohs(addr.sin_port);
-  if (pipe2(m.wake, O_CLOEXEC) != 0) throw std::runtime_error("test proxy: pipe");
-  m.acceptor = std::thread([&m] {
-    for (;;) {
-      pollfd fds[2] = {{m.listen_fd, POLLIN, 0}, {m.wake[0], POLLIN, 0}};
-      if (poll(fds, 2, -1) < 0) continue;
-      if (fds[1].revents) return;
-      const int fd = accept4(m.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd < 0) continue;
-      std::lock_guard<std::mutex> lock(m.mu);
-      m.fds.push_back(fd);
-      m.tunnels.emplace_back([&m, fd] { m.tunnel(fd); });
-    }
-  });
+  m.listener = std::make_unique<Listener>("test proxy", [&m](int fd) { m.tunnel(fd); });
 }
 
-TestProxy::~TestProxy() {
-  Impl& m = *impl_;
-  (void)!write(m.wake[1], "x", 1);
-  m.acceptor.join();
-  {
-    std::lock_guard<std::mutex> lock(m.mu);
-    for (int fd : m.fds) shutdown(fd, SHUT_RDWR);
-  }
-  for (std::thread& t : m.tunnels) t.join();
-  close(m.listen_fd);
-  close(m.wake[0]);
-  close(m.wake[1]);
-}
+TestProxy::~TestProxy() { impl_->listener.reset(); }
 
-std::string TestProxy::url() const { return "http://127.0.0.1:" + std::to_string(impl_->port); }
+std::string TestProxy::url() const {
+  return "http://127.0.0.1:" + std::to_string(impl_->listener->port());
+}
 
 std::vector<std::string> TestProxy::targets() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
