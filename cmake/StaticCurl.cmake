@@ -185,15 +185,23 @@ endfunction()
 function(_dra_build_static_curl out_prefix)
   _dra_curl_deb_version(version)
   string(REGEX REPLACE "[^A-Za-z0-9.+~_-]" "_" version_dir "${version}")
+  if(CMAKE_CROSSCOMPILING)  # one cache per target architecture
+    string(APPEND version_dir "-${CMAKE_SYSTEM_PROCESSOR}")
+  endif()
   set(root "${DRA_STATIC_CURL_CACHE}/${version_dir}")
   set(prefix "${root}/install")
   set(${out_prefix} "${prefix}" PARENT_SCOPE)
 
+  # Control-flow protection as Debian builds it: CET on x86, branch protection on arm64.
+  set(cf_protection "-fcf-protection")
+  if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
+    set(cf_protection "-mbranch-protection=standard")
+  endif()
   set(curl_args
     # as Debian's build: -O2 and its hardening (minus PIE/relro, for a static link)
     -DCMAKE_BUILD_TYPE=Release
     "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG"
-    "-DCMAKE_C_FLAGS=-g0 -fstack-protector-strong -fstack-clash-protection -fcf-protection -D_FORTIFY_SOURCE=2"
+    "-DCMAKE_C_FLAGS=-g0 -fstack-protector-strong -fstack-clash-protection ${cf_protection} -D_FORTIFY_SOURCE=2"
     -DCMAKE_POSITION_INDEPENDENT_CODE=ON
     -DCMAKE_INSTALL_LIBDIR=lib
     -DBUILD_SHARED_LIBS=OFF
@@ -261,11 +269,15 @@ function(_dra_build_static_curl out_prefix)
   if(CMAKE_MAKE_PROGRAM)
     list(APPEND gen "-DCMAKE_MAKE_PROGRAM=${CMAKE_MAKE_PROGRAM}")
   endif()
+  set(cross "")
+  if(CMAKE_TOOLCHAIN_FILE)
+    set(cross "-DCMAKE_TOOLCHAIN_FILE=${CMAKE_TOOLCHAIN_FILE}")
+  endif()
   cmake_host_system_information(RESULT jobs QUERY NUMBER_OF_LOGICAL_CORES)
   # Keep the caller's environment from leaking flags into curl's build.
   set(clean_env ${CMAKE_COMMAND} -E env --unset=CFLAGS --unset=CPPFLAGS --unset=LDFLAGS --unset=LIBS)
   _dra_curl_step("configuring curl" "${root}/configure.log"
-    ${clean_env} ${CMAKE_COMMAND} -S "${src}" -B "${build}" ${gen}
+    ${clean_env} ${CMAKE_COMMAND} -S "${src}" -B "${build}" ${gen} ${cross}
     "-DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}" "-DCMAKE_INSTALL_PREFIX=${staging}" ${curl_args})
   _dra_curl_step("building curl" "${root}/build.log"
     ${CMAKE_COMMAND} --build "${build}" --config Release --parallel ${jobs})

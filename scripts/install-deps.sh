@@ -14,19 +14,31 @@ packages=(
 # build (cmake, ninja, gcc: already listed), so autoconf/automake/libtool are not
 # needed; it links Debian's static libssl.a/libcrypto.a/libz.a (libssl-dev,
 # zlib1g-dev).
-if [[ "${DRA_RELEASE_DEPS:-0}" == 1 ]]; then
+if [[ "${DRA_RELEASE_DEPS:-0}" == 1 || "${DRA_ARM64_DEPS:-0}" == 1 ]]; then
   packages+=(dpkg-dev patch)
+fi
+# The linux/arm64 release binary (preset release-arm64) is cross-compiled: Debian's cross
+# compiler, the :arm64 -dev packages (multiarch), and qemu to run it in the release check.
+# jemalloc's -dev package is not multiarch (its arm64 copy would replace the amd64 one):
+# the arm64 binary uses glibc's malloc.
+if [[ "${DRA_ARM64_DEPS:-0}" == 1 ]]; then
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    [[ $(id -u) -eq 0 ]] && dpkg --add-architecture arm64 || sudo dpkg --add-architecture arm64
+    add_arch=1
+  fi
+  packages+=(g++-aarch64-linux-gnu qemu-user-static libre2-dev:arm64 libyaml-dev:arm64
+             libssl-dev:arm64 zlib1g-dev:arm64 libfmt-dev:arm64)
 fi
 
 sudo_cmd=()
 [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-need_update=0
+need_update=${add_arch:-0}
 
 # deb-src entries for Debian's own archives, needed by `apt-get source curl`.
 # Idempotent: written only while no apt source file has a deb-src entry; they mirror
 # the enabled `deb` entries for Debian archives (URIs, suites, components and
 # Signed-By kept), in files of our own next to the originals.
-if [[ "${DRA_RELEASE_DEPS:-0}" == 1 ]]; then
+if [[ "${DRA_RELEASE_DEPS:-0}" == 1 || "${DRA_ARM64_DEPS:-0}" == 1 ]]; then
   src_base=/etc/apt/sources.list.d/kubectl-dra-deb-src
   if ! grep -qsE '^[[:space:]]*(deb-src[[:space:]]|Types:.*[[:space:]]deb-src([[:space:]]|$))' \
          /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; then

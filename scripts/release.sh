@@ -28,11 +28,19 @@ while getopts "b:a:o:u:h" opt; do
   esac
 done
 case $arch in amd64 | arm64) ;; *) echo "release.sh: -a wants amd64 or arm64" >&2; exit 2 ;; esac
+# An arm64 binary on an amd64 machine runs under qemu (qemu-user-static).
+run=("$binary")
+machine=$(uname -m)
+if [[ $arch == arm64 && $machine != aarch64 ]] || [[ $arch == amd64 && $machine != x86_64 ]]; then
+  emulator=qemu-$([[ $arch == arm64 ]] && echo aarch64 || echo x86_64)-static
+  command -v "$emulator" >/dev/null || { echo "release.sh: $emulator is needed to run the $arch binary here (apt-get install qemu-user-static)" >&2; exit 1; }
+  run=("$emulator" "$binary")
+fi
 [[ -x $binary ]] || { echo "release.sh: no binary at $binary; build it: cmake --preset release && cmake --build --preset release" >&2; exit 1; }
 
 version=$(sed -n 's/^  version: v\([0-9][0-9.]*\)$/\1/p' "$root/krew/dra.yaml")
 [[ -n $version ]] || { echo "release.sh: krew/dra.yaml has no spec.version" >&2; exit 1; }
-said=$("$binary" version | head -n 1)
+said=$("${run[@]}" version | head -n 1)
 if [[ $said != "kubectl-dra $version" ]]; then
   echo "release.sh: the binary says \"$said\", krew/dra.yaml says $version: rebuild" >&2
   exit 1
@@ -52,7 +60,7 @@ install -m 0644 "$root/LICENSE" "$root/README.md" "$stage/"
 for f in kubectl-dra.bash _kubectl-dra kubectl-dra.fish; do
   install -m 0644 "$root/completions/$f" "$stage/completions/$f"
 done
-"$binary" __man > "$stage/kubectl-dra.1"
+"${run[@]}" __man > "$stage/kubectl-dra.1"
 
 mkdir -p "$outdir"
 mtime=$(git -C "$root" log -1 --format=%ct 2>/dev/null || echo 0)
@@ -65,11 +73,27 @@ mv "$tmp" "$archive"
 sha=$(sha256sum "$archive" | cut -d' ' -f1)
 echo "$sha  $name.tar.gz" > "$archive.sha256"
 
-upper=$(echo "$arch" | tr a-z A-Z)
-# (the leading comment is ours, not the index's)
-sed -e '1,/^apiVersion:/{/^#/d}' \
-  -e "s|{{URI_$upper}}|$base_url/v$version/$name.tar.gz|" -e "s|{{SHA256_$upper}}|$sha|" \
-  "$root/krew/dra.yaml" > "$outdir/dra.yaml.tmp-$$"
+# The manifest, with every platform whose archive is in OUTDIR (run once per architecture;
+# the last run's manifest has them all); the leading comment is ours, not the index's.
+render() {
+  local a=$1 upper archive_a sha_a
+  upper=$(echo "$a" | tr a-z A-Z)
+  archive_a=$outdir/kubectl-dra_${version}_linux_${a}.tar.gz
+  if [[ -f $archive_a ]]; then
+    sha_a=$(sha256sum "$archive_a" | cut -d' ' -f1)
+    echo "s|{{URI_$upper}}|$base_url/v$version/${archive_a##*/}|;s|{{SHA256_$upper}}|$sha_a|"
+  fi
+}
+script="1,/^apiVersion:/{/^#/d};$(render amd64);$(render arm64)"
+sed -e "$script" "$root/krew/dra.yaml" |
+  awk '
+    # platforms entries start with "  - selector:"; drop those still holding a placeholder
+    /^  - selector:/ { flush(); inblock = 1 }
+    inblock && !/^  / && !/^  -/ { flush(); inblock = 0 }
+    { if (inblock) block = block $0 "\n"; else print }
+    function flush() { if (block != "" && block !~ /\{\{/) printf "%s", block; block = "" }
+    END { flush() }
+  ' > "$outdir/dra.yaml.tmp-$$"
 mv "$outdir/dra.yaml.tmp-$$" "$outdir/dra.yaml"
 echo "$archive"
 echo "$outdir/dra.yaml"
