@@ -640,6 +640,22 @@ spec:
   for (const auto& r : s.requests()) CHECK(r.method == "GET");
 }
 
+TEST_CASE("live: shell completion reads names from the live cluster", "[k8s]") {
+  TestApiServer s(ca());
+  s.add_token("secret-token", "alice");
+  populate(s, 2);
+  TempDir dir;
+  const Cli run(s, dir);
+  auto r = run({"__complete", "explain", "claim", ""});
+  CHECK(r.out == "team-a/train\tpending\n:4\n");
+  r = run({"__complete", "allocate", "--node", "node-"});
+  CHECK(r.out == "node-0\tNode\nnode-1\tNode\n:4\n");
+  r = run({"__complete", "get", "devices", "gpu.example.com/node-1/"});
+  CHECK(r.out ==
+        "gpu.example.com/node-1/gpu-0\ton node-1\ngpu.example.com/node-1/gpu-1\ton "
+        "node-1\n:4\n");
+}
+
 TEST_CASE("live: the test server answers kubectl as an API server would", "[k8s]") {
   // The stand-in must behave like an API server for the tests above to mean anything:
   // kubectl's discovery and list code paths accept it. Skipped where kubectl is not installed.
