@@ -143,11 +143,15 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  // The first explanation of the process, as one `kubectl dra explain` runs it (a heap that
+  // has not grown yet, pages touched for the first time), then the median of the rounds.
+  const double cold = only == "unsatisfiable" ? 0 : time_explain(c, first, 1);
   const double fits = only == "unsatisfiable" ? 0 : time_explain(c, first, rounds);
   const double unsat = only == "fits" ? 0 : time_explain(c, nine, rounds);
   std::printf(
-      "{\"what\":\"explain\",\"load_s\":%.3f,\"nodes\":%zu,\"fits_s\":%.3f,"
-      "\"unsatisfiable_s\":%.3f,\"fits_per_load\":%.3f,\"unsatisfiable_per_load\":%.3f}\n",
-      load_s, alloc::NodeList(c).size(), fits, unsat, fits / load_s, unsat / load_s);
+      "{\"what\":\"explain\",\"load_s\":%.3f,\"nodes\":%zu,\"fits_cold_s\":%.3f,"
+      "\"fits_s\":%.3f,\"unsatisfiable_s\":%.3f,\"fits_per_load\":%.3f,"
+      "\"unsatisfiable_per_load\":%.3f}\n",
+      load_s, alloc::NodeList(c).size(), cold, fits, unsat, fits / load_s, unsat / load_s);
   return 0;
 }
