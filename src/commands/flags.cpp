@@ -1,14 +1,10 @@
 // src/commands/flags.cpp -- shared flags and checkpoint().
 #include "commands/flags.hpp"
 
-#include <fmt/format.h>
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
-#include <filesystem>
-#include <fstream>
 
 #include "k8s/live.hpp"
+#include "util/atomic_file.hpp"
 
 namespace dra::commands {
 
@@ -118,30 +114,8 @@ k8s::Cluster load_source(const SourceOptions& opts, util::Diagnostics& diags, Io
 }
 
 bool write_atomically(const std::string& path, const std::string& text, Io& io) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path tmp =
-      target.parent_path() / fmt::format(".{}.tmp-{}", target.filename().string(), getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) {
-      io.err << fmt::format("error: cannot write {}: cannot create {}\n", path, tmp.string());
-      return false;
-    }
-    f << text;
-    f.flush();
-    if (!f) {
-      io.err << fmt::format("error: cannot write {}\n", tmp.string());
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    io.err << fmt::format("error: cannot write {}: {}\n", path, ec.message());
-    fs::remove(tmp, ec);
+  if (std::optional<std::string> e = util::write_file_atomically(path, text)) {
+    io.err << "error: " << *e << "\n";
     return false;
   }
   return true;
