@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config file python3
   libcli11-dev libyaml-cpp-dev libyaml-dev libfmt-dev libre2-dev
   libcurl4-openssl-dev libssl-dev zlib1g-dev catch2 rapidjson-dev tzdata libjemalloc-dev
+  clang libclang-rt-dev  # the libFuzzer targets (fuzz preset, scripts/fuzz.sh)
 )
 # The release preset builds a static libcurl from Debian's curl source package:
 # cmake/StaticCurl.cmake runs `apt-get source curl`, which needs dpkg-dev (and

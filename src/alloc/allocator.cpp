@@ -42,8 +42,8 @@ std::string device_id(std::string_view driver, std::string_view pool, std::strin
 
 void add_amounts(CapacityAmounts& into, const CapacityAmounts& more) {
   for (const auto& [name, q] : more) {
-    auto it =
-        std::find_if(into.begin(), into.end(), [&](const auto& e) { return e.first == name; });
+    auto it = std::find_if(into.begin(), into.end(),
+                           [&name = name](const auto& e) { return e.first == name; });
     if (it == into.end()) {
       into.emplace_back(name, q);
     } else if (!it->second.add(q)) {
@@ -54,8 +54,8 @@ void add_amounts(CapacityAmounts& into, const CapacityAmounts& more) {
 
 void sub_amounts(CapacityAmounts& from, const CapacityAmounts& less) {
   for (const auto& [name, q] : less) {
-    auto it =
-        std::find_if(from.begin(), from.end(), [&](const auto& e) { return e.first == name; });
+    auto it = std::find_if(from.begin(), from.end(),
+                           [&name = name](const auto& e) { return e.first == name; });
     if (it != from.end()) (void)it->second.sub(q);
   }
 }
@@ -1163,7 +1163,7 @@ std::optional<bool> capacity_fits(const CapacityAmounts& in_use,
   if (req) {
     for (const auto& [n, _] : req->requests) {
       const bool known = std::any_of(d.capacity.begin(), d.capacity.end(),
-                                     [&](const auto& c) { return c.first.view() == n; });
+                                     [&n = n](const auto& c) { return c.first.view() == n; });
       if (!known) return std::nullopt;
     }
   }
@@ -1678,7 +1678,7 @@ struct Search {
       }
       for (const auto& [name, counter] : c.counters) {
         auto v = std::find_if(set->second.begin(), set->second.end(),
-                              [&](const auto& e) { return e.first == name; });
+                              [&name = name](const auto& e) { return e.first == name; });
         if (v == set->second.end()) {
           set->second.emplace_back(name, add ? counter.value : -counter.value);
         } else {
@@ -1747,8 +1747,8 @@ struct Search {
     CounterSets& used = consumed_counters[pool.key];
     change(used, *c.device, true);
     for (const auto& [set, values] : avail) {
-      auto u =
-          std::find_if(used.begin(), used.end(), [&](const auto& e) { return e.first == set; });
+      auto u = std::find_if(used.begin(), used.end(),
+                            [&set = set](const auto& e) { return e.first == set; });
       for (const auto& [name, q] : values) {
         k8s::Quantity consumed;
         if (u != used.end())

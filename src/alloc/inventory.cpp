@@ -63,7 +63,7 @@ void check_pool(Pool& p) {
       for (const auto& [counter, _] : c.counters) {
         const auto& have = (*cs)->counters;
         if (std::none_of(have.begin(), have.end(),
-                         [&](const auto& h) { return h.first == counter; })) {
+                         [&counter = counter](const auto& h) { return h.first == counter; })) {
           p.invalid_reason =
               fmt::format("counter {} not found in counter set {}", counter, c.counter_set);
           return;

@@ -14,20 +14,22 @@
 
 namespace dra::k8s {
 
+struct ValueField;
+
 struct Value {
   enum class Kind : uint8_t { Null, Bool, Int, Float, String, List, Map };
   Kind kind = Kind::Null;
   bool boolean = false;
-  std::string text;          // String: the string; Int/Float: the number as written
-  std::vector<Value> items;  // List
-  std::vector<std::pair<std::string, Value>> fields;  // Map, in order
-  Pos pos;                                            // where it came from, if read from a file
+  std::string text;                // String: the string; Int/Float: the number as written
+  std::vector<Value> items;        // List
+  std::vector<ValueField> fields;  // Map, in order
+  Pos pos;                         // where it came from, if read from a file
 
-  static Value null() { return {}; }
+  static Value null();
   static Value of(bool b);
   static Value of(int64_t i);
   static Value of(std::string s);
-  static Value of(const char* s) { return of(std::string(s)); }
+  static Value of(const char* s);
   static Value list();
   static Value map();
 
@@ -35,9 +37,25 @@ struct Value {
   // Map helpers. add() appends (the caller keeps keys unique); get() is nullptr if absent.
   Value& add(std::string key, Value v);
   const Value* get(std::string_view key) const;
-  bool empty() const { return items.empty() && fields.empty(); }
+  bool empty() const;
   friend bool operator==(const Value&, const Value&);
 };
+
+// One key and value of a Map, named as std::pair's members (structured bindings and
+// `.first`/`.second` read alike). Not a std::pair: a pair holding Value inside Value is a
+// recursive incomplete type that clang's standard-library checks refuse.
+struct ValueField {
+  std::string first;
+  Value second;
+  ValueField() = default;
+  ValueField(std::string key, Value value) : first(std::move(key)), second(std::move(value)) {}
+  friend bool operator==(const ValueField&, const ValueField&) = default;
+};
+
+// Defined once ValueField is complete (the vectors' members need it).
+inline Value Value::null() { return Value(); }
+inline Value Value::of(const char* s) { return of(std::string(s)); }
+inline bool Value::empty() const { return items.empty() && fields.empty(); }
 
 // A deep copy of a parsed node (aliases expanded), keeping positions.
 Value to_value(const Node& node);

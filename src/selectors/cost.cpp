@@ -911,7 +911,10 @@ class Coster {
     Node range = cost(e.args[0]);
     const Type range_type = type_of(e.args[0]);
     const bool two = e.vars.size() == 2;
-    const auto [t1, t2] = iter_types(range_type, two);
+    const auto [t1_, t2_] = iter_types(range_type, two);
+    // (Plain names: lambdas below use them, and clang before 16 cannot capture a binding.)
+    const Type& t1 = t1_;
+    const Type& t2 = t2_;
     const Type elem = two ? t2 : t1;
     const Type boolean = Type::of(Type::Kind::Bool);
     const Type integer = Type::of(Type::Kind::Int);

@@ -627,7 +627,7 @@ struct EvalState {
   bool root_free = false;
   std::vector<std::pair<const Expr*, Value>>* trace = nullptr;  // EvalOptions::trace
   int in_macro = 0;
-  std::vector<std::pair<std::string_view, Value>> locals;  // innermost last
+  std::vector<std::pair<std::string_view, Value>> locals{};  // innermost last
 
   // Adds to the actual cost; past the limit the evaluation is cancelled.
   void charge(uint64_t n) {

@@ -30,7 +30,7 @@ std::shared_ptr<const MapPayload> make_map(std::vector<std::pair<Value, Value>> 
   m->entries.reserve(entries.size());
   for (auto& [k, v] : entries) {
     const bool text = k.kind() == ValueKind::String;
-    auto same = std::find_if(m->entries.begin(), m->entries.end(), [&](const auto& e) {
+    auto same = std::find_if(m->entries.begin(), m->entries.end(), [&, &k = k](const auto& e) {
       return text
                  ? e.first.kind() == ValueKind::String && e.first.string_value() == k.string_value()
                  : equals(e.first, k);
