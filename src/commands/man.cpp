@@ -53,14 +53,16 @@ std::string man_page(CLI::App& root) {
   out += fmt::format(".TH KUBECTL\\-DRA 1 \"{}\" \"kubectl-dra {}\" \"User Commands\"\n",
                      DRA_BUILD_DATE, DRA_VERSION);
   out += ".SH NAME\nkubectl\\-dra \\- Dynamic Resource Allocation for people and CI\n";
-  out += ".SH SYNOPSIS\n.B kubectl dra\n\\fICOMMAND\\fR [\\fIFLAGS\\fR]\n.br\n"
-         ".B kubectl\\-dra\n\\fICOMMAND\\fR [\\fIFLAGS\\fR]\n";
-  out += ".SH DESCRIPTION\n"
-         "kubectl\\-dra is a kubectl plugin for Kubernetes Dynamic Resource Allocation (the "
-         "resource.k8s.io API): it writes ResourceClaims from short flags and templates, checks "
-         "CEL device selectors and lints DRA manifests, allocates claims locally as the "
-         "scheduler would, and explains allocation decisions, from a dump (\\-f) or the live "
-         "cluster of the current kubectl context (read only).\n";
+  out +=
+      ".SH SYNOPSIS\n.B kubectl dra\n\\fICOMMAND\\fR [\\fIFLAGS\\fR]\n.br\n"
+      ".B kubectl\\-dra\n\\fICOMMAND\\fR [\\fIFLAGS\\fR]\n";
+  out +=
+      ".SH DESCRIPTION\n"
+      "kubectl\\-dra is a kubectl plugin for Kubernetes Dynamic Resource Allocation (the "
+      "resource.k8s.io API): it writes ResourceClaims from short flags and templates, checks "
+      "CEL device selectors and lints DRA manifests, allocates claims locally as the "
+      "scheduler would, and explains allocation decisions, from a dump (\\-f) or the live "
+      "cluster of the current kubectl context (read only).\n";
   out += ".SH COMMANDS\n";
   for (CLI::App* sub : root.get_subcommands({})) {
     if (sub->get_group().empty()) continue;

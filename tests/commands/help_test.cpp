@@ -17,9 +17,9 @@ std::pair<int, std::string> run(const std::vector<std::string>& args) {
 }
 
 const std::vector<std::vector<std::string>> kCommands = {
-    {"get"},  {"allocate"},  {"fit"},       {"explain"},    {"lint"},       {"new"},
-    {"templates"}, {"dump"}, {"cel"},       {"cel", "check"}, {"cel", "eval"}, {"version"},
-    {"completion"}, {"help"}};
+    {"get"},         {"allocate"},  {"fit"},        {"explain"}, {"lint"},
+    {"new"},         {"templates"}, {"dump"},       {"cel"},     {"cel", "check"},
+    {"cel", "eval"}, {"version"},   {"completion"}, {"help"}};
 
 }  // namespace
 
@@ -37,7 +37,8 @@ TEST_CASE("help: topics and the man page", "[commands]") {
   const auto topics = help_topics();
   std::vector<std::string> names;
   for (const auto& [name, summary] : topics) names.push_back(name);
-  CHECK(names == std::vector<std::string>{"selectors", "where", "templates", "exit-codes", "quirks"});
+  CHECK(names ==
+        std::vector<std::string>{"selectors", "where", "templates", "exit-codes", "quirks"});
   const auto [status, man] = run({"__man"});
   CHECK(status == kExitOk);
   CHECK_THAT(man, Catch::StartsWith(".TH KUBECTL\\-DRA 1 "));
