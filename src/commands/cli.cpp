@@ -20,9 +20,12 @@ int run_cli(const std::vector<std::string>& raw_args, Io& io) {
                                    add_explain(app),   add_lint(app),       add_new(app),
                                    add_templates(app), add_dump(app),       add_cel(app),
                                    add_version(app),   add_completion(app), add_help(app)};
-  for (auto& c : commands) {
-    c.app->add_option("-v,--v", verbosity, "Log verbosity (0-9)")->type_name("N");
-  }
+  // -v on every command and every subcommand (cel eval, ...), where kubectl users put it.
+  auto add_verbosity = [&](auto&& self, CLI::App& a) -> void {
+    a.add_option("-v,--v", verbosity, "Log verbosity (0-9)")->type_name("N");
+    for (CLI::App* sub : a.get_subcommands({})) self(self, *sub);
+  };
+  for (auto& c : commands) add_verbosity(add_verbosity, *c.app);
 
   // Shell completion asks here (hidden; cobra's protocol, which kubectl speaks to plugins).
   if (!raw_args.empty() && raw_args.front() == "__complete")

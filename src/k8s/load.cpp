@@ -127,6 +127,9 @@ class Loader {
   Loader(Cluster& cluster, util::Diagnostics& diags, const LoadOptions& opts)
       : cluster_(cluster), diags_(diags), opts_(opts) {}
 
+  // True once the object limit was reached: the rest of the input is not read.
+  bool stopped() const { return stopped_; }
+
   void text(std::string_view text, const std::string& file, FileText* source = nullptr) {
     const uint32_t index = static_cast<uint32_t>(cluster_.files.size());
     cluster_.files.push_back(file);
@@ -194,6 +197,17 @@ class Loader {
       for (uint32_t i = 0; i < items->size; ++i)
         object(ParsedObject{items->item(i), true, false, kind, api_version, o.document}, file,
                index);
+      return;
+    }
+    if (stopped_) return;
+    if (++objects_ > opts_.max_objects) {
+      stopped_ = true;
+      diags_.error({file, n.pos.line, n.pos.column},
+                   fmt::format("more than {} objects in the input; this object and everything "
+                               "after it is not read",
+                               opts_.max_objects),
+                   "read fewer objects at once: one namespace, or only the DRA kinds "
+                   "(kubectl get deviceclasses,resourceslices,resourceclaims,nodes,pods)");
       return;
     }
     // Items of typed lists (ResourceSliceList from the API) carry no kind of their own.
@@ -285,6 +299,8 @@ class Loader {
   Cluster& cluster_;
   util::Diagnostics& diags_;
   const LoadOptions& opts_;
+  size_t objects_ = 0;
+  bool stopped_ = false;
 };
 
 void apply_request_defaults(std::string& mode, int64_t& count,
@@ -341,6 +357,7 @@ Cluster load(const LoadOptions& opts, util::Diagnostics& diags) {
   Cluster cluster;
   Loader loader(cluster, diags, opts);
   auto load_file = [&](const std::string& path) {
+    if (loader.stopped()) return;
     FileText file;
     std::string err = file.open(path, opts.max_file_bytes);
     if (!err.empty()) {
@@ -350,6 +367,7 @@ Cluster load(const LoadOptions& opts, util::Diagnostics& diags) {
     loader.text(file.text(), path, &file);
   };
   for (const std::string& name : opts.filenames) {
+    if (loader.stopped()) break;
     if (name == "-") {
       FileText in;
       std::string err =

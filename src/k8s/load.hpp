@@ -19,6 +19,9 @@ struct LoadOptions {
   bool recursive = false;              // -R: walk directories recursively
   ParseLimits limits;
   size_t max_file_bytes = size_t{2} << 30;  // 2 GiB per file
+  // Objects read in one load, of every kind (kept or skipped). Bounds the model's memory,
+  // which a file of tiny objects would otherwise blow up well beyond the file's own size.
+  size_t max_objects = 2000000;
   // Apply the API server's defaults (allocationMode ExactCount, count 1, toleration operator
   // Equal) as it does on create, per the version the object was read in. Off keeps objects
   // exactly as written (round trips, lint of what the user wrote).

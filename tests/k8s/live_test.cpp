@@ -4,6 +4,8 @@
 // with the real kubectl when it is installed.
 #include "k8s/live.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 
 #include "k8s/client.hpp"
 #include "k8s/test_apiserver.hpp"
+#include "util/base64.hpp"
 
 namespace dra::k8s {
 namespace {
@@ -526,6 +529,104 @@ TEST_CASE("live: no token, key or Authorization header at any verbosity", "[k8s]
     if (verbosity >= 8) CHECK_THAT(text, Catch::Contains("Response Body: {\"kind\":\"APIGroup\""));
     CHECK(c.describe().find("secret-token") == std::string::npos);
   }
+}
+
+TEST_CASE(
+    "live: no command prints or writes the token or the client key, at -v=9, on success "
+    "or failure",
+    "[k8s]") {
+  TestApiServer s(ca());
+  s.add_token("secret-token", "alice");
+  populate(s, 2);
+  TempDir dir;
+  const testing::KeyPair bob = ca().client("bob");
+  // Both kinds of credential at once: a bearer token and a client certificate with its key.
+  const std::string user =
+      "    token: secret-token\n    client-certificate-data: " + util::base64_encode(bob.cert_pem) +
+      "\n    client-key-data: " + util::base64_encode(bob.key_pem) + "\n";
+  const std::string kubeconfig =
+      dir.write("config", testing::kubeconfig_for(s.url(), ca().cert_pem(), user, "team-a"));
+  const std::string claim = dir.write("one-gpu.yaml", R"(apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: one-gpu, namespace: team-a}
+spec:
+  devices:
+    requests:
+    - name: gpu
+      exactly: {deviceClassName: gpu.example.com}
+)");
+  const std::string dump = dir.path + "/dump.yaml", updated = dir.path + "/updated.yaml";
+  // What must never appear: the token, the key (PEM or base64, 24 characters from its middle).
+  const std::string key64 = util::base64_encode(bob.key_pem);
+  const std::vector<std::string> secrets = {"secret-token", "PRIVATE KEY",
+                                            bob.key_pem.substr(40, 24), key64.substr(40, 24)};
+  auto check = [&](const std::vector<std::string>& args, const std::string& text) {
+    INFO(fmt::format("{}\n{}", fmt::join(args, " "), text));
+    for (const std::string& secret : secrets) CHECK_THAT(text, !Catch::Contains(secret));
+  };
+  auto run = [&](std::vector<std::string> args, bool verbose = true) {
+    args.insert(args.begin(), DRA_BINARY);
+    if (verbose) args.push_back("-v=9");
+    auto r = testing::run_program(args, {{"KUBECONFIG", kubeconfig}, {"HOME", dir.path}});
+    check(args, r.out + r.err);
+    return r;
+  };
+  auto file = [](const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+
+  const std::vector<std::vector<std::string>> commands = {
+      {"get", "devices", "-o", "wide"},
+      {"get", "pools"},
+      {"get", "slices", "-o", "yaml"},
+      {"get", "classes", "-o", "json"},
+      {"get", "claims", "-A", "-o", "yaml"},
+      {"allocate", "-o", "yaml"},
+      {"allocate", "--output-dump", updated},
+      {"fit", claim},
+      {"explain", "claim", "team-a/train"},
+      {"explain", "pod", "team-a/trainer", "-o", "json"},
+      {"cel", "eval", "device.driver == \"gpu.example.com\"", "--all-devices"},
+      {"lint", "--cluster"},
+      {"lint", claim, "--against"},
+      {"dump"},
+      {"dump", "--output", dump},
+  };
+  for (const auto& args : commands) {
+    const auto r = run(args);
+    INFO(fmt::format("{}\n{}", fmt::join(args, " "), r.err));
+    CHECK(r.status == 0);
+    // The log is there, masked: the test would pass vacuously without it.
+    CHECK_THAT(r.err, Catch::Contains("Authorization: Bearer <masked>"));
+  }
+  check({"dump --output"}, file(dump));
+  check({"allocate --output-dump"}, file(updated));
+  CHECK_THAT(file(dump), Catch::Contains("kind: ResourceSlice"));
+  // Shell completion reads the cluster too (no -v: its stdout is the protocol).
+  const auto completion = run({"__complete", "explain", "claim", ""}, false);
+  CHECK_THAT(completion.out, Catch::Contains("team-a/train"));
+
+  // Failures: an unknown token, RBAC refusing a list, the server failing, a kubeconfig error.
+  s.fail("/apis/resource.k8s.io/v1/deviceclasses", 500, 1, 0);  // retried at once
+  CHECK(run({"get", "classes"}).status == 0);
+  s.forbid("alice", "resourceslices");
+  s.forbid("bob", "resourceslices");
+  CHECK(run({"get", "devices"}).status == 2);
+  s.slow("/apis/resource.k8s.io/v1/deviceclasses", std::chrono::milliseconds(3000));
+  CHECK(run({"allocate", "--request-timeout=1s"}).status == 2);
+  const std::string wrong =
+      dir.write("wrong", testing::kubeconfig_for(s.url(), ca().cert_pem(),
+                                                 "    token: secret-token-unknown\n", "team-a"));
+  auto unknown = run({"get", "devices", "--kubeconfig", wrong});
+  CHECK(unknown.status == 2);
+  CHECK_THAT(unknown.err, Catch::Contains("401"));
+  const std::string broken =
+      dir.write("broken", testing::kubeconfig_for(s.url(), ca().cert_pem(),
+                                                  user + "    token: [secret-token\n", "team-a"));
+  CHECK(run({"get", "devices", "--kubeconfig", broken}).status == 2);
+  CHECK(run({"get", "devices", "--token", "secret-token", "--server", "https://127.0.0.1:1"})
+            .status == 2);
 }
 
 TEST_CASE("live: the CLI reads the cluster without -f, and dump writes what -f reads", "[k8s]") {

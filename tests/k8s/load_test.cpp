@@ -2,6 +2,8 @@
 // lists, positions of fields, and the error for each kind of bad object.
 #include "k8s/load.hpp"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -286,6 +288,44 @@ TEST_CASE("load: files, directories and stdin", "[k8s]") {
   missing.filenames = {(dir / "nope.yaml").string()};
   load(missing, diags);
   CHECK(diags.to_string() == (dir / "nope.yaml").string() + ": error: no such file or directory\n");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("load: the object limit stops reading with an error at the first object beyond it",
+          "[k8s]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "dra-load-limit-test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string text;
+  for (int i = 0; i < 3; ++i)
+    text += fmt::format(
+        "---\napiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {{name: c{}}}\n", i);
+  text +=
+      "---\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap}\n"
+      "- {apiVersion: v1, kind: Node, metadata: {name: node-a}}\n";
+  std::ofstream(dir / "a.yaml") << text;
+  std::ofstream(dir / "b.yaml") << "apiVersion: v1\nkind: Node\nmetadata: {name: node-b}\n";
+
+  util::Diagnostics diags;
+  LoadOptions opts;
+  opts.filenames = {(dir / "a.yaml").string(), (dir / "b.yaml").string()};
+  opts.max_objects = 4;  // three classes and the ConfigMap; the Node in the List is the fifth
+  Cluster c = load(opts, diags);
+  CHECK(c.device_classes.size() == 3);
+  CHECK(c.skipped_objects == 1);
+  CHECK(c.nodes.empty());  // neither the fifth object nor the next file
+  CHECK(diags.to_string() ==
+        (dir / "a.yaml").string() +
+            ":18:3: error: more than 4 objects in the input; this object and everything after it "
+            "is not read\n");
+  opts.max_objects = 5;
+  util::Diagnostics all;
+  Cluster c5 = load(opts, all);
+  CHECK(all.to_string() == (dir / "b.yaml").string() +
+                               ":1:1: error: more than 5 objects in the input; this object "
+                               "and everything after it is not read\n");
+  CHECK(c5.nodes.size() == 1);
   fs::remove_all(dir);
 }
 
