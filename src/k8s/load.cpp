@@ -46,6 +46,7 @@ class FileText {
       size_ = static_cast<size_t>(st.st_size);
       if (size_ > max_bytes) {
         ::close(fd);
+        too_large_ = true;
         return fmt::format("file is {} bytes, more than the limit of {}", size_, max_bytes);
       }
       if (size_ > 0) {
@@ -68,11 +69,16 @@ class FileText {
     char buf[1 << 16];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
       data_.append(buf, static_cast<size_t>(in.gcount()));
-      if (data_.size() > max_bytes)
+      if (data_.size() > max_bytes) {
+        too_large_ = true;
         return fmt::format("input is more than the limit of {} bytes", max_bytes);
+      }
     }
     return {};
   }
+
+  // The last error was the size limit.
+  bool too_large() const { return too_large_; }
 
   // Drops the pages before `offset` from memory; they are read again from the file if
   // touched (the mapping is private and never written), so this is always safe.
@@ -101,8 +107,10 @@ class FileText {
       }
       if (n == 0) return {};
       data_.append(buf, static_cast<size_t>(n));
-      if (data_.size() > max_bytes)
+      if (data_.size() > max_bytes) {
+        too_large_ = true;
         return fmt::format("input is more than the limit of {} bytes", max_bytes);
+      }
     }
   }
 
@@ -110,7 +118,12 @@ class FileText {
   size_t size_ = 0;
   size_t released_ = 0;
   std::string data_;
+  bool too_large_ = false;
 };
+
+constexpr std::string_view kTooLargeHint =
+    "split the input into smaller files (e.g. one kind or namespace per file); see Limits in "
+    "the README";
 
 bool has_manifest_extension(const fs::path& p) {
   // kubectl's rule for directories: .json, .yaml and .yml files.
@@ -361,7 +374,8 @@ Cluster load(const LoadOptions& opts, util::Diagnostics& diags) {
     FileText file;
     std::string err = file.open(path, opts.max_file_bytes);
     if (!err.empty()) {
-      diags.error({path, 0, 0}, fmt::format("cannot read file: {}", err));
+      diags.error({path, 0, 0}, fmt::format("cannot read file: {}", err),
+                  file.too_large() ? std::string(kTooLargeHint) : std::string());
       return;
     }
     loader.text(file.text(), path, &file);
@@ -373,7 +387,8 @@ Cluster load(const LoadOptions& opts, util::Diagnostics& diags) {
       std::string err =
           in.read_stream(opts.stdin_stream ? *opts.stdin_stream : std::cin, opts.max_file_bytes);
       if (!err.empty()) {
-        diags.error({"-", 0, 0}, fmt::format("cannot read standard input: {}", err));
+        diags.error({"-", 0, 0}, fmt::format("cannot read standard input: {}", err),
+                    in.too_large() ? std::string(kTooLargeHint) : std::string());
         continue;
       }
       loader.text(in.text(), "-");

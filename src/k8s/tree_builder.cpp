@@ -150,8 +150,12 @@ bool TreeBuilder::add(const Node& node) {
 bool TreeBuilder::scalar(Pos pos, std::string_view text, ScalarStyle style, bool stable,
                          bool tagged_string, std::string_view anchor) {
   if (text.size() > limits_.max_scalar_bytes)
-    return error(pos, fmt::format("value of {} bytes is longer than the limit of {}", text.size(),
-                                  limits_.max_scalar_bytes));
+    return error(
+        pos,
+        fmt::format("value of {} bytes is longer than the limit of {}", text.size(),
+                    limits_.max_scalar_bytes),
+        "the API server stores at most 1.5 MiB per object; check that the file is a manifest or "
+        "dump");
   Node node;
   node.kind = NodeKind::Scalar;
   node.style = style;

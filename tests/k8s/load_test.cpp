@@ -329,4 +329,40 @@ TEST_CASE("load: the object limit stops reading with an error at the first objec
   fs::remove_all(dir);
 }
 
+TEST_CASE("load: files and standard input beyond the size limit are refused whole", "[k8s]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "dra-load-size-test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string text =
+      "apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: a}\n";
+  std::ofstream(dir / "a.yaml") << text;
+  std::istringstream in(text);
+
+  util::Diagnostics diags;
+  LoadOptions opts;
+  opts.filenames = {(dir / "a.yaml").string(), "-"};
+  opts.stdin_stream = &in;
+  opts.max_file_bytes = text.size() - 1;
+  Cluster c = load(opts, diags);
+  CHECK(c.device_classes.empty());
+  REQUIRE(diags.all().size() == 2);
+  CHECK(diags.all()[0].message ==
+        fmt::format("cannot read file: file is {} bytes, more than the limit of {}", text.size(),
+                    text.size() - 1));
+  CHECK(diags.all()[1].message ==
+        fmt::format("cannot read standard input: input is more than the limit of {} bytes",
+                    text.size() - 1));
+  for (const auto& d : diags.all()) CHECK_THAT(d.hint, Catch::Contains("split the input"));
+
+  // Exactly at the limit is read.
+  std::istringstream again(text);
+  opts.stdin_stream = &again;
+  opts.max_file_bytes = text.size();
+  util::Diagnostics none;
+  CHECK(load(opts, none).device_classes.size() == 2);
+  CHECK(none.to_string() == "");
+  fs::remove_all(dir);
+}
+
 }  // namespace dra::k8s

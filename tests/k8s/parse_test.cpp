@@ -171,6 +171,8 @@ TEST_CASE("parse: bad input gets a message at its position", "[k8s]") {
   shallow.max_depth = 4;
   ParseLimits few_aliases;
   few_aliases.max_alias_expansion = 100;
+  ParseLimits short_scalars;
+  short_scalars.max_scalar_bytes = 8;
   const std::string bomb =
       "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
       "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
@@ -189,6 +191,10 @@ TEST_CASE("parse: bad input gets a message at its position", "[k8s]") {
       {"a: [[[[[1]]]]]\n", shallow, "in:1:7: error: nesting deeper than 4 levels\n"},
       {"[[[[[[1]]]]]]", shallow, "in:1:5: error: nesting deeper than 4 levels\n"},
       {bomb, few_aliases, "in:2:44: error: aliases expand to more than 100 nodes\n"},
+      {"a: 12345678\nb: 123456789\n", short_scalars,
+       "in:2:4: error: value of 9 bytes is longer than the limit of 8\n"},
+      {"{\"a\": \"12345678\", \"b\": \"123456789\"}", short_scalars,
+       "in:1:24: error: value of 9 bytes is longer than the limit of 8\n"},
       {"a: *nope\n", {}, "in:1:4: error: unknown anchor \"nope\"\n"},
       {"{\"a\": 1,}", {}, "in:1:9: error: unexpected \"}\" after \",\"; expected a string key\n"},
       {"{\"a\": tru}", {}, "in:1:7: error: unexpected \"t\"; expected a value\n"},
