@@ -5,10 +5,13 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "alloc/controllers.hpp"
 #include "alloc/node_match.hpp"
 
 namespace dra::alloc {
@@ -169,14 +172,50 @@ class ClaimIndex {
 };
 
 // The claim a Pod's entry refers to: by name, or the one generated from a template as the
-// Pod's status records it.
+// Pod's status records it (resourceclaim.Name). `not_needed`: the status says no claim was
+// needed (an entry without a resourceClaimName).
 std::optional<ClaimIndex::Entry> pod_claim(const ClaimIndex& index, const k8s::Pod& pod,
-                                           const k8s::PodResourceClaim& prc) {
+                                           const k8s::PodResourceClaim& prc, bool& not_needed) {
+  not_needed = false;
   if (prc.resource_claim_name) return index.find(pod.metadata.namespace_, *prc.resource_claim_name);
   for (const k8s::PodResourceClaimStatus& st : pod.resource_claim_statuses)
-    if (st.name == prc.name && st.resource_claim_name)
+    if (st.name == prc.name) {
+      if (!st.resource_claim_name) {
+        not_needed = true;
+        return std::nullopt;
+      }
       return index.find(pod.metadata.namespace_, *st.resource_claim_name);
+    }
   return std::nullopt;
+}
+
+// Why a Pod's entry has no claim, in upstream's words where it has them.
+std::string missing_claim(const k8s::Cluster& cluster, const k8s::Pod& pod,
+                          const k8s::PodResourceClaim& prc) {
+  const std::string& ns = pod.metadata.namespace_;
+  if (prc.resource_claim_name)
+    return fmt::format("could not find ResourceClaim \"{}/{}\"", ns, *prc.resource_claim_name);
+  if (!prc.resource_claim_template_name)
+    return fmt::format(
+        "pod \"{}/{}\", spec.resourceClaim \"{}\": none of the supported fields "
+        "are set",
+        ns, pod.metadata.name, prc.name);
+  for (const k8s::PodResourceClaimStatus& st : pod.resource_claim_statuses)
+    if (st.name == prc.name && st.resource_claim_name)
+      return fmt::format("could not find ResourceClaim \"{}/{}\" (claim {} from template {})", ns,
+                         *st.resource_claim_name, prc.name, *prc.resource_claim_template_name);
+  const bool has_template = std::any_of(
+      cluster.resource_claim_templates.begin(), cluster.resource_claim_templates.end(),
+      [&](const auto& t) {
+        return t.metadata.namespace_ == ns && t.metadata.name == *prc.resource_claim_template_name;
+      });
+  if (!has_template)
+    return fmt::format(
+        "resource claim template \"{}\" not found in namespace {}: the "
+        "resourceclaim controller cannot create claim {}",
+        *prc.resource_claim_template_name, ns, prc.name);
+  return fmt::format("pod \"{}/{}\": ResourceClaim not created yet (claim {} from template {})", ns,
+                     pod.metadata.name, prc.name, *prc.resource_claim_template_name);
 }
 
 // The groups in schedule order, one at a time (a run that stops early, as explain's does,
@@ -184,8 +223,16 @@ std::optional<ClaimIndex::Entry> pod_claim(const ClaimIndex& index, const k8s::P
 // pending claim no Pod references.
 class Groups {
  public:
-  explicit Groups(const k8s::Cluster& cluster)
-      : cluster_(cluster), index_(cluster), referenced_(cluster.resource_claims.size()) {
+  Groups(const k8s::Cluster& cluster, const ExtendedResourceClasses& classes)
+      : cluster_(cluster),
+        classes_(classes),
+        index_(cluster),
+        referenced_(cluster.resource_claims.size()) {
+    for (size_t i = 0; i < cluster.resource_claims.size(); ++i) {
+      const k8s::ResourceClaim& c = cluster.resource_claims[i];
+      if (k8s::lookup(c.metadata.annotations, kExtendedResourceClaimAnnotation))
+        extended_claims_.push_back(i);
+    }
     pods_.reserve(cluster.pods.size());
     for (const k8s::Pod& p : cluster.pods)
       if (p.phase != "Succeeded" && p.phase != "Failed") pods_.push_back(&p);
@@ -199,28 +246,31 @@ class Groups {
       std::stable_sort(pods_.begin(), pods_.end(), earlier);
   }
 
+  bool has_claim(std::string_view ns, std::string_view name) const {
+    return index_.find(ns, name).has_value();
+  }
+
   // The next group; false when there are no more.
   bool next(Group& g) {
     while (pod_ < pods_.size()) {
       const k8s::Pod* pod = pods_[pod_++];
       g = Group{};
       for (const k8s::PodResourceClaim& prc : pod->resource_claims) {
-        const std::optional<ClaimIndex::Entry> entry = pod_claim(index_, *pod, prc);
+        bool not_needed = false;
+        const std::optional<ClaimIndex::Entry> entry = pod_claim(index_, *pod, prc, not_needed);
+        if (not_needed) continue;
         if (!entry) {
-          if (g.missing.empty())
-            g.missing =
-                prc.resource_claim_name
-                    ? fmt::format("claim {}/{} does not exist", pod->metadata.namespace_,
-                                  *prc.resource_claim_name)
-                    : fmt::format("the claim for {} (from template {}) has not been created",
-                                  prc.name, prc.resource_claim_template_name.value_or("?"));
+          if (g.missing.empty()) g.missing = missing_claim(cluster_, *pod, prc);
           continue;
         }
         referenced_[entry->position] = true;  // counted for every claim, allocated or not
         const k8s::ResourceClaim* claim = entry->claim;
         (claim->status.allocation ? g.allocated : g.pending).push_back(claim);
       }
-      if (g.pending.empty()) continue;
+      if (pod->node_name.empty()) extended(*pod, g);
+      // A Pod that waits for a claim is pending too, unless it runs already.
+      if (g.pending.empty() && g.extended.empty() && (g.missing.empty() || !pod->node_name.empty()))
+        continue;
       g.pod = pod;
       return true;
     }
@@ -237,7 +287,33 @@ class Groups {
   }
 
  private:
+  // The Pod's extended resources, when a class serves one of them and the scheduler has not
+  // made its claim yet (a claim it made and allocated counts as the Pod's allocated claim).
+  void extended(const k8s::Pod& pod, Group& g) {
+    std::vector<std::string> names = extended_requests(pod);
+    if (std::none_of(names.begin(), names.end(),
+                     [&](const std::string& n) { return classes_.find(n) != nullptr; }))
+      return;
+    for (size_t i : extended_claims_) {
+      const k8s::ResourceClaim& c = cluster_.resource_claims[i];
+      if (!is_extended_claim_of(c, pod)) continue;
+      referenced_[i] = true;
+      if (c.status.allocation) {
+        g.allocated.push_back(&c);
+      } else if (g.missing.empty()) {
+        g.missing = fmt::format(
+            "cannot schedule extended resource claim {}/{}: it exists "
+            "unallocated; the scheduler deletes it and tries again",
+            c.metadata.namespace_, c.metadata.name);
+      }
+      return;
+    }
+    g.extended = std::move(names);
+  }
+
   const k8s::Cluster& cluster_;
+  const ExtendedResourceClasses& classes_;
+  std::vector<size_t> extended_claims_;  // positions of claims with the annotation
   const ClaimIndex index_;
   std::vector<const k8s::Pod*> pods_;
   std::vector<bool> referenced_;
@@ -358,6 +434,80 @@ class FailureCache {
   std::unordered_map<size_t, std::vector<Entry>> known_;
 };
 
+// Where a Pod's extended resources go on each node (filterExtendedResources and
+// NodeResourcesFit together): to DRA where a class serves the name and the node's
+// allocatable does not list it (or lists 0); to the device plugin where it lists some, if
+// enough is left after the Pods bound there and placed so far; else the node cannot run it.
+class ExtendedRouter {
+ public:
+  ExtendedRouter(const k8s::Cluster& cluster, const ExtendedResourceClasses& classes)
+      : cluster_(cluster), classes_(classes) {}
+
+  struct Route {
+    std::string why;  // not empty: the node cannot run the Pod
+    std::vector<std::pair<std::string, const k8s::DeviceClass*>> to_dra;
+    std::vector<std::pair<std::string, int64_t>> to_plugin;  // and how much
+  };
+  Route route(const k8s::Pod& pod, const std::vector<std::string>& names,
+              const k8s::NodeObject& node) {
+    Route r;
+    for (const std::string& name : names) {
+      const k8s::Quantity* q = k8s::lookup(node.allocatable, name);
+      const int64_t allocatable = q ? std::max<int64_t>(q->value(), 0) : 0;
+      const k8s::DeviceClass* cls = classes_.find(name);
+      if (cls && allocatable == 0) {
+        r.to_dra.emplace_back(name, cls);
+        continue;
+      }
+      const int64_t need = pod_request(pod, name);
+      if (allocatable == 0) {
+        r.why =
+            fmt::format("Insufficient {} (no DeviceClass serves it and the node has none)", name);
+        return r;
+      }
+      const int64_t used = in_use(node.metadata.name, name);
+      if (need > allocatable - used) {
+        r.why = fmt::format(
+            "Insufficient {} (the node's device plugin has {}, {} in use, the Pod needs {})", name,
+            allocatable, used, need);
+        return r;
+      }
+      r.to_plugin.emplace_back(name, need);
+    }
+    return r;
+  }
+  void commit(const std::string& node, const Route& r) {
+    if (r.to_plugin.empty()) return;
+    auto& used = usage()[node];
+    for (const auto& [name, n] : r.to_plugin) used[name] += n;
+  }
+
+ private:
+  using Usage = std::unordered_map<std::string, std::unordered_map<std::string, int64_t>>;
+  // Extended resources the Pods bound to each node request (built when first needed).
+  Usage& usage() {
+    if (!usage_) {
+      usage_.emplace();
+      for (const k8s::Pod& p : cluster_.pods) {
+        if (p.node_name.empty() || p.phase == "Succeeded" || p.phase == "Failed") continue;
+        for (const std::string& name : extended_requests(p))
+          (*usage_)[p.node_name][name] += pod_request(p, name);
+      }
+    }
+    return *usage_;
+  }
+  int64_t in_use(const std::string& node, const std::string& name) {
+    auto& u = usage();
+    auto n = u.find(node);
+    if (n == u.end()) return 0;
+    auto r = n->second.find(name);
+    return r == n->second.end() ? 0 : r->second;
+  }
+  const k8s::Cluster& cluster_;
+  const ExtendedResourceClasses& classes_;
+  std::optional<Usage> usage_;
+};
+
 }  // namespace
 
 bool group_may_use_node(const Group& g, const k8s::NodeObject& node, std::string* why) {
@@ -381,7 +531,10 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
   out.nodes = nodes.size();
   Allocator allocator(cluster, allocated_state(cluster, opts.allocator.features), opts.allocator);
   std::optional<FailureCache> cache_;  // built for the first group that searches
-  Groups walk(cluster);
+  const ExtendedResourceClasses classes(cluster);
+  ExtendedRouter router(cluster, classes);
+  Groups walk(cluster, classes);
+  std::unordered_set<std::string> made_names;  // names given to claims the run made
   for (Group g; walk.next(g);) {
     if (!wanted(g, opts)) continue;
     if (opts.before_group && !opts.before_group(g, allocator, nodes)) break;
@@ -398,13 +551,48 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
     bool placed = false;
     if (!cache_) cache_.emplace(cluster, nodes);
     FailureCache& cache = *cache_;
-    FailureCache::Known& known = cache.known(g.pending);
-    // On a node where every device is in use, these claims cannot be allocated: skipped
-    // without a search (Allocator::all_in_use), as a search would fail there.
-    const bool need_free = allocator.need_free_device(g.pending);
+    // The claims tried on a node: the pending ones, and for extended resources the claim made
+    // for those that go to DRA there (one variant per set of such names).
+    struct Variant {
+      std::vector<const k8s::ResourceClaim*> claims;
+      FailureCache::Known* known = nullptr;
+      bool need_free = false;  // on a node where every device is in use they cannot fit
+      const k8s::ResourceClaim* extended = nullptr;
+      std::vector<ExtendedMapping> mappings;
+    };
+    std::map<std::vector<std::string>, Variant> variants;
+    std::string extended_name;
+    auto variant = [&](const ExtendedRouter::Route* route) -> Variant& {
+      std::vector<std::string> key;
+      if (route)
+        for (const auto& [name, _] : route->to_dra) key.push_back(name);
+      auto [it, fresh] = variants.try_emplace(key);
+      Variant& v = it->second;
+      if (!fresh) return v;
+      v.claims = g.pending;
+      if (!key.empty()) {
+        ExtendedClaim e = extended_claim(*g.pod, route->to_dra);
+        if (extended_name.empty())
+          extended_name =
+              generated_name(g.pod->metadata.name + "-extended-resources-",
+                             qualified_name(g.pod->metadata), [&](const std::string& n) {
+                               return made_names.count(g.pod->metadata.namespace_ + "/" + n) > 0 ||
+                                      walk.has_claim(g.pod->metadata.namespace_, n);
+                             });
+        out.made->push_back(extended_claim_object(*g.pod, extended_name, std::move(e.spec)));
+        v.extended = &out.made->back();
+        v.mappings = std::move(e.mappings);
+        v.claims.push_back(v.extended);
+      }
+      v.known = &cache.known(v.claims);
+      v.need_free = allocator.need_free_device(v.claims);
+      return v;
+    };
     // Nodes before known.start are known to fail for these claims: skipped, counted as tried
-    // (with --node only that node counts).
-    const size_t first = opts.node.empty() ? known.start : 0;
+    // (with --node only that node counts). Not with extended resources: there the claims
+    // differ from node to node.
+    Variant* const plain = g.extended.empty() ? &variant(nullptr) : nullptr;
+    const size_t first = opts.node.empty() && plain ? plain->known->start : 0;
     tried = first;
     for (size_t ni = first; ni < nodes.size(); ++ni) {
       const k8s::NodeObject& node = nodes[ni];
@@ -415,17 +603,36 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
         last_exclusion = node.metadata.name + ": " + why;
         continue;
       }
+      ExtendedRouter::Route route;
+      if (!g.extended.empty()) {
+        route = router.route(*g.pod, g.extended, node);
+        if (!route.why.empty()) {
+          ++excluded;
+          last_exclusion = node.metadata.name + ": " + route.why;
+          continue;
+        }
+      }
       ++tried;
-      if (cache.failed(known, ni)) continue;
-      if (need_free && allocator.all_in_use(node.metadata.name)) {
-        cache.record_failure(known, ni);
+      Variant& v = plain ? *plain : variant(&route);
+      if (v.claims.empty()) {  // nothing to allocate: the device plugin serves it all
+        out.placed.push_back({g.pod, node.metadata.name, {}, {}, nullptr, {}});
+        router.commit(node.metadata.name, route);
+        placed = true;
+        break;
+      }
+      if (cache.failed(*v.known, ni)) continue;
+      if (v.need_free && allocator.all_in_use(node.metadata.name)) {
+        cache.record_failure(*v.known, ni);
         continue;
       }
-      Outcome o = allocator.allocate(node, g.pending);
+      Outcome o = allocator.allocate(node, v.claims);
       if (o.kind == Outcome::Kind::Allocated) {
         allocator.commit(o.results);
         cache.committed(o.results);
-        out.placed.push_back({g.pod, node.metadata.name, g.pending, std::move(o.results)});
+        router.commit(node.metadata.name, route);
+        if (v.extended) made_names.insert(g.pod->metadata.namespace_ + "/" + extended_name);
+        out.placed.push_back(
+            {g.pod, node.metadata.name, v.claims, std::move(o.results), v.extended, v.mappings});
         placed = true;
         break;
       }
@@ -437,7 +644,7 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
       if (o.kind == Outcome::Kind::FailedOnNode) {
         node_error = node.metadata.name + ": " + o.error;
       } else {
-        cache.record_failure(known, ni);
+        cache.record_failure(*v.known, ni);
       }
     }
     if (placed) continue;

@@ -11,6 +11,7 @@
 // allocated. Each placement updates the allocated state before the next group.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "alloc/allocator.hpp"
+#include "alloc/extended.hpp"
 #include "k8s/model.hpp"
 
 namespace dra::alloc {
@@ -31,6 +33,10 @@ struct Group {
   std::vector<const k8s::ResourceClaim*> pending;
   std::vector<const k8s::ResourceClaim*> allocated;
   std::string missing;  // a claim the Pod names that does not exist
+  // The extended resources an unscheduled Pod asks for (sorted), when a DeviceClass serves
+  // one of them: per node each goes to DRA (in a claim made for the Pod, see extended.hpp)
+  // or to the node's device plugin.
+  std::vector<std::string> extended;
 };
 
 struct ScheduleOptions {
@@ -47,8 +53,11 @@ struct ScheduleOptions {
 struct Placement {
   const k8s::Pod* pod = nullptr;  // nullptr: a claim no Pod references
   std::string node;
-  std::vector<const k8s::ResourceClaim*> claims;  // the group's pending claims
-  std::vector<k8s::AllocationResult> results;     // one per claim
+  // The group's pending claims, then the claim made for its extended resources, if any.
+  std::vector<const k8s::ResourceClaim*> claims;
+  std::vector<k8s::AllocationResult> results;    // one per claim
+  const k8s::ResourceClaim* extended = nullptr;  // the claim made for extended resources
+  std::vector<ExtendedMapping> mappings;         // its requests' containers
 };
 
 // One group that could not be placed.
@@ -63,6 +72,9 @@ struct Schedule {
   std::vector<Placement> placed;
   std::vector<Failure> failed;
   size_t nodes = 0;  // candidate nodes in the cluster
+  // Claims the run made (for extended resources): placements point into it.
+  std::unique_ptr<std::deque<k8s::ResourceClaim>> made =
+      std::make_unique<std::deque<k8s::ResourceClaim>>();
 };
 
 // The nodes of the cluster, sorted by name: its Node objects or, when it has none, one bare

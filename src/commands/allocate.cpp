@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 
+#include "alloc/controllers.hpp"
 #include "alloc/schedule.hpp"
 #include "commands/flags.hpp"
 #include "commands/registry.hpp"
@@ -114,6 +115,7 @@ int run_allocate(const AllocateOptions& opts, Io& io) {
   }
   if (!checkpoint(diags, io)) return kExitError;
   if (!apply_what_if(opts, cluster, io)) return kExitError;
+  alloc::create_template_claims(cluster);  // as the resourceclaim controller would
 
   alloc::ScheduleOptions so;
   so.node = opts.node;
@@ -133,8 +135,8 @@ int run_allocate(const AllocateOptions& opts, Io& io) {
   for (const alloc::Failure& f : s.failed) {
     std::string claims;
     for (const auto* c : f.claims) claims += (claims.empty() ? "" : ", ") + c->metadata.name;
-    io.err << fmt::format("{}: {} ({}): {}\n", f.error ? "error" : "not placed", group_name(f),
-                          claims, f.reason);
+    io.err << fmt::format("{}: {}{}: {}\n", f.error ? "error" : "not placed", group_name(f),
+                          claims.empty() ? "" : " (" + claims + ")", f.reason);
     if (!f.error)
       io.err << fmt::format("  hint: run `kubectl dra explain {}` for why\n",
                             f.pod ? "pod " + alloc::qualified_name(f.pod->metadata)
@@ -145,10 +147,34 @@ int run_allocate(const AllocateOptions& opts, Io& io) {
 
   if (!opts.output_dump.empty()) {
     std::map<const k8s::ResourceClaim*, k8s::ResourceClaim> updated;
-    for (const auto& p : s.placed)
-      for (size_t i = 0; i < p.claims.size(); ++i)
-        updated.emplace(p.claims[i], alloc::allocated_claim(p, i));
+    std::vector<k8s::ResourceClaim> made;  // claims the run made, allocated
+    std::map<const k8s::Pod*, const alloc::Placement*> extended, bound;
+    for (const auto& p : s.placed) {
+      if (p.pod) bound.emplace(p.pod, &p);
+      for (size_t i = 0; i < p.claims.size(); ++i) {
+        if (p.claims[i] == p.extended)
+          made.push_back(alloc::allocated_claim(p, i));
+        else
+          updated.emplace(p.claims[i], alloc::allocated_claim(p, i));
+      }
+      if (p.extended) extended.emplace(p.pod, &p);
+    }
+    // The scheduler binds each Pod it placed, and records the claim it made for extended
+    // resources in the Pod's status.
+    for (k8s::Pod& pod : cluster.pods) {
+      if (auto it = bound.find(&pod); it != bound.end()) {
+        pod.node_name = it->second->node;
+        alloc::set_pod_field(pod, "spec", "nodeName", k8s::Value::of(it->second->node));
+      }
+      if (auto it = extended.find(&pod); it != extended.end()) {
+        pod.extended_resource_claim_name = it->second->extended->metadata.name;
+        alloc::set_pod_field(pod, "status", "extendedResourceClaimStatus",
+                             alloc::extended_claim_status(it->second->extended->metadata.name,
+                                                          it->second->mappings));
+      }
+    }
     std::vector<k8s::Value> objects = dump_objects(cluster, updated, diags);
+    for (const k8s::ResourceClaim& c : made) objects.push_back(k8s::encode(c));
     if (!checkpoint(diags, io)) return kExitError;
     const bool json = opts.output_dump.size() >= 5 &&
                       opts.output_dump.compare(opts.output_dump.size() - 5, 5, ".json") == 0;

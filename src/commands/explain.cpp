@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "alloc/controllers.hpp"
 #include "commands/flags.hpp"
 #include "commands/registry.hpp"
 #include "k8s/emit.hpp"
@@ -59,8 +60,9 @@ int run_explain(const ExplainOptions& opts, Io& io) {
     target.name = opts.name;
   }
   util::Diagnostics diags;
-  const k8s::Cluster cluster = load_source(opts.source, diags, io);
+  k8s::Cluster cluster = load_source(opts.source, diags, io);
   if (!checkpoint(diags, io)) return kExitError;
+  alloc::create_template_claims(cluster);  // as the resourceclaim controller would
   if (target.namespace_.empty()) target.namespace_ = default_namespace(opts.source, cluster);
   explain::Options eo;
   eo.node = opts.node;

@@ -137,6 +137,16 @@ class Decoder {
   void strings(const Node& v, Vec& out) {
     list(v, out, [&](const Node& item, std::string& s) { str(item, s); });
   }
+  void resource_list(const Node& v, ResourceList& out) {
+    if (v.is_null()) return;
+    if (!v.is_mapping()) return type_error(v, "a mapping of resource names to quantities");
+    out.reserve(v.size);
+    for (uint32_t i = 0; i < v.size; ++i) {
+      auto s = map_key(v.key(i).text);
+      out.emplace_back(std::string(v.key(i).text), Quantity());
+      quantity(v.value(i), out.back().second);
+    }
+  }
   void string_map(const Node& v, StringMap& out) {
     if (v.is_null()) return;
     if (!v.is_mapping()) return type_error(v, "a mapping");
@@ -916,6 +926,13 @@ bool decode(const Node& object, DecodeContext& ctx, NodeObject& out) {
                              });
                            }
                          }
+                         if (k == "status" && x.is_mapping()) {
+                           if (const Node* a = x.find("allocatable")) {
+                             auto s = d.key("status");
+                             auto t = d.key("allocatable");
+                             d.resource_list(*a, out.allocatable);
+                           }
+                         }
                          return k == "spec" ? "spec" : k == "status" ? "status" : nullptr;
                        });
 }
@@ -964,10 +981,32 @@ void decode_pod_spec(Decoder& d, const Node& spec, Pod& pod) {
       return "resourceClaims";
     }
     if ((k == "containers" || k == "initContainers") && x.is_sequence()) {
+      auto s1 = d.key(k);
       for (uint32_t i = 0; i < x.size; ++i) {
         const Node& c = x.item(i);
         const Node* name = c.find("name");
         const Node* res = c.find("resources");
+        Container& container = pod.containers.emplace_back();
+        container.init = k == "initContainers";
+        if (name && name->is_scalar()) container.name = std::string(name->text);
+        if (const Node* rp = c.find("restartPolicy"); rp && rp->is_scalar())
+          container.sidecar = container.init && rp->text == "Always";
+        if (res && res->is_mapping()) {
+          auto s2 = d.index(i);
+          auto s3 = d.key("resources");
+          if (const Node* r = res->find("requests")) {
+            auto s4 = d.key("requests");
+            d.resource_list(*r, container.requests);
+          }
+          if (const Node* l = res->find("limits")) {
+            auto s4 = d.key("limits");
+            ResourceList limits;
+            d.resource_list(*l, limits);
+            for (auto& [rname, q] : limits)
+              if (!lookup(container.requests, rname))
+                container.requests.emplace_back(rname, std::move(q));
+          }
+        }
         const Node* claims = res ? res->find("claims") : nullptr;
         if (!claims || !claims->is_sequence()) continue;
         for (uint32_t j = 0; j < claims->size; ++j) {
@@ -990,6 +1029,8 @@ void decode_pod_spec(Decoder& d, const Node& spec, Pod& pod) {
     }
     return nullptr;
   });
+  std::stable_partition(pod.containers.begin(), pod.containers.end(),
+                        [](const Container& c) { return c.init; });
 }
 
 }  // namespace
@@ -1012,6 +1053,13 @@ bool decode(const Node& object, DecodeContext& ctx, Pod& out) {
         if (k == "spec") decode_pod_spec(d, x, out);
         if (k == "status" && x.is_mapping()) {
           if (const Node* phase = x.find("phase")) d.str(*phase, out.phase);
+          if (const Node* e = x.find("extendedResourceClaimStatus"); e && e->is_mapping()) {
+            if (const Node* n = e->find("resourceClaimName")) {
+              auto s = d.key("extendedResourceClaimStatus");
+              auto t = d.key("resourceClaimName");
+              d.opt_str(*n, out.extended_resource_claim_name);
+            }
+          }
           if (const Node* st = x.find("resourceClaimStatuses")) {
             auto s = d.key("resourceClaimStatuses");
             d.list(

@@ -15,6 +15,12 @@ const std::string* lookup(const StringMap& m, std::string_view key) {
   return nullptr;
 }
 
+const Quantity* lookup(const ResourceList& m, std::string_view name) {
+  for (const auto& [k, v] : m)
+    if (k == name) return &v;
+  return nullptr;
+}
+
 std::optional<ApiVersion> parse_api_version(std::string_view api_version) {
   if (api_version == "resource.k8s.io/v1") return ApiVersion::V1;
   if (api_version == "resource.k8s.io/v1beta2") return ApiVersion::V1beta2;

@@ -500,9 +500,14 @@ struct DeviceTaintRule {
 
 // core/v1 objects are kept whole as written (`raw`, written back as is) and the parts DRA
 // needs are read out of them.
+// Resource names and amounts (a container's requests, a node's allocatable), input order.
+using ResourceList = std::vector<std::pair<std::string, Quantity>>;
+const Quantity* lookup(const ResourceList& m, std::string_view name);
+
 struct NodeObject {  // core/v1 Node
   ObjectMeta metadata;
   std::vector<Taint> taints;  // spec.taints
+  ResourceList allocatable;   // status.allocatable
   RawJson raw;
   Source source;
 };
@@ -534,6 +539,16 @@ struct ContainerClaim {  // containers[].resources.claims[]
   Pos pos;           // of its name
 };
 
+// A container of a Pod, as the scheduler counts its resources.
+struct Container {
+  std::string name;
+  bool init = false;     // in spec.initContainers
+  bool sidecar = false;  // an init container with restartPolicy Always
+  // resources.requests, with each limit that has no request added as the request (the API
+  // server's defaulting of Pods).
+  ResourceList requests;
+};
+
 struct Pod {
   ObjectMeta metadata;
   std::string node_name;
@@ -542,7 +557,12 @@ struct Pod {
   std::vector<Toleration> tolerations;
   std::vector<PodResourceClaim> resource_claims;
   std::vector<ContainerClaim> container_claims;
+  // spec.initContainers, then spec.containers: the scheduler's container index.
+  std::vector<Container> containers;
   std::vector<PodResourceClaimStatus> resource_claim_statuses;
+  // status.extendedResourceClaimStatus.resourceClaimName: the claim the scheduler made for
+  // the Pod's DRA-backed extended resources.
+  std::optional<std::string> extended_resource_claim_name;
   std::string phase;
   RawJson raw;
   Source source;

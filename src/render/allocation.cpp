@@ -57,6 +57,18 @@ std::string capacity_text(const k8s::DeviceRequestAllocationResult& r) {
   return s;
 }
 
+// A request of the claim made for extended resources, as the Pod asked for it:
+// "example.com/gpu (main)", with every container the request serves.
+std::string extended_request(const alloc::Placement& p, const std::string& request) {
+  std::string resource, containers;
+  for (const alloc::ExtendedMapping& m : p.mappings) {
+    if (m.request != request) continue;
+    resource = m.resource;
+    containers += (containers.empty() ? "" : ", ") + m.container;
+  }
+  return resource.empty() ? request : fmt::format("{} ({})", resource, containers);
+}
+
 }  // namespace
 
 void allocation(const alloc::Schedule& s, OutputFormat format, std::ostream& out) {
@@ -83,6 +95,9 @@ void allocation(const alloc::Schedule& s, OutputFormat format, std::ostream& out
   if (wide) t.headers.push_back("CAPACITY");
   for (const auto& p : s.placed) {
     const std::string pod = p.pod ? alloc::qualified_name(p.pod->metadata) : "<none>";
+    if (p.claims.empty())  // extended resources all served by the node's device plugin
+      t.add(wide ? std::vector<std::string>{pod, p.node, "<none>", "<none>", "", "<none>", ""}
+                 : std::vector<std::string>{pod, p.node, "<none>", "<none>", "<none>"});
     for (size_t i = 0; i < p.claims.size(); ++i) {
       const std::string claim =
           p.pod && p.claims[i]->metadata.namespace_ == p.pod->metadata.namespace_
@@ -107,7 +122,8 @@ void allocation(const alloc::Schedule& s, OutputFormat format, std::ostream& out
           if (std::string c = capacity_text(*r); !c.empty())
             capacity += (capacity.empty() ? "" : " ") + c;
         }
-        std::vector<std::string> row = {pod, p.node, claim, req};
+        std::vector<std::string> row = {pod, p.node, claim,
+                                        p.claims[i] == p.extended ? extended_request(p, req) : req};
         if (wide) row.push_back(drivers);
         row.push_back(devices);
         if (wide) row.push_back(capacity.empty() ? "<none>" : capacity);

@@ -1,0 +1,201 @@
+// src/alloc/controllers.cpp -- controllers' work on the model (see controllers.hpp).
+#include "alloc/controllers.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <unordered_map>
+
+#include "k8s/emit.hpp"
+
+namespace dra::alloc {
+
+namespace {
+
+constexpr std::string_view kNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+
+uint64_t fnv1a(std::string_view a, std::string_view b, uint64_t salt) {
+  uint64_t h = 14695981039346656037ULL ^ salt;
+  for (unsigned char c : a) h = (h ^ c) * 1099511628211ULL;
+  h = (h ^ 0xff) * 1099511628211ULL;
+  for (unsigned char c : b) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+const k8s::Value* find_extra(const k8s::Origin& origin, std::string_view key) {
+  for (const auto& [k, v] : origin.extras)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+k8s::Value claim_statuses_value(const std::vector<k8s::PodResourceClaimStatus>& statuses) {
+  k8s::Value list = k8s::Value::list();
+  for (const auto& s : statuses) {
+    k8s::Value e = k8s::Value::map();
+    e.add("name", k8s::Value::of(s.name));
+    if (s.resource_claim_name) e.add("resourceClaimName", k8s::Value::of(*s.resource_claim_name));
+    list.items.push_back(std::move(e));
+  }
+  return list;
+}
+
+}  // namespace
+
+k8s::Value pod_controller_references(const k8s::Pod& pod) {
+  k8s::Value ref = k8s::Value::map();
+  ref.add("apiVersion", k8s::Value::of("v1"));
+  ref.add("kind", k8s::Value::of("Pod"));
+  ref.add("name", k8s::Value::of(pod.metadata.name));
+  ref.add("uid", k8s::Value::of(pod.metadata.uid));
+  ref.add("controller", k8s::Value::of(true));
+  k8s::Value refs = k8s::Value::list();
+  refs.items.push_back(std::move(ref));
+  return refs;
+}
+
+void set_pod_field(k8s::Pod& pod, std::string_view section, std::string_view key,
+                   k8s::Value value) {
+  k8s::Value v = pod.raw.value();
+  if (v.kind != k8s::Value::Kind::Map) return;  // a Pod that was never read: nothing to keep
+  k8s::Value* status = nullptr;
+  for (auto& f : v.fields)
+    if (f.first == section) status = &f.second;
+  if (!status) status = &v.add(std::string(section), k8s::Value::map());
+  if (status->kind != k8s::Value::Kind::Map) *status = k8s::Value::map();
+  for (auto& f : status->fields)
+    if (f.first == key) {
+      f.second = std::move(value);
+      pod.raw.text = k8s::to_compact_json(v);
+      return;
+    }
+  status->add(std::string(key), std::move(value));
+  pod.raw.text = k8s::to_compact_json(v);
+}
+
+std::string generated_name(std::string_view base, std::string_view seed,
+                           const std::function<bool(const std::string&)>& taken) {
+  const std::string_view cut = base.substr(0, std::min<size_t>(base.size(), 58));
+  for (uint64_t salt = 0;; ++salt) {
+    uint64_t h = fnv1a(seed, base, salt);
+    std::string name(cut);
+    for (int i = 0; i < 5; ++i) {
+      name += kNameAlphabet[h % kNameAlphabet.size()];
+      h /= kNameAlphabet.size();
+    }
+    if (!taken || !taken(name)) return name;
+  }
+}
+
+std::string template_claim_base(std::string_view pod_name, std::string_view claim_name) {
+  constexpr size_t kMaxBaseLen = 57;  // 63 less "-" and five generated characters
+  const size_t length = pod_name.size() + claim_name.size() + 2;
+  if (length <= kMaxBaseLen) return fmt::format("{}-{}-", pod_name, claim_name);
+  return fmt::format("{}-{}", pod_name.substr(0, pod_name.size() * kMaxBaseLen / length),
+                     claim_name.substr(0, claim_name.size() * kMaxBaseLen / length));
+}
+
+std::string controller_uid(const k8s::ObjectMeta& meta) {
+  const k8s::Value* refs = find_extra(meta.origin, "ownerReferences");
+  if (!refs || refs->kind != k8s::Value::Kind::List) return {};
+  for (const k8s::Value& r : refs->items) {
+    const k8s::Value* controller = r.get("controller");
+    const k8s::Value* uid = r.get("uid");
+    if (controller && controller->kind == k8s::Value::Kind::Bool && controller->boolean && uid &&
+        uid->kind == k8s::Value::Kind::String)
+      return uid->text;
+  }
+  return {};
+}
+
+std::vector<TemplateClaim> create_template_claims(k8s::Cluster& cluster) {
+  std::vector<TemplateClaim> out;
+  // Claims by namespace and name, and the names in use per namespace (for generated names).
+  std::unordered_map<std::string, const k8s::ResourceClaim*> claims;
+  auto key = [](std::string_view ns, std::string_view name) {
+    return std::string(ns) + "/" + std::string(name);
+  };
+  for (const k8s::ResourceClaim& c : cluster.resource_claims)
+    claims.emplace(key(c.metadata.namespace_, c.metadata.name), &c);
+  std::unordered_map<std::string, const k8s::ResourceClaimTemplate*> templates;
+  for (const auto& t : cluster.resource_claim_templates)
+    templates.emplace(key(t.metadata.namespace_, t.metadata.name), &t);
+  // Claims a Pod controls, by "<namespace>/<pod uid>/<entry name>" (the controller's owner
+  // index plus its annotation check); the first one wins, as upstream takes the first.
+  std::unordered_map<std::string, const k8s::ResourceClaim*> owned;
+  for (const k8s::ResourceClaim& c : cluster.resource_claims) {
+    const std::string* a = k8s::lookup(c.metadata.annotations, kPodClaimNameAnnotation);
+    const std::string uid = a ? controller_uid(c.metadata) : std::string();
+    if (!uid.empty()) owned.emplace(key(c.metadata.namespace_, uid + "/" + *a), &c);
+  }
+
+  for (k8s::Pod& pod : cluster.pods) {
+    if (!pod.metadata.deletion_timestamp.empty()) continue;
+    if (pod.phase == "Succeeded" || pod.phase == "Failed") continue;
+    const std::string& ns = pod.metadata.namespace_;
+    bool changed = false;
+    for (const k8s::PodResourceClaim& entry : pod.resource_claims) {
+      if (!entry.resource_claim_template_name) continue;  // a claim by name: the user's
+      auto st = std::find_if(pod.resource_claim_statuses.begin(), pod.resource_claim_statuses.end(),
+                             [&](const auto& s) { return s.name == entry.name; });
+      if (st != pod.resource_claim_statuses.end()) {
+        if (!st->resource_claim_name) continue;  // "not needed"
+        auto it = claims.find(key(ns, *st->resource_claim_name));
+        // Present and the Pod's (by uid, as IsForPod checks): nothing to do.
+        if (it != claims.end() && controller_uid(it->second->metadata) == pod.metadata.uid)
+          continue;
+      }
+      // A claim of the Pod's from an earlier pass: owned by it and annotated for the entry.
+      const k8s::ResourceClaim* found = nullptr;
+      if (!pod.metadata.uid.empty()) {
+        auto it = owned.find(key(ns, pod.metadata.uid + "/" + entry.name));
+        if (it != owned.end()) found = it->second;
+      }
+      bool created = false;
+      if (!found) {
+        auto t = templates.find(key(ns, *entry.resource_claim_template_name));
+        if (t == templates.end()) continue;  // schedule() names the missing template
+        const k8s::ResourceClaimTemplate* tmpl = t->second;
+        k8s::ResourceClaim c;
+        c.metadata.generate_name = template_claim_base(pod.metadata.name, entry.name);
+        c.metadata.name = generated_name(
+            c.metadata.generate_name, key(ns, pod.metadata.name),
+            [&](const std::string& name) { return claims.count(key(ns, name)) > 0; });
+        c.metadata.namespace_ = ns;
+        c.metadata.labels = tmpl->spec.metadata.labels;
+        c.metadata.annotations = tmpl->spec.metadata.annotations;
+        std::erase_if(c.metadata.annotations,
+                      [](const auto& a) { return a.first == kPodClaimNameAnnotation; });
+        c.metadata.annotations.emplace_back(kPodClaimNameAnnotation, entry.name);
+        c.metadata.origin.extras.push_back({"ownerReferences", pod_controller_references(pod)});
+        c.spec = tmpl->spec.spec;
+        c.source = tmpl->source;
+        c.source.api_version = "resource.k8s.io/v1";
+        c.source.version = k8s::ApiVersion::V1;
+        cluster.resource_claims.push_back(std::move(c));
+        found = &cluster.resource_claims.back();
+        claims.emplace(key(ns, found->metadata.name), found);
+        created = true;
+      }
+      if (st != pod.resource_claim_statuses.end()) {
+        st->resource_claim_name = found->metadata.name;
+      } else {
+        k8s::PodResourceClaimStatus s;
+        s.name = entry.name;
+        s.resource_claim_name = found->metadata.name;
+        pod.resource_claim_statuses.push_back(std::move(s));
+      }
+      changed = true;
+      out.push_back({&pod, entry.name, *entry.resource_claim_template_name, found, created});
+    }
+    if (changed) {
+      std::stable_sort(pod.resource_claim_statuses.begin(), pod.resource_claim_statuses.end(),
+                       [](const auto& a, const auto& b) { return a.name < b.name; });
+      set_pod_field(pod, "status", "resourceClaimStatuses",
+                    claim_statuses_value(pod.resource_claim_statuses));
+    }
+  }
+  return out;
+}
+
+}  // namespace dra::alloc

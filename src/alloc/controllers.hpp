@@ -1,0 +1,70 @@
+// src/alloc/controllers.hpp -- what Kubernetes controllers do to a cluster's objects before
+// the scheduler sees them, done here so that `allocate`, `fit` and `explain` start from the
+// state the scheduler would: the resourceclaim controller's claims from templates.
+//
+// Upstream: kubernetes/kubernetes pkg/controller/resourceclaim/controller.go (handleClaim,
+// findPodResourceClaim) and staging/src/k8s.io/dynamic-resource-allocation/resourceclaim
+// (Name, IsForPod). Names the API server would generate get a deterministic suffix instead
+// of a random one (generated_name below).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "k8s/model.hpp"
+
+namespace dra::alloc {
+
+// The annotation the resourceclaim controller puts on a claim made from a template: the
+// name of the Pod's spec.resourceClaims entry it is for.
+inline constexpr std::string_view kPodClaimNameAnnotation = "resource.kubernetes.io/pod-claim-name";
+
+// `base` (a generateName, ending in "-" or not) plus five characters from the alphabet of
+// the API server's name generator (bcdfghjklmnpqrstvwxz2456789), chosen from a hash of
+// `seed` and `base` so the same input always gives the same name; `taken` says whether a
+// name is in use, and the next candidate is tried while it is. As the API server does, a
+// base longer than 58 characters is cut to 58 first.
+std::string generated_name(std::string_view base, std::string_view seed,
+                           const std::function<bool(const std::string&)>& taken);
+
+// The generateName the resourceclaim controller gives the claim for entry `claim_name` of
+// Pod `pod_name`: "<pod>-<claim>-", or when that is longer than 57 characters both parts
+// cut in proportion to their lengths and joined by "-" (no trailing "-").
+std::string template_claim_base(std::string_view pod_name, std::string_view claim_name);
+
+// The Pod's controller owner reference's uid on `meta`, or "" when it has none. Only
+// references with controller: true count (metav1.GetControllerOf).
+std::string controller_uid(const k8s::ObjectMeta& meta);
+
+// ownerReferences naming `pod` as controller (apiVersion v1, kind Pod, name, uid,
+// controller: true; no blockOwnerDeletion since Kubernetes 1.35), for claims made for it.
+k8s::Value pod_controller_references(const k8s::Pod& pod);
+
+// Sets <section>.<key> ("status", "resourceClaimStatuses") in the written form of `pod`
+// (what -o yaml and dumps print); the model's fields are the caller's to keep in step.
+void set_pod_field(k8s::Pod& pod, std::string_view section, std::string_view key, k8s::Value value);
+
+// One claim the controller made (or found) for a Pod's template entry.
+struct TemplateClaim {
+  const k8s::Pod* pod = nullptr;
+  std::string entry;      // the Pod's spec.resourceClaims[].name
+  std::string template_;  // its resourceClaimTemplateName
+  const k8s::ResourceClaim* claim = nullptr;
+  bool created = false;  // false: an existing claim owned by the Pod was found
+};
+
+// Runs the resourceclaim controller over every Pod that is not being deleted and not done:
+// each spec.resourceClaims entry with a resourceClaimTemplateName and no claim yet gets one.
+// An existing claim controlled by the Pod (same uid) and annotated with the entry's name is
+// used if there is one; else a claim is made from the template in the Pod's namespace (spec
+// copied unchanged, the template's labels and annotations, the pod-claim-name annotation,
+// the Pod as controller owner) and appended to cluster.resource_claims. Either way the Pod's
+// status.resourceClaimStatuses gets the entry (model and written form, sorted by name).
+// An entry whose status names a claim that is missing gets a new claim, as upstream
+// recreates it. An entry whose template does not exist is left as it is (schedule() reports
+// it). Returns what was done, in Pod order.
+std::vector<TemplateClaim> create_template_claims(k8s::Cluster& cluster);
+
+}  // namespace dra::alloc

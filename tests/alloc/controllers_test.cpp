@@ -1,0 +1,296 @@
+// tests/alloc/controllers_test.cpp -- the resourceclaim controller's claims from templates,
+// with the facts of upstream's TestSyncHandler (pkg/controller/resourceclaim) and TestName
+// (dynamic-resource-allocation/resourceclaim) as cases, and the generated names.
+#include "alloc/controllers.hpp"
+
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "alloc/schedule.hpp"
+#include "k8s/emit.hpp"
+#include "k8s/encode.hpp"
+#include "test_util.hpp"
+
+namespace dra::alloc {
+namespace {
+
+using testing::cluster_of;
+
+// Upstream's fixtures: Pod test-pod (uid uidpod1) in my-namespace, entry acme-resource from
+// template my-template.
+const std::string kPod = R"(
+apiVersion: v1
+kind: Pod
+metadata: {name: test-pod, namespace: my-namespace, uid: uidpod1}
+spec:
+  containers: [{name: c, image: x}]
+  resourceClaims: [{name: acme-resource, resourceClaimTemplateName: my-template}]
+)";
+const std::string kTemplate = R"(
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata: {name: my-template, namespace: my-namespace}
+spec:
+  spec: {}
+)";
+// A claim the controller made earlier: owned by the Pod, annotated for the entry.
+const std::string kOwnedClaim = R"(
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata:
+  name: test-pod-acme-resource-x2k9p
+  namespace: my-namespace
+  annotations: {resource.kubernetes.io/pod-claim-name: acme-resource}
+  ownerReferences: [{apiVersion: v1, kind: Pod, name: test-pod, uid: uidpod1, controller: true}]
+spec: {}
+)";
+
+std::string status_of(const k8s::Pod& pod) {
+  std::string s;
+  for (const auto& st : pod.resource_claim_statuses)
+    s += st.name + "=" + st.resource_claim_name.value_or("<nil>") + ";";
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("controllers: a claim from the template, as the resourceclaim controller makes it",
+          "[alloc]") {
+  k8s::Cluster c = cluster_of(kPod + kTemplate);
+  const auto done = create_template_claims(c);
+  REQUIRE(done.size() == 1);
+  CHECK(done[0].created);
+  CHECK(done[0].entry == "acme-resource");
+  CHECK(done[0].template_ == "my-template");
+  REQUIRE(c.resource_claims.size() == 1);
+  const k8s::ResourceClaim& claim = c.resource_claims.front();
+  CHECK(done[0].claim == &claim);
+  CHECK(claim.metadata.generate_name == "test-pod-acme-resource-");
+  CHECK_THAT(claim.metadata.name,
+             Catch::Matches("test-pod-acme-resource-[bcdfghjklmnpqrstvwxz2456789]{5}"));
+  CHECK(claim.metadata.namespace_ == "my-namespace");
+  CHECK(claim.metadata.labels.empty());
+  CHECK(controller_uid(claim.metadata) == "uidpod1");
+  // The whole object as written: upstream's templatedTestClaim, with our name.
+  CHECK(k8s::to_yaml(k8s::encode(claim)) ==
+        "apiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata:\n  name: " +
+            claim.metadata.name +
+            "\n  generateName: test-pod-acme-resource-\n  namespace: my-namespace\n  annotations:\n"
+            "    resource.kubernetes.io/pod-claim-name: acme-resource\n  ownerReferences:\n"
+            "  - apiVersion: v1\n    kind: Pod\n    name: test-pod\n    uid: uidpod1\n"
+            "    controller: true\nspec:\n  devices: {}\n");
+  // The Pod's status names it, in the model and as written.
+  const k8s::Pod& pod = c.pods.front();
+  CHECK(status_of(pod) == "acme-resource=" + claim.metadata.name + ";");
+  CHECK_THAT(k8s::to_yaml(k8s::encode(pod)),
+             Catch::EndsWith("status:\n  resourceClaimStatuses:\n  - name: acme-resource\n"
+                             "    resourceClaimName: " +
+                             claim.metadata.name + "\n"));
+  // A second run finds it and does nothing ("nop").
+  CHECK(create_template_claims(c).empty());
+  CHECK(c.resource_claims.size() == 1);
+}
+
+TEST_CASE("controllers: upstream's sync cases", "[alloc]") {
+  SECTION("nop: the status names an existing claim the Pod owns") {
+    k8s::Cluster c = cluster_of(R"(
+apiVersion: v1
+kind: Pod
+metadata: {name: test-pod, namespace: my-namespace, uid: uidpod1}
+spec:
+  containers: [{name: c, image: x}]
+  resourceClaims: [{name: acme-resource, resourceClaimTemplateName: my-template}]
+status:
+  resourceClaimStatuses: [{name: acme-resource, resourceClaimName: test-pod-acme-resource-x2k9p}]
+)" + kTemplate + kOwnedClaim);
+    CHECK(create_template_claims(c).empty());
+    CHECK(c.resource_claims.size() == 1);
+    CHECK(status_of(c.pods.front()) == "acme-resource=test-pod-acme-resource-x2k9p;");
+  }
+  SECTION("recreate: the claim the status names is gone") {
+    k8s::Cluster c = cluster_of(R"(
+apiVersion: v1
+kind: Pod
+metadata: {name: test-pod, namespace: my-namespace, uid: uidpod1}
+spec:
+  containers: [{name: c, image: x}]
+  resourceClaims: [{name: acme-resource, resourceClaimTemplateName: my-template}]
+status:
+  resourceClaimStatuses: [{name: acme-resource, resourceClaimName: test-pod-acme-resource-gone1}]
+)" + kTemplate);
+    const auto done = create_template_claims(c);
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].created);
+    REQUIRE(c.resource_claims.size() == 1);
+    CHECK(status_of(c.pods.front()) ==
+          "acme-resource=" + c.resource_claims.front().metadata.name + ";");
+  }
+  SECTION("missing-template: nothing is made; the schedule says why") {
+    k8s::Cluster c = cluster_of(kPod);
+    CHECK(create_template_claims(c).empty());
+    CHECK(c.resource_claims.empty());
+    CHECK(c.pods.front().resource_claim_statuses.empty());
+    const Schedule s = schedule(c, {});
+    REQUIRE(s.failed.size() == 1);
+    CHECK(s.failed[0].reason ==
+          "resource claim template \"my-template\" not found in namespace my-namespace: the "
+          "resourceclaim controller cannot create claim acme-resource");
+  }
+  SECTION("find-existing-claim-by-label: the Pod's claim is found without the template") {
+    k8s::Cluster c = cluster_of(kPod + kOwnedClaim);
+    const auto done = create_template_claims(c);
+    REQUIRE(done.size() == 1);
+    CHECK_FALSE(done[0].created);
+    CHECK(c.resource_claims.size() == 1);
+    CHECK(status_of(c.pods.front()) == "acme-resource=test-pod-acme-resource-x2k9p;");
+  }
+  SECTION("pod-deleted and done Pods are left alone") {
+    k8s::Cluster c = cluster_of(R"(
+apiVersion: v1
+kind: Pod
+metadata: {name: test-pod, namespace: my-namespace, uid: uidpod1, deletionTimestamp: "2026-01-01T00:00:00Z"}
+spec:
+  resourceClaims: [{name: acme-resource, resourceClaimTemplateName: my-template}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: done-pod, namespace: my-namespace, uid: uidpod2}
+spec:
+  resourceClaims: [{name: acme-resource, resourceClaimTemplateName: my-template}]
+status: {phase: Succeeded}
+)" + kTemplate);
+    CHECK(create_template_claims(c).empty());
+    CHECK(c.resource_claims.empty());
+  }
+  SECTION("create-with-other-claim: a claim of that name in another namespace is no match") {
+    k8s::Cluster c = cluster_of(kPod + kTemplate + R"(
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: test-pod-acme-resource, namespace: not-my-namespace}
+spec: {}
+)");
+    CHECK(create_template_claims(c).size() == 1);
+    CHECK(c.resource_claims.size() == 2);
+  }
+  SECTION("wrong-claim-owner: a claim the Pod does not control is not used") {
+    k8s::Cluster c = cluster_of(kPod + R"(
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata:
+  name: test-pod-acme-resource
+  namespace: my-namespace
+  annotations: {resource.kubernetes.io/pod-claim-name: acme-resource}
+spec: {}
+)");
+    CHECK(create_template_claims(c).empty());  // and there is no template to make one
+    CHECK(c.pods.front().resource_claim_statuses.empty());
+  }
+  SECTION("a status naming a claim another Pod owns gets a new claim (IsForPod fails)") {
+    k8s::Cluster c = cluster_of(R"(
+apiVersion: v1
+kind: Pod
+metadata: {name: test-pod, namespace: my-namespace, uid: uidpod1}
+spec:
+  resourceClaims: [{name: acme-resource, resourceClaimTemplateName: my-template}]
+status:
+  resourceClaimStatuses: [{name: acme-resource, resourceClaimName: other}]
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata:
+  name: other
+  namespace: my-namespace
+  ownerReferences: [{apiVersion: v1, kind: Pod, name: x, uid: someone-else, controller: true}]
+spec: {}
+)" + kTemplate);
+    CHECK(create_template_claims(c).size() == 1);
+    CHECK(c.resource_claims.size() == 2);
+    CHECK(c.pods.front().resource_claim_statuses.front().resource_claim_name !=
+          std::optional<std::string>("other"));
+  }
+  SECTION("an entry the status marks as not needed (no resourceClaimName) is skipped") {
+    k8s::Cluster c = cluster_of(R"(
+apiVersion: v1
+kind: Pod
+metadata: {name: test-pod, namespace: my-namespace, uid: uidpod1}
+spec:
+  resourceClaims: [{name: acme-resource, resourceClaimTemplateName: my-template}]
+status:
+  resourceClaimStatuses: [{name: acme-resource}]
+)" + kTemplate);
+    CHECK(create_template_claims(c).empty());
+    CHECK(schedule(c, {}).failed.empty());  // nothing to wait for
+  }
+}
+
+TEST_CASE("controllers: the template's spec, labels and annotations are copied", "[alloc]") {
+  k8s::Cluster c = cluster_of(R"(
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns, uid: u1}
+spec:
+  resourceClaims:
+  - {name: b-claim, resourceClaimTemplateName: t}
+  - {name: a-claim, resourceClaimTemplateName: t}
+  - {name: shared, resourceClaimName: by-name}
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata: {name: t, namespace: ns, labels: {not: copied}}
+spec:
+  metadata:
+    labels: {app: trainer}
+    annotations: {note: kept, resource.kubernetes.io/pod-claim-name: overwritten}
+  spec:
+    devices:
+      requests:
+      - name: gpu
+        exactly: {deviceClassName: gpu.example.com, count: 2}
+      constraints: [{requests: [gpu], matchAttribute: gpu.example.com/numa}]
+      config:
+      - requests: [gpu]
+        opaque: {driver: gpu.example.com, parameters: {sharing: time-slicing}}
+)");
+  const auto done = create_template_claims(c);
+  REQUIRE(done.size() == 2);
+  REQUIRE(c.resource_claims.size() == 2);
+  const k8s::ResourceClaimTemplate& t = c.resource_claim_templates.front();
+  for (const k8s::ResourceClaim& claim : c.resource_claims) {
+    CHECK(claim.spec == t.spec.spec);
+    CHECK(claim.metadata.labels == k8s::StringMap{{"app", "trainer"}});
+  }
+  CHECK(c.resource_claims[0].metadata.annotations ==
+        k8s::StringMap{{"note", "kept"}, {"resource.kubernetes.io/pod-claim-name", "b-claim"}});
+  // Statuses sorted by entry name, as upstream applies them; the claim by name gets none.
+  CHECK(status_of(c.pods.front()) == "a-claim=" + c.resource_claims[1].metadata.name +
+                                         ";b-claim=" + c.resource_claims[0].metadata.name + ";");
+}
+
+TEST_CASE("controllers: generateName and generated names", "[alloc]") {
+  CHECK(template_claim_base("test-pod", "acme-resource") == "test-pod-acme-resource-");
+  // 40 + 30 characters: 72 with the hyphens, over 57; cut to 40*57/72 = 31 and 30*57/72 = 23.
+  const std::string pod(40, 'p'), claim(30, 'c');
+  CHECK(template_claim_base(pod, claim) == std::string(31, 'p') + "-" + std::string(23, 'c'));
+  // Exactly 57 characters is kept, trailing hyphen and all.
+  const std::string pod55(27, 'p'), claim28(28, 'c');
+  CHECK(template_claim_base(pod55, claim28) == pod55 + "-" + claim28 + "-");
+  CHECK(template_claim_base(pod55, claim28 + "c").size() < 57);
+
+  const std::string a = generated_name("web-", "ns/web", nullptr);
+  CHECK(a == generated_name("web-", "ns/web", nullptr));  // deterministic
+  CHECK_THAT(a, Catch::Matches("web-[bcdfghjklmnpqrstvwxz2456789]{5}"));
+  CHECK(generated_name("web-", "ns/other", nullptr) != a);
+  // A name in use is skipped for the next candidate.
+  const std::string b =
+      generated_name("web-", "ns/web", [&](const std::string& n) { return n == a; });
+  CHECK(b != a);
+  CHECK_THAT(b, Catch::Matches("web-[bcdfghjklmnpqrstvwxz2456789]{5}"));
+  // The API server's limit: a base is cut to 58 characters before the suffix.
+  CHECK(generated_name(std::string(70, 'x'), "s", nullptr).size() == 63);
+}
+
+}  // namespace dra::alloc
