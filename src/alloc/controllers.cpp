@@ -2,12 +2,14 @@
 #include "alloc/controllers.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <functional>
 #include <unordered_map>
 
 #include "k8s/emit.hpp"
+#include "k8s/load.hpp"
 
 namespace dra::alloc {
 
@@ -196,6 +198,173 @@ std::vector<TemplateClaim> create_template_claims(k8s::Cluster& cluster) {
     }
   }
   return out;
+}
+
+namespace {
+
+// A deterministic UUID-shaped uid for an object the simulation makes.
+std::string made_uid(std::string_view what) {
+  const uint64_t a = fnv1a(what, "uid", 1), b = fnv1a(what, "uid", 2);
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xffff,
+                     b >> 48, b & 0xffffffffffffULL);
+}
+
+// The pod-template-hash of a Deployment: a 32-bit FNV-1a of the template written out in
+// decimal, each digit mapped into the name alphabet (upstream's ComputeHash hashes Go's dump
+// of the template; the shape is the same, the value is ours).
+std::string template_hash(std::string_view template_text) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : template_text) h = (h ^ c) * 16777619u;
+  std::string out;
+  for (char digit : std::to_string(h))
+    out += kNameAlphabet[static_cast<unsigned char>(digit) % kNameAlphabet.size()];
+  return out;
+}
+
+k8s::Value controller_reference(std::string_view api_version, std::string_view kind,
+                                std::string_view name, std::string_view uid) {
+  k8s::Value ref = k8s::Value::map();
+  ref.add("apiVersion", k8s::Value::of(std::string(api_version)));
+  ref.add("kind", k8s::Value::of(std::string(kind)));
+  ref.add("name", k8s::Value::of(std::string(name)));
+  ref.add("uid", k8s::Value::of(std::string(uid)));
+  ref.add("controller", k8s::Value::of(true));
+  ref.add("blockOwnerDeletion", k8s::Value::of(true));
+  k8s::Value refs = k8s::Value::list();
+  refs.items.push_back(std::move(ref));
+  return refs;
+}
+
+// Sets key in a Value map, replacing it if there.
+void put(k8s::Value& map, std::string_view key, k8s::Value v) {
+  for (auto& f : map.fields)
+    if (f.first == key) {
+      f.second = std::move(v);
+      return;
+    }
+  map.add(std::string(key), std::move(v));
+}
+k8s::Value& map_at(k8s::Value& map, std::string_view key) {
+  for (auto& f : map.fields)
+    if (f.first == key) {
+      if (f.second.kind != k8s::Value::Kind::Map) f.second = k8s::Value::map();
+      return f.second;
+    }
+  return map.add(std::string(key), k8s::Value::map());
+}
+
+}  // namespace
+
+void expand_workloads(k8s::Cluster& from, std::string_view created_at, util::Diagnostics& diags,
+                      int64_t max_pods) {
+  std::unordered_map<std::string, bool> taken;  // "<namespace>/<pod>"
+  for (const k8s::Pod& p : from.pods)
+    taken.emplace(p.metadata.namespace_ + "/" + p.metadata.name, true);
+  std::string text;  // the Pods as one JSON List, decoded by the loader
+  text += R"({"apiVersion":"v1","kind":"List","items":[)";
+  bool first = true;
+  for (const k8s::Workload& w : from.workloads) {
+    const std::string ns = w.metadata.namespace_.empty() ? "default" : w.metadata.namespace_;
+    const std::string id = fmt::format("{} {}/{}", w.kind, ns, w.metadata.name);
+    const std::string uid = w.metadata.uid.empty() ? made_uid(id) : w.metadata.uid;
+    const util::SourcePos at{from.files.empty() ? std::string() : from.files[w.source.file],
+                             w.metadata.origin.pos.line, w.metadata.origin.pos.column};
+    int64_t count = 0;
+    if (w.kind == "Job") {
+      const bool both_unset = !w.parallelism && !w.completions;
+      const int64_t parallelism = both_unset ? 1 : w.parallelism.value_or(1);
+      count = w.suspend.value_or(false) ? 0
+              : w.completions           ? std::min(parallelism, *w.completions)
+              : both_unset              ? 1
+                                        : parallelism;
+    } else {
+      count = w.replicas.value_or(1);
+    }
+    if (count < 0) count = 0;
+    if (count > max_pods) {
+      diags.error(at,
+                  fmt::format("{} would make {} Pods, more than the {} kubectl-dra expands", id,
+                              count, max_pods),
+                  "lower its replicas (or parallelism) for the simulation");
+      continue;
+    }
+    const k8s::Value tmpl = w.pod_template.value();
+    const k8s::Value* tmeta = tmpl.get("metadata");
+    const k8s::Value* tspec = tmpl.get("spec");
+    // The owner of the Pods: the workload, or for a Deployment its ReplicaSet.
+    std::string owner_kind = w.kind, owner_name = w.metadata.name, owner_uid = uid;
+    std::string owner_api = w.kind == "Job" ? "batch/v1" : "apps/v1";
+    k8s::StringMap extra_labels;
+    if (w.kind == "Deployment") {
+      const std::string hash = template_hash(w.pod_template.text);
+      owner_kind = "ReplicaSet";
+      owner_name = w.metadata.name + "-" + hash;
+      owner_uid = made_uid("ReplicaSet " + ns + "/" + owner_name);
+      extra_labels.emplace_back("pod-template-hash", hash);
+    } else if (w.kind == "Job") {
+      extra_labels = {{"batch.kubernetes.io/controller-uid", uid},
+                      {"batch.kubernetes.io/job-name", w.metadata.name},
+                      {"controller-uid", uid},
+                      {"job-name", w.metadata.name}};
+    }
+    const int64_t start = w.kind == "StatefulSet" ? w.ordinals_start.value_or(0) : 0;
+    const bool indexed = w.kind == "Job" && w.completion_mode == "Indexed";
+    for (int64_t i = 0; i < count; ++i) {
+      k8s::Value pod = k8s::Value::map();
+      pod.add("apiVersion", k8s::Value::of("v1"));
+      pod.add("kind", k8s::Value::of("Pod"));
+      k8s::Value meta = tmeta && tmeta->kind == k8s::Value::Kind::Map ? *tmeta : k8s::Value::map();
+      std::erase_if(meta.fields, [](const auto& f) {
+        return f.first != "labels" && f.first != "annotations" && f.first != "finalizers";
+      });
+      k8s::Value spec = tspec && tspec->kind == k8s::Value::Kind::Map ? *tspec : k8s::Value::map();
+      k8s::StringMap labels = extra_labels;
+      std::string name, generate_name;
+      if (w.kind == "StatefulSet") {
+        name = fmt::format("{}-{}", w.metadata.name, start + i);
+        labels.emplace_back("apps.kubernetes.io/pod-index", std::to_string(start + i));
+        labels.emplace_back("statefulset.kubernetes.io/pod-name", name);
+        put(spec, "hostname", k8s::Value::of(name));
+      } else {
+        generate_name = indexed ? fmt::format("{}-{}-", w.metadata.name, i) : owner_name + "-";
+        name = generated_name(generate_name, fmt::format("{}/{}", ns, i),
+                              [&](const std::string& n) { return taken.count(ns + "/" + n) > 0; });
+        if (indexed) {
+          labels.emplace_back("batch.kubernetes.io/job-completion-index", std::to_string(i));
+          put(map_at(meta, "annotations"), "batch.kubernetes.io/job-completion-index",
+              k8s::Value::of(std::to_string(i)));
+          put(spec, "hostname", k8s::Value::of(fmt::format("{}-{}", w.metadata.name, i)));
+        }
+      }
+      taken.emplace(ns + "/" + name, true);
+      k8s::Value& label_map = map_at(meta, "labels");
+      for (auto& [k, v] : labels) put(label_map, k, k8s::Value::of(v));
+      if (label_map.fields.empty())
+        std::erase_if(meta.fields, [](const auto& f) { return f.first == "labels"; });
+      k8s::Value out_meta = k8s::Value::map();
+      out_meta.add("name", k8s::Value::of(name));
+      if (!generate_name.empty()) out_meta.add("generateName", k8s::Value::of(generate_name));
+      out_meta.add("namespace", k8s::Value::of(ns));
+      out_meta.add("uid", k8s::Value::of(made_uid("Pod " + ns + "/" + name)));
+      if (!created_at.empty())
+        out_meta.add("creationTimestamp", k8s::Value::of(std::string(created_at)));
+      for (auto& f : meta.fields) out_meta.add(f.first, f.second);
+      out_meta.add("ownerReferences",
+                   controller_reference(owner_api, owner_kind, owner_name, owner_uid));
+      pod.add("metadata", std::move(out_meta));
+      pod.add("spec", std::move(spec));
+      text += first ? "" : ",";
+      text += k8s::to_compact_json(pod);
+      first = false;
+    }
+  }
+  text += "]}";
+  if (first) return;
+  // Named after the files the workloads came from: errors in a template point there.
+  k8s::Cluster pods;
+  k8s::load_text(text, fmt::format("<Pods of the workloads in {}>", fmt::join(from.files, ", ")),
+                 pods, diags);
+  k8s::append(from, std::move(pods));
 }
 
 }  // namespace dra::alloc

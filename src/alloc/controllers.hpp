@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "k8s/model.hpp"
+#include "util/diag.hpp"
 
 namespace dra::alloc {
 
@@ -66,5 +67,22 @@ struct TemplateClaim {
 // recreates it. An entry whose template does not exist is left as it is (schedule() reports
 // it). Returns what was done, in Pod order.
 std::vector<TemplateClaim> create_template_claims(k8s::Cluster& cluster);
+
+// The Pods the controllers of `from`'s workloads would make, added to from.pods:
+// - Deployment: one ReplicaSet "<deployment>-<hash of the template>" with `replicas` Pods
+//   (default 1), labelled pod-template-hash;
+// - ReplicaSet: `replicas` Pods named "<replicaset>-<suffix>";
+// - Job: min(parallelism, completions) Pods (parallelism alone when completions is unset;
+//   both default to 1; none when suspended), "<job>-<suffix>", or "<job>-<index>-<suffix>"
+//   with completionMode Indexed (indexes 0..n-1, annotated and labelled), with the job-name
+//   and controller-uid labels;
+// - StatefulSet: `replicas` Pods "<statefulset>-<ordinal>" from spec.ordinals.start, all of
+//   them (the steady state; OrderedReady makes them one after another).
+// Each Pod gets the template's labels, annotations and spec, the workload's namespace (else
+// "default"), its controller as owner, a uid, and `created_at` as creationTimestamp (so they
+// come after the Pods already in the cluster). Suffixes and uids are derived from the
+// names, so a run is repeatable. More than `max_pods` Pods for one workload is an error.
+void expand_workloads(k8s::Cluster& from, std::string_view created_at, util::Diagnostics& diags,
+                      int64_t max_pods = 100000);
 
 }  // namespace dra::alloc

@@ -111,7 +111,12 @@ int run_allocate(const AllocateOptions& opts, Io& io) {
   if (!opts.with.empty()) {  // --with: more objects, on top of the files or the live cluster
     SourceOptions with = opts.source;
     with.filenames = opts.with;
-    k8s::append(cluster, load_source(with, diags, io));
+    k8s::Cluster more = load_source(with, diags, io);
+    // Workloads become the Pods their controllers would make, created after every Pod there.
+    std::string newest;
+    for (const k8s::Pod& p : cluster.pods) newest = std::max(newest, p.metadata.creation_timestamp);
+    alloc::expand_workloads(more, newest, diags);
+    k8s::append(cluster, std::move(more));
   }
   if (!checkpoint(diags, io)) return kExitError;
   if (!apply_what_if(opts, cluster, io)) return kExitError;
@@ -193,7 +198,10 @@ Command add_allocate(CLI::App& root) {
       "allocate", "Allocate pending ResourceClaims as the scheduler would, Pod by Pod");
   app->footer(R"(Pods go in input order (by creationTimestamp when all have one); nodes are tried
 in name order and the first node where all of a Pod's pending claims fit wins. A pending
-claim that no Pod references is allocated on its own, after the Pods.
+claim that no Pod references is allocated on its own, after the Pods. Claims from a
+ResourceClaimTemplate are made as the resourceclaim controller makes them, and extended
+resources that a DeviceClass serves (example.com/gpu: 1) get the claim the scheduler
+makes, on nodes whose device plugin does not serve them.
 
 Examples:
   # Which devices every pending claim would get
@@ -204,6 +212,9 @@ Examples:
 
   # Allocate and keep the result, to chain what-if runs
   kubectl dra allocate -f dump.yaml --output-dump after.yaml
+
+  # Would this Job fit now, and where? (Deployments, StatefulSets and ReplicaSets too)
+  kubectl dra allocate -f dump.yaml --with training-job.yaml
 
   # What if we had two more nodes like gpu-node-1, and gpu-node-7 were gone?
   kubectl dra allocate -f dump.yaml --clone-node gpu-node-1=2 --without-node gpu-node-7
@@ -222,7 +233,8 @@ allocator errors.)");
                   "Also write the whole updated cluster to FILE (YAML, or JSON for *.json)")
       ->type_name("FILE");
   app->add_option("--with", opts->with,
-                  "What-if: add the objects in FILE (e.g. a new node's slices; repeatable)")
+                  "What-if: add the objects in FILE (a new node's slices; Pods, Deployments, "
+                  "ReplicaSets, StatefulSets and Jobs, which become their Pods; repeatable)")
       ->type_name("FILE");
   app->add_option("--clone-node", opts->clone_nodes,
                   "What-if: add N copies of NODE with its slices and devices (NODE=N; repeatable)")

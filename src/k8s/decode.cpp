@@ -1077,4 +1077,40 @@ bool decode(const Node& object, DecodeContext& ctx, Pod& out) {
       });
 }
 
+bool decode(const Node& object, DecodeContext& ctx, Workload& out) {
+  Origin top;
+  return decode_object(object, ctx, out, top, out.kind,
+                       [&](Decoder& d, std::string_view k, const Node& x) -> const char* {
+                         if (k == "status") return "status";
+                         if (k != "spec") return nullptr;
+                         Origin spec;
+                         d.fields(x, spec, [&](std::string_view sk, const Node& sx) -> const char* {
+                           if (sk == "replicas") return d.opt_i64(sx, out.replicas), "replicas";
+                           if (sk == "parallelism")
+                             return d.opt_i64(sx, out.parallelism), "parallelism";
+                           if (sk == "completions")
+                             return d.opt_i64(sx, out.completions), "completions";
+                           if (sk == "completionMode")
+                             return d.str(sx, out.completion_mode), "completionMode";
+                           if (sk == "suspend") return d.boolean(sx, out.suspend), "suspend";
+                           if (sk == "ordinals" && sx.is_mapping()) {
+                             if (const Node* start = sx.find("start")) {
+                               auto s1 = d.key("ordinals");
+                               auto s2 = d.key("start");
+                               d.opt_i64(*start, out.ordinals_start);
+                             }
+                             return "ordinals";
+                           }
+                           if (sk == "template") {
+                             if (!sx.is_mapping())
+                               return d.type_error(sx, "a Pod template"), "template";
+                             out.pod_template = to_raw_json(sx);
+                             return "template";
+                           }
+                           return nullptr;
+                         });
+                         return "spec";
+                       });
+}
+
 }  // namespace dra::k8s::detail

@@ -32,5 +32,6 @@ bool decode(const Node& object, DecodeContext& ctx, DeviceTaintRule& out);
 bool decode(const Node& object, DecodeContext& ctx, NodeObject& out);
 bool decode(const Node& object, DecodeContext& ctx, Pod& out);
 bool decode(const Node& object, DecodeContext& ctx, NamespaceObject& out);
+bool decode(const Node& object, DecodeContext& ctx, Workload& out);
 
 }  // namespace dra::k8s::detail

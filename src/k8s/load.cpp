@@ -299,6 +299,14 @@ class Loader {
     if (api_version == "v1" && kind == "Node") return add(n, ctx, cluster_.nodes);
     if (api_version == "v1" && kind == "Pod") return add(n, ctx, cluster_.pods);
     if (api_version == "v1" && kind == "Namespace") return add(n, ctx, cluster_.namespaces);
+    if ((api_version == "apps/v1" &&
+         (kind == "Deployment" || kind == "ReplicaSet" || kind == "StatefulSet")) ||
+        (api_version == "batch/v1" && kind == "Job")) {
+      cluster_.workloads.emplace_back();
+      cluster_.workloads.back().kind = kind;
+      if (!detail::decode(n, ctx, cluster_.workloads.back())) cluster_.workloads.pop_back();
+      return;
+    }
     ++cluster_.skipped_objects;
   }
 
@@ -356,6 +364,7 @@ void append(Cluster& into, Cluster&& from) {
   move_all(into.nodes, from.nodes);
   move_all(into.pods, from.pods);
   move_all(into.namespaces, from.namespaces);
+  move_all(into.workloads, from.workloads);
   into.skipped_objects += from.skipped_objects;
   if (into.default_namespace.empty()) into.default_namespace = from.default_namespace;
   from = {};

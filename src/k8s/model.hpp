@@ -568,6 +568,20 @@ struct Pod {
   Source source;
 };
 
+// A workload object that makes Pods (apps/v1 Deployment, ReplicaSet, StatefulSet; batch/v1
+// Job): what decides how many Pods and their names, and the Pod template as read.
+struct Workload {
+  std::string kind;  // Deployment, ReplicaSet, StatefulSet or Job
+  ObjectMeta metadata;
+  std::optional<int64_t> replicas;                  // Deployment, ReplicaSet, StatefulSet
+  std::optional<int64_t> parallelism, completions;  // Job
+  std::string completion_mode;                      // Job: NonIndexed (default) or Indexed
+  std::optional<bool> suspend;                      // Job
+  std::optional<int64_t> ordinals_start;            // StatefulSet spec.ordinals.start
+  RawJson pod_template;                             // spec.template
+  Source source;
+};
+
 // Every object the tool read, in input order per kind, and the files they came from.
 // Deques: growing them never copies (or moves) what is there, so pointers to objects stay
 // valid while loading and the peak memory of a large dump is not doubled by a reallocation.
@@ -581,7 +595,8 @@ struct Cluster {
   std::deque<NodeObject> nodes;
   std::deque<Pod> pods;
   std::deque<NamespaceObject> namespaces;
-  size_t skipped_objects = 0;  // kinds that do not matter to DRA
+  std::deque<Workload> workloads;  // read, but only `allocate --with` turns them into Pods
+  size_t skipped_objects = 0;      // kinds that do not matter to DRA
   // Read from a live cluster: the namespace of the kubeconfig context (or -n), which bare
   // names are in, as kubectl takes them. Empty for files.
   std::string default_namespace;

@@ -294,3 +294,161 @@ TEST_CASE("controllers: generateName and generated names", "[alloc]") {
 }
 
 }  // namespace dra::alloc
+
+namespace dra::alloc {
+namespace {
+
+// The Pods `yaml`'s workloads make: "name [generateName] labels; ..." per Pod.
+k8s::Cluster expanded(const std::string& yaml, util::Diagnostics* diags = nullptr) {
+  k8s::Cluster c = cluster_of(yaml);
+  util::Diagnostics local;
+  expand_workloads(c, "2026-05-01T00:00:00Z", diags ? *diags : local, 10);
+  if (!diags) {
+    INFO(local.to_string());
+    REQUIRE_FALSE(local.has_errors());
+  }
+  return c;
+}
+std::vector<std::string> pod_names(const k8s::Cluster& c) {
+  std::vector<std::string> out;
+  for (const auto& p : c.pods) out.push_back(p.metadata.namespace_ + "/" + p.metadata.name);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("controllers: Jobs make min(parallelism, completions) Pods", "[alloc]") {
+  auto job = [](const std::string& spec) {
+    return "apiVersion: batch/v1\nkind: Job\nmetadata: {name: train, namespace: ml, uid: job-uid}\n"
+           "spec:\n" +
+           spec + "  template:\n    spec:\n      containers: [{name: c, image: x}]\n";
+  };
+  CHECK(expanded(job("")).pods.size() == 1);                    // both default to 1
+  CHECK(expanded(job("  parallelism: 3\n")).pods.size() == 3);  // work queue
+  CHECK(expanded(job("  completions: 5\n")).pods.size() == 1);  // parallelism 1
+  CHECK(expanded(job("  completions: 2\n  parallelism: 4\n")).pods.size() == 2);
+  CHECK(expanded(job("  completions: 5\n  parallelism: 4\n")).pods.size() == 4);
+  CHECK(expanded(job("  parallelism: 4\n  suspend: true\n")).pods.empty());
+
+  const k8s::Cluster c = expanded(job("  parallelism: 2\n"));
+  const k8s::Pod& p = c.pods.front();
+  CHECK(p.metadata.generate_name == "train-");
+  CHECK_THAT(p.metadata.name, Catch::Matches("train-[bcdfghjklmnpqrstvwxz2456789]{5}"));
+  CHECK(p.metadata.namespace_ == "ml");
+  CHECK(p.metadata.creation_timestamp == "2026-05-01T00:00:00Z");
+  CHECK(p.metadata.labels == k8s::StringMap{{"batch.kubernetes.io/controller-uid", "job-uid"},
+                                            {"batch.kubernetes.io/job-name", "train"},
+                                            {"controller-uid", "job-uid"},
+                                            {"job-name", "train"}});
+  CHECK_FALSE(p.metadata.uid.empty());
+  CHECK(p.metadata.uid != c.pods[1].metadata.uid);
+  CHECK(controller_uid(p.metadata) == "job-uid");
+  // The same input makes the same Pods.
+  CHECK(pod_names(expanded(job("  parallelism: 2\n"))) == pod_names(c));
+
+  // Indexed: indexes 0..n-1 in the name, an annotation, a label and the hostname.
+  const k8s::Cluster ix =
+      expanded(job("  completionMode: Indexed\n  completions: 3\n  parallelism: 2\n"));
+  REQUIRE(ix.pods.size() == 2);
+  CHECK(ix.pods[1].metadata.generate_name == "train-1-");
+  CHECK_THAT(ix.pods[1].metadata.name, Catch::StartsWith("train-1-"));
+  CHECK(*k8s::lookup(ix.pods[1].metadata.annotations, "batch.kubernetes.io/job-completion-index") ==
+        "1");
+  CHECK(*k8s::lookup(ix.pods[1].metadata.labels, "batch.kubernetes.io/job-completion-index") ==
+        "1");
+  CHECK_THAT(k8s::to_yaml(k8s::encode(ix.pods[1])), Catch::Contains("hostname: train-1\n"));
+}
+
+TEST_CASE("controllers: Deployments, ReplicaSets and StatefulSets make their Pods", "[alloc]") {
+  const k8s::Cluster c = expanded(R"(
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 2
+  template:
+    metadata: {labels: {app: web}, annotations: {note: kept}}
+    spec:
+      containers: [{name: c, image: x, resources: {limits: {example.com/gpu: 1}}}]
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: cache}
+spec:
+  template:
+    spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop}
+spec:
+  replicas: 2
+  ordinals: {start: 5}
+  template:
+    spec: {containers: [{name: c, image: x}]}
+)");
+  REQUIRE(c.pods.size() == 5);
+  // Deployment -> ReplicaSet web-<hash> -> Pods web-<hash>-<suffix>.
+  const k8s::Pod& web = c.pods[0];
+  const std::string* hash = k8s::lookup(web.metadata.labels, "pod-template-hash");
+  REQUIRE(hash);
+  CHECK_THAT(*hash, Catch::Matches("[bcdfghjklmnpqrstvwxz2456789]{6,10}"));
+  CHECK(web.metadata.generate_name == "web-" + *hash + "-");
+  CHECK(*k8s::lookup(web.metadata.labels, "app") == "web");
+  CHECK(web.metadata.annotations == k8s::StringMap{{"note", "kept"}});
+  CHECK(web.containers.size() == 1);  // the template's spec
+  CHECK(extended_requests(web) == std::vector<std::string>{"example.com/gpu"});
+  CHECK_THAT(k8s::to_yaml(k8s::encode(web)),
+             Catch::Contains("kind: ReplicaSet\n    name: web-" + *hash));
+  // A ReplicaSet defaults to one replica; no namespace is "default".
+  CHECK(c.pods[2].metadata.namespace_ == "default");
+  CHECK_THAT(c.pods[2].metadata.name, Catch::StartsWith("cache-"));
+  // StatefulSet: fixed names from the first ordinal.
+  CHECK(pod_names(c)[3] == "shop/db-5");
+  CHECK(pod_names(c)[4] == "shop/db-6");
+  CHECK(*k8s::lookup(c.pods[4].metadata.labels, "apps.kubernetes.io/pod-index") == "6");
+  CHECK(*k8s::lookup(c.pods[4].metadata.labels, "statefulset.kubernetes.io/pod-name") == "db-6");
+}
+
+TEST_CASE("controllers: each Pod of a workload gets its own claim from the template", "[alloc]") {
+  k8s::Cluster c = expanded(R"(
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: ns}
+spec:
+  replicas: 3
+  template:
+    spec:
+      containers: [{name: c, image: x}]
+      resourceClaims: [{name: gpu, resourceClaimTemplateName: t}, {name: shared, resourceClaimName: s}]
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata: {name: t, namespace: ns}
+spec: {spec: {}}
+)");
+  CHECK(create_template_claims(c).size() == 3);
+  std::set<std::string> names;
+  for (const auto& claim : c.resource_claims) names.insert(claim.metadata.name);
+  CHECK(names.size() == 3);
+  CHECK_THAT(c.resource_claims[2].metadata.name, Catch::StartsWith("db-2-gpu-"));
+}
+
+TEST_CASE("controllers: a workload with too many Pods is an error at its position", "[alloc]") {
+  util::Diagnostics diags;
+  const k8s::Cluster c = expanded(R"(
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: huge, namespace: ns}
+spec:
+  replicas: 11
+  template: {spec: {containers: [{name: c, image: x}]}}
+)",
+                                  &diags);
+  CHECK(c.pods.empty());
+  CHECK(diags.to_string() ==
+        "in.yaml:4:11: error: Deployment ns/huge would make 11 Pods, more than the 10 "
+        "kubectl-dra expands\n");
+}
+
+}  // namespace dra::alloc
