@@ -8,6 +8,7 @@
 #include <functional>
 #include <unordered_map>
 
+#include "alloc/schedule.hpp"
 #include "k8s/emit.hpp"
 #include "k8s/load.hpp"
 
@@ -65,6 +66,11 @@ void set_pod_field(k8s::Pod& pod, std::string_view section, std::string_view key
     if (f.first == section) status = &f.second;
   if (!status) status = &v.add(std::string(section), k8s::Value::map());
   if (status->kind != k8s::Value::Kind::Map) *status = k8s::Value::map();
+  if (value.is_null()) {  // removes the field
+    std::erase_if(status->fields, [&](const auto& f) { return f.first == key; });
+    pod.raw.text = k8s::to_compact_json(v);
+    return;
+  }
   for (auto& f : status->fields)
     if (f.first == key) {
       f.second = std::move(value);
@@ -365,6 +371,176 @@ void expand_workloads(k8s::Cluster& from, std::string_view created_at, util::Dia
   k8s::load_text(text, fmt::format("<Pods of the workloads in {}>", fmt::join(from.files, ", ")),
                  pods, diags);
   k8s::append(from, std::move(pods));
+}
+
+void apply_device_taint_rules(k8s::Cluster& cluster) {
+  for (k8s::ResourceSlice& slice : cluster.resource_slices)
+    for (k8s::Device& d : slice.spec.devices) {
+      if (std::none_of(d.taints.begin(), d.taints.end(),
+                       [](const auto& t) { return !t.rule.empty(); }))
+        continue;
+      util::ThinVec<k8s::DeviceTaint> own;
+      for (const k8s::DeviceTaint& t : d.taints)
+        if (t.rule.empty()) own.push_back(t);
+      d.taints = std::move(own);
+    }
+  for (const k8s::DeviceTaintRule& rule : cluster.device_taint_rules) {
+    const auto& sel = rule.spec.device_selector;
+    k8s::DeviceTaint taint = rule.spec.taint;
+    taint.rule = rule.metadata.name;
+    for (k8s::ResourceSlice& slice : cluster.resource_slices) {
+      if (sel && sel->driver && *sel->driver != slice.spec.driver) continue;
+      if (sel && sel->pool && *sel->pool != slice.spec.pool.name) continue;
+      for (k8s::Device& d : slice.spec.devices)
+        if (!sel || !sel->device || *sel->device == d.name) d.taints.push_back(taint);
+    }
+  }
+}
+
+namespace {
+
+bool eviction_tolerates(const k8s::DeviceToleration& t, const k8s::DeviceTaint& taint) {
+  if (t.effect != "NoExecute") return false;  // only explicit NoExecute tolerations count
+  if (!t.key.empty() && t.key != taint.key) return false;
+  if (t.operator_ == "Exists") return true;
+  return (t.operator_.empty() || t.operator_ == "Equal") && t.value == taint.value;
+}
+
+std::string taint_text(const k8s::DeviceTaint& t) {
+  std::string s = t.key + (t.value.empty() ? "" : "=" + t.value) + ":" + t.effect;
+  if (!t.rule.empty()) s += " (DeviceTaintRule " + t.rule + ")";
+  return s;
+}
+
+}  // namespace
+
+std::vector<Eviction> evict_for_device_taints(k8s::Cluster& cluster) {
+  // Devices by driver/pool/device.
+  std::unordered_map<std::string, const k8s::Device*> devices;
+  for (const k8s::ResourceSlice& slice : cluster.resource_slices)
+    for (const k8s::Device& d : slice.spec.devices)
+      devices.emplace(slice.spec.driver + "/" + slice.spec.pool.name + "/" + d.name, &d);
+  // Each allocated claim's eviction, if any: the earliest over its devices' NoExecute taints.
+  struct ClaimEviction {
+    int64_t after;
+    std::string device, taint;
+  };
+  std::unordered_map<const k8s::ResourceClaim*, ClaimEviction> evicted;
+  for (const k8s::ResourceClaim& c : cluster.resource_claims) {
+    if (!c.status.allocation) continue;
+    for (const auto& r : c.status.allocation->devices.results) {
+      const std::string id = r.driver + "/" + r.pool + "/" + r.device;
+      auto d = devices.find(id);
+      if (d == devices.end()) continue;
+      for (const k8s::DeviceTaint& taint : d->second->taints) {
+        if (taint.effect != "NoExecute") continue;
+        bool forever = false, matched = false;
+        int64_t after = 0;
+        for (const k8s::DeviceToleration& t : r.tolerations) {
+          if (!eviction_tolerates(t, taint)) continue;
+          if (!t.toleration_seconds) {
+            forever = true;
+            break;
+          }
+          const int64_t secs = std::max<int64_t>(*t.toleration_seconds, 0);
+          after = matched ? std::min(after, secs) : secs;
+          matched = true;
+        }
+        if (forever) continue;
+        auto [it, fresh] = evicted.try_emplace(&c, ClaimEviction{after, id, taint_text(taint)});
+        if (!fresh && after < it->second.after) it->second = {after, id, taint_text(taint)};
+      }
+    }
+  }
+  std::vector<Eviction> out;
+  if (evicted.empty()) return out;
+
+  std::unordered_map<std::string, k8s::ResourceClaim*> by_name;
+  for (k8s::ResourceClaim& c : cluster.resource_claims)
+    by_name.emplace(c.metadata.namespace_ + "/" + c.metadata.name, &c);
+  std::unordered_map<const k8s::ResourceClaim*, bool> reserved;  // has an evicted Pod
+  std::vector<const k8s::ResourceClaim*> deleted;
+  for (k8s::Pod& pod : cluster.pods) {
+    if (pod.node_name.empty() || !pod.metadata.deletion_timestamp.empty() ||
+        pod.phase == "Succeeded" || pod.phase == "Failed")
+      continue;
+    const std::string& ns = pod.metadata.namespace_;
+    // The Pod's claims: (claim, made for the Pod).
+    std::vector<std::pair<k8s::ResourceClaim*, bool>> claims;
+    auto add = [&](const std::string& name, bool owned) {
+      auto it = by_name.find(ns + "/" + name);
+      if (it == by_name.end()) return;
+      if (owned && controller_uid(it->second->metadata) != pod.metadata.uid) return;
+      claims.emplace_back(it->second, owned);
+    };
+    for (const k8s::PodResourceClaim& e : pod.resource_claims) {
+      if (e.resource_claim_name) {
+        add(*e.resource_claim_name, false);
+        continue;
+      }
+      for (const auto& st : pod.resource_claim_statuses)
+        if (st.name == e.name && st.resource_claim_name) add(*st.resource_claim_name, true);
+    }
+    if (pod.extended_resource_claim_name) add(*pod.extended_resource_claim_name, true);
+    auto reserved_for_pod = [&](const k8s::ResourceClaim& c) {
+      return std::any_of(c.status.reserved_for.begin(), c.status.reserved_for.end(),
+                         [&](const auto& r) {
+                           return pod.metadata.uid.empty() ? r.name == pod.metadata.name
+                                                           : r.uid == pod.metadata.uid;
+                         });
+    };
+    bool pod_evicted = false;
+    for (const auto& [c, owned] : claims) {
+      auto e = evicted.find(c);
+      if (e == evicted.end() || !reserved_for_pod(*c)) continue;
+      pod_evicted = true;
+      reserved[c] = true;
+      out.push_back({qualified_name(pod.metadata), qualified_name(c->metadata), e->second.device,
+                     e->second.taint, e->second.after});
+    }
+    if (!pod_evicted) continue;
+    // The Pod goes; its replacement starts unbound, and gets new claims where the old ones
+    // were made for it.
+    pod.node_name.clear();
+    set_pod_field(pod, "spec", "nodeName", k8s::Value::null());
+    for (const auto& [c, owned] : claims) {
+      if (owned) {
+        deleted.push_back(c);
+        continue;
+      }
+      std::erase_if(c->status.reserved_for, [&](const auto& r) {
+        return pod.metadata.uid.empty() ? r.name == pod.metadata.name : r.uid == pod.metadata.uid;
+      });
+      if (c->status.reserved_for.empty()) c->status.allocation.reset();
+    }
+    if (std::any_of(claims.begin(), claims.end(), [](const auto& c) { return c.second; })) {
+      std::erase_if(pod.resource_claim_statuses, [&](const k8s::PodResourceClaimStatus& st) {
+        return std::any_of(claims.begin(), claims.end(), [&](const auto& c) {
+          return c.second && st.resource_claim_name &&
+                 *st.resource_claim_name == c.first->metadata.name;
+        });
+      });
+      set_pod_field(pod, "status", "resourceClaimStatuses",
+                    pod.resource_claim_statuses.empty()
+                        ? k8s::Value::null()
+                        : claim_statuses_value(pod.resource_claim_statuses));
+      if (pod.extended_resource_claim_name) {
+        pod.extended_resource_claim_name.reset();
+        set_pod_field(pod, "status", "extendedResourceClaimStatus", k8s::Value::null());
+      }
+    }
+  }
+  // Allocated claims no Pod uses: reported; nothing is evicted.
+  for (const k8s::ResourceClaim& c : cluster.resource_claims)
+    if (auto e = evicted.find(&c);
+        e != evicted.end() && !reserved.count(&c) && c.status.reserved_for.empty())
+      out.push_back(
+          {"", qualified_name(c.metadata), e->second.device, e->second.taint, e->second.after});
+  if (!deleted.empty())
+    std::erase_if(cluster.resource_claims, [&](const k8s::ResourceClaim& c) {
+      return std::find(deleted.begin(), deleted.end(), &c) != deleted.end();
+    });
+  return out;
 }
 
 }  // namespace dra::alloc

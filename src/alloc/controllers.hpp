@@ -85,4 +85,34 @@ std::vector<TemplateClaim> create_template_claims(k8s::Cluster& cluster);
 void expand_workloads(k8s::Cluster& from, std::string_view created_at, util::Diagnostics& diags,
                       int64_t max_pods = 100000);
 
+// The scheduler's view of the devices (the ResourceSlice tracker's applyPatches): each
+// DeviceTaintRule's taint appended, rule by rule in input order, to every device its
+// selector matches by driver, pool and device name, marked with the rule's name (never
+// written back). A rule without a deviceSelector taints every device, as upstream's patching
+// does although the API documents that it selects none (docs/upstream-quirks.md). Taints of
+// an earlier call are replaced.
+void apply_device_taint_rules(k8s::Cluster& cluster);
+
+// What the device taint eviction controller does to one claim's Pods: a NoExecute taint on
+// an allocated device that the result's own tolerations (those with effect NoExecute; an
+// empty effect does not count) do not tolerate forever. `after` is the delay: 0 now, else
+// the smallest tolerationSeconds of the tolerations that match.
+struct Eviction {
+  std::string pod;     // "namespace/name"; empty: an allocated claim no Pod uses
+  std::string claim;   // "namespace/name"
+  std::string device;  // "driver/pool/device"
+  std::string taint;   // "key=value:NoExecute", with the rule's name if it came from one
+  int64_t after = 0;   // seconds
+};
+
+// Runs the device taint eviction controller once with every delay over: each scheduled Pod
+// whose claims (by name; from a template or for extended resources when the Pod owns them)
+// are reserved for it and hold a device so tainted is evicted. Then does what follows as the
+// control plane would, so that schedule() can place the Pods again: the Pod is unbound
+// (standing in for the replacement its controller makes); claims made for it (template,
+// extended resources) are deleted, to be made again; a shared claim drops the Pod from
+// status.reservedFor and is deallocated when no Pod is left. Returns the evictions, each
+// Pod's claims in order.
+std::vector<Eviction> evict_for_device_taints(k8s::Cluster& cluster);
+
 }  // namespace dra::alloc

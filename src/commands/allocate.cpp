@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <array>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +18,7 @@
 #include "k8s/emit.hpp"
 #include "k8s/encode.hpp"
 #include "render/allocation.hpp"
+#include "render/table.hpp"
 
 namespace dra::commands {
 namespace {
@@ -32,7 +34,83 @@ struct AllocateOptions {
   std::vector<std::string> with;           // --with FILE: more objects
   std::vector<std::string> clone_nodes;    // --clone-node NODE=N
   std::vector<std::string> without_nodes;  // --without-node NODE
+  std::vector<std::string> taints;         // --taint DEVICE|NODE=KEY[=VALUE]:EFFECT
 };
+
+// --taint TARGET=KEY[=VALUE]:EFFECT as DeviceTaintRules: TARGET is a node (every device
+// local to it), DRIVER/POOL or DRIVER/POOL/DEVICE. False (with a message) on a bad value or a
+// target with no devices.
+bool add_taint_rules(const std::string& spec, size_t n, k8s::Cluster& cluster, Io& io) {
+  auto bad = [&](const std::string& why) {
+    io.err << fmt::format("error: --taint \"{}\": {}\n", spec, why)
+           << "  hint: --taint NODE=KEY[=VALUE]:EFFECT or DRIVER/POOL/DEVICE=KEY[=VALUE]:EFFECT, "
+              "EFFECT one of NoSchedule, NoExecute, None\n";
+    return false;
+  };
+  const size_t eq = spec.find('=');
+  const size_t colon = spec.rfind(':');
+  if (eq == std::string::npos || eq == 0 || colon == std::string::npos || colon < eq)
+    return bad("expected TARGET=KEY[=VALUE]:EFFECT");
+  const std::string target = spec.substr(0, eq);
+  const std::string key_value = spec.substr(eq + 1, colon - eq - 1);
+  k8s::DeviceTaint taint;
+  taint.effect = spec.substr(colon + 1);
+  const size_t veq = key_value.find('=');
+  taint.key = key_value.substr(0, veq);
+  if (veq != std::string::npos) taint.value = key_value.substr(veq + 1);
+  if (taint.key.empty()) return bad("the taint has no key");
+  if (taint.effect != "NoSchedule" && taint.effect != "NoExecute" && taint.effect != "None")
+    return bad("unknown effect \"" + taint.effect + "\"");
+  // The selectors: (driver, pool, device) with "" for any.
+  std::vector<std::array<std::string, 3>> selectors;
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    const size_t slash = target.find('/', start);
+    parts.push_back(target.substr(start, slash == std::string::npos ? slash : slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  if (parts.size() == 1) {  // a node: the pools local to it, and devices that name it
+    for (const k8s::ResourceSlice& s : cluster.resource_slices) {
+      if (s.spec.node_name.value_or("") == target) {
+        std::array<std::string, 3> sel{s.spec.driver, s.spec.pool.name, ""};
+        if (std::find(selectors.begin(), selectors.end(), sel) == selectors.end())
+          selectors.push_back(sel);
+        continue;
+      }
+      for (const k8s::Device& d : s.spec.devices)
+        if (d.node_name.value_or("") == target)
+          selectors.push_back({s.spec.driver, s.spec.pool.name, d.name});
+    }
+    if (selectors.empty()) return bad("node \"" + target + "\" has no devices");
+  } else if (parts.size() == 2 || parts.size() == 3) {
+    const bool found = std::any_of(
+        cluster.resource_slices.begin(), cluster.resource_slices.end(), [&](const auto& s) {
+          return s.spec.driver == parts[0] && s.spec.pool.name == parts[1] &&
+                 (parts.size() == 2 ||
+                  std::any_of(s.spec.devices.begin(), s.spec.devices.end(),
+                              [&](const auto& d) { return d.name == parts[2]; }));
+        });
+    if (!found) return bad("no device " + target);
+    selectors.push_back({parts[0], parts[1], parts.size() == 3 ? parts[2] : ""});
+  } else {
+    return bad("expected a node, DRIVER/POOL or DRIVER/POOL/DEVICE before \"=\"");
+  }
+  for (size_t i = 0; i < selectors.size(); ++i) {
+    k8s::DeviceTaintRule rule;
+    rule.metadata.name = fmt::format("what-if-taint-{}{}", n + 1,
+                                     selectors.size() > 1 ? fmt::format("-{}", i + 1) : "");
+    rule.source.version = k8s::ApiVersion::V1;
+    rule.source.api_version = "resource.k8s.io/v1";
+    rule.spec.device_selector.emplace();
+    rule.spec.device_selector->driver = selectors[i][0];
+    rule.spec.device_selector->pool = selectors[i][1];
+    if (!selectors[i][2].empty()) rule.spec.device_selector->device = selectors[i][2];
+    rule.spec.taint = taint;
+    cluster.device_taint_rules.push_back(std::move(rule));
+  }
+  return true;
+}
 
 // Applies --clone-node and --without-node; false (with a message) on a bad value or name.
 bool apply_what_if(const AllocateOptions& opts, k8s::Cluster& cluster, Io& io) {
@@ -60,7 +138,42 @@ bool apply_what_if(const AllocateOptions& opts, k8s::Cluster& cluster, Io& io) {
       return false;
     }
   }
+  for (size_t i = 0; i < opts.taints.size(); ++i)
+    if (!add_taint_rules(opts.taints[i], i, cluster, io)) return false;
   return true;
+}
+
+// The evictions of --taint ... NoExecute (and of NoExecute taints already there), and what
+// became of each Pod: a table before the allocation table, or lines on stderr when stdout
+// carries objects.
+void print_evictions(const std::vector<alloc::Eviction>& evictions, const alloc::Schedule& s,
+                     bool table, Io& io) {
+  if (evictions.empty()) return;
+  auto again = [&](const std::string& pod) -> std::string {
+    if (pod.empty()) return "<no pod>";
+    for (const auto& p : s.placed)
+      if (p.pod && alloc::qualified_name(p.pod->metadata) == pod) return p.node;
+    for (const auto& f : s.failed)
+      if (f.pod && alloc::qualified_name(f.pod->metadata) == pod) return "no: " + f.reason;
+    return "<not tried>";
+  };
+  auto when = [](int64_t after) {
+    return after == 0 ? std::string("now") : fmt::format("after {}s", after);
+  };
+  if (table) {
+    render::Table t;
+    t.headers = {"EVICTED POD", "CLAIM", "DEVICE", "TAINT", "WHEN", "PLACED AGAIN"};
+    for (const auto& e : evictions)
+      t.add({e.pod.empty() ? "<none>" : e.pod, e.claim, e.device, e.taint, when(e.after),
+             again(e.pod)});
+    render::print(t, io.out);
+    io.out << "\n";
+    return;
+  }
+  for (const auto& e : evictions)
+    io.err << fmt::format("evicted {}: {} {} ({}: {}); placed again: {}\n", when(e.after),
+                          e.pod.empty() ? "claim" : "pod " + e.pod + ", claim", e.claim, e.device,
+                          e.taint, again(e.pod));
 }
 
 // NAME or NAMESPACE/NAME; a bare name is in -n's namespace, else the context's, else
@@ -120,7 +233,11 @@ int run_allocate(const AllocateOptions& opts, Io& io) {
   }
   if (!checkpoint(diags, io)) return kExitError;
   if (!apply_what_if(opts, cluster, io)) return kExitError;
-  alloc::create_template_claims(cluster);  // as the resourceclaim controller would
+  // As the control plane would: the scheduler's view of tainted devices, evictions for
+  // NoExecute taints, then claims from templates (for new Pods and replacements).
+  alloc::apply_device_taint_rules(cluster);
+  const std::vector<alloc::Eviction> evictions = alloc::evict_for_device_taints(cluster);
+  alloc::create_template_claims(cluster);
 
   alloc::ScheduleOptions so;
   so.node = opts.node;
@@ -148,6 +265,9 @@ int run_allocate(const AllocateOptions& opts, Io& io) {
                                   : "claim " + alloc::qualified_name(f.claims.front()->metadata));
     status = std::max(status, f.error ? kExitError : kExitNegative);
   }
+  print_evictions(evictions, s,
+                  format == render::OutputFormat::Table || format == render::OutputFormat::Wide,
+                  io);
   render::allocation(s, format, io.out);
 
   if (!opts.output_dump.empty()) {
@@ -216,6 +336,9 @@ Examples:
   # Would this Job fit now, and where? (Deployments, StatefulSets and ReplicaSets too)
   kubectl dra allocate -f dump.yaml --with training-job.yaml
 
+  # What if gpu-node-3's GPUs failed: which Pods are evicted, and where would they go?
+  kubectl dra allocate -f dump.yaml --taint gpu-node-3=example.com/unhealthy:NoExecute
+
   # What if we had two more nodes like gpu-node-1, and gpu-node-7 were gone?
   kubectl dra allocate -f dump.yaml --clone-node gpu-node-1=2 --without-node gpu-node-7
 
@@ -242,6 +365,11 @@ allocator errors.)");
   app->add_option("--without-node", opts->without_nodes,
                   "What-if: remove NODE and its slices (repeatable)")
       ->type_name("NODE");
+  app->add_option("--taint", opts->taints,
+                  "What-if: taint the devices of a node, DRIVER/POOL or DRIVER/POOL/DEVICE as a "
+                  "DeviceTaintRule would (TARGET=KEY[=VALUE]:EFFECT; repeatable); with NoExecute, "
+                  "lists the Pods evicted and places them again")
+      ->type_name("TARGET=TAINT");
   app->add_option("--max-steps", opts->max_steps,
                   "Search budget per node and Pod (allocator steps)")
       ->type_name("N");

@@ -62,7 +62,10 @@ int run_explain(const ExplainOptions& opts, Io& io) {
   util::Diagnostics diags;
   k8s::Cluster cluster = load_source(opts.source, diags, io);
   if (!checkpoint(diags, io)) return kExitError;
-  alloc::create_template_claims(cluster);  // as the resourceclaim controller would
+  // As the control plane would: tainted devices as the scheduler sees them, claims from
+  // templates.
+  alloc::apply_device_taint_rules(cluster);
+  alloc::create_template_claims(cluster);
   if (target.namespace_.empty()) target.namespace_ = default_namespace(opts.source, cluster);
   explain::Options eo;
   eo.node = opts.node;

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "alloc/controllers.hpp"
 #include "alloc/schedule.hpp"
 #include "commands/flags.hpp"
 #include "commands/registry.hpp"
@@ -42,8 +43,9 @@ int run_fit(const FitOptions& opts, Io& io) {
            << "  hint: give a file with the claim (or template) whose copies should fit\n";
     return kExitError;
   }
-  const k8s::Cluster cluster = load_source(opts.source, diags, io);
+  k8s::Cluster cluster = load_source(opts.source, diags, io);
   if (!checkpoint(diags, io)) return kExitError;
+  alloc::apply_device_taint_rules(cluster);  // the scheduler's view of the devices
   if (ns.empty()) ns = default_namespace(opts.source, cluster);
 
   const alloc::Fit f = alloc::fit(cluster, *spec, ns, alloc::Options{}, opts.limit);

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 
+#include "alloc/controllers.hpp"
 #include "alloc/inventory.hpp"
 #include "alloc/node_match.hpp"
 #include "render/get.hpp"
@@ -106,6 +107,7 @@ int run_get(const GetOptions& opts, Io& io) {
   util::Diagnostics diags;
   k8s::Cluster cluster = load_source(opts.source, diags, io);
   if (!checkpoint(diags, io)) return kExitError;
+  alloc::apply_device_taint_rules(cluster);  // devices' taints as the scheduler sees them
 
   // Gather pools and who holds which device.
   const alloc::Inventory inv = alloc::build_inventory(cluster);

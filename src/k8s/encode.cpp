@@ -84,6 +84,14 @@ Field pointer(std::string_view key, const Opt& p, F&& encode_one) {
 }
 
 // A list or map with omitempty (`[]` or `{}` where the input had the key).
+// A device's taints as its slice says them: without those DeviceTaintRules add.
+std::vector<DeviceTaint> written_taints(const util::ThinVec<DeviceTaint>& taints) {
+  std::vector<DeviceTaint> out;
+  for (const DeviceTaint& t : taints)
+    if (t.rule.empty()) out.push_back(t);
+  return out;
+}
+
 Field many(std::string_view key, Value v) {
   const bool set = !v.empty();
   return {key, std::move(v), set};
@@ -339,20 +347,21 @@ class Encoder {
       if (!r.mapping.is_null()) v.add("mapping", r.mapping);
       if (!r.overhead.is_null()) v.add("overhead", r.overhead);
     }
-    return {many("attributes", std::move(attributes)),
-            many("capacity", std::move(capacities)),
-            many("consumesCounters", d.consumes_counters,
-                 [&](const DeviceCounterConsumption& c) { return counter_consumption(c); }),
-            pointer("nodeName", d.node_name),
-            pointer("nodeSelector", d.node_selector,
-                    [&](const NodeSelector& n) { return node_selector(n); }),
-            pointer("allNodes", d.all_nodes),
-            many("taints", d.taints, [&](const DeviceTaint& t) { return taint(t); }),
-            pointer("bindsToNode", d.binds_to_node),
-            many("bindingConditions", strings(d.binding_conditions)),
-            many("bindingFailureConditions", strings(d.binding_failure_conditions)),
-            pointer("allowMultipleAllocations", d.allow_multiple_allocations),
-            many("nodeAllocatableResources", std::move(allocatable))};
+    return {
+        many("attributes", std::move(attributes)),
+        many("capacity", std::move(capacities)),
+        many("consumesCounters", d.consumes_counters,
+             [&](const DeviceCounterConsumption& c) { return counter_consumption(c); }),
+        pointer("nodeName", d.node_name),
+        pointer("nodeSelector", d.node_selector,
+                [&](const NodeSelector& n) { return node_selector(n); }),
+        pointer("allNodes", d.all_nodes),
+        many("taints", written_taints(d.taints), [&](const DeviceTaint& t) { return taint(t); }),
+        pointer("bindsToNode", d.binds_to_node),
+        many("bindingConditions", strings(d.binding_conditions)),
+        many("bindingFailureConditions", strings(d.binding_failure_conditions)),
+        pointer("allowMultipleAllocations", d.allow_multiple_allocations),
+        many("nodeAllocatableResources", std::move(allocatable))};
   }
 
   Value device(const Device& d) const {

@@ -137,6 +137,9 @@ struct DeviceTaint {
   std::string effect;  // None, NoSchedule, NoExecute (unknown effects behave like None)
   std::string time_added;
   Origin origin;
+  // Set on a taint a DeviceTaintRule adds to a device (alloc::apply_device_taint_rules):
+  // the rule's name. Such taints are the scheduler's view, never written back.
+  std::string rule;
 };
 
 struct DeviceToleration {

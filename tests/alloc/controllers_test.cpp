@@ -3,6 +3,8 @@
 // (dynamic-resource-allocation/resourceclaim) as cases, and the generated names.
 #include "alloc/controllers.hpp"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <set>
 
@@ -449,6 +451,218 @@ spec:
   CHECK(diags.to_string() ==
         "in.yaml:4:11: error: Deployment ns/huge would make 11 Pods, more than the 10 "
         "kubectl-dra expands\n");
+}
+
+}  // namespace dra::alloc
+
+namespace dra::alloc {
+namespace {
+
+// Upstream's fixtures of the eviction controller's tests: slice on node worker with device
+// instance (its taints given), claim my-claim allocated to it (its result's tolerations
+// given), reserved for Pod my-pod (uid given), which uses it by name and runs on worker.
+std::string evict_fixture(const std::string& taints, const std::string& tolerations,
+                          const std::string& pod_extra = "nodeName: worker",
+                          const std::string& reserved_uid = "pod-uid") {
+  return R"(
+apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: slice}
+spec:
+  driver: some-driver
+  nodeName: worker
+  pool: {name: worker, generation: 1, resourceSliceCount: 1}
+  devices: [{name: instance, taints: )" +
+         taints + R"(}]
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: my-claim, namespace: default}
+spec:
+  devices:
+    requests: [{name: req-1, exactly: {deviceClassName: c}}]
+status:
+  allocation:
+    devices:
+      results: [{request: req-1, driver: some-driver, pool: worker, device: instance, tolerations: )" +
+         tolerations + R"(}]
+  reservedFor: [{resource: pods, name: my-pod, uid: )" +
+         reserved_uid + R"(}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: my-pod, namespace: default, uid: pod-uid}
+spec:
+  )" + pod_extra +
+         R"(
+  resourceClaims: [{name: c, resourceClaimName: my-claim}]
+)";
+}
+
+constexpr const char* kNoExecute =
+    "[{key: example.com/taint, value: something, effect: NoExecute}]";
+
+// "pod claim after" per eviction.
+std::string evictions(k8s::Cluster& c) {
+  apply_device_taint_rules(c);
+  std::string s;
+  for (const Eviction& e : evict_for_device_taints(c))
+    s += fmt::format("{} {} {}; ", e.pod.empty() ? "-" : e.pod, e.claim, e.after);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("controllers: DeviceTaintRules taint the devices they select", "[alloc]") {
+  k8s::Cluster c = cluster_of(R"(
+apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: a}
+spec:
+  driver: d1
+  nodeName: n1
+  pool: {name: p1, generation: 1, resourceSliceCount: 1}
+  devices: [{name: dev-x, taints: [{key: own, effect: NoSchedule}]}, {name: dev-y}]
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: b}
+spec:
+  driver: d2
+  nodeName: n2
+  pool: {name: p2, generation: 1, resourceSliceCount: 1}
+  devices: [{name: dev-x}]
+---
+apiVersion: resource.k8s.io/v1
+kind: DeviceTaintRule
+metadata: {name: by-device}
+spec:
+  deviceSelector: {driver: d1, pool: p1, device: dev-y}
+  taint: {key: one, effect: NoExecute}
+---
+apiVersion: resource.k8s.io/v1
+kind: DeviceTaintRule
+metadata: {name: by-driver}
+spec:
+  deviceSelector: {driver: d2}
+  taint: {key: two, value: v, effect: None}
+---
+apiVersion: resource.k8s.io/v1
+kind: DeviceTaintRule
+metadata: {name: everything}
+spec:
+  taint: {key: three, effect: NoSchedule}
+)");
+  auto taints = [&](size_t slice, size_t device) {
+    std::string s;
+    for (const auto& t : c.resource_slices[slice].spec.devices[device].taints)
+      s += t.key + (t.rule.empty() ? "" : "@" + t.rule) + " ";
+    return s;
+  };
+  for (int round = 0; round < 2; ++round) {  // a second call gives the same view
+    apply_device_taint_rules(c);
+    CHECK(taints(0, 0) == "own three@everything ");
+    CHECK(taints(0, 1) == "one@by-device three@everything ");
+    // Upstream's patching taints every device for a rule without a selector (a quirk).
+    CHECK(taints(1, 0) == "two@by-driver three@everything ");
+  }
+  // Written back, a slice has only its own taints.
+  CHECK_THAT(
+      k8s::to_yaml(k8s::encode(c.resource_slices[0])),
+      Catch::Contains("taints:\n    - key: own\n      effect: NoSchedule\n  - name: dev-y\n"));
+}
+
+TEST_CASE("controllers: the eviction controller's cases", "[alloc]") {
+  auto run = [](const std::string& yaml) {
+    k8s::Cluster c = cluster_of(yaml);
+    return evictions(c);
+  };
+  CHECK(run(evict_fixture("[]", "[]")) == "");  // untainted-claim
+  CHECK(run(evict_fixture(kNoExecute, "[]")) == "default/my-pod default/my-claim 0; ");
+  // evict-pod-later: a matching toleration with seconds delays it.
+  CHECK(run(evict_fixture(kNoExecute,
+                          "[{key: example.com/taint, operator: Equal, value: "
+                          "something, effect: NoExecute, tolerationSeconds: 3600}]")) ==
+        "default/my-pod default/my-claim 3600; ");
+  // evict-pod-later-many: the smallest of the matching tolerations.
+  CHECK(run(evict_fixture(kNoExecute,
+                          "[{key: example.com/taint-other, operator: Exists, effect: NoExecute, "
+                          "tolerationSeconds: 20}, {operator: Exists, effect: NoExecute, "
+                          "tolerationSeconds: 60}, {operator: Exists, effect: NoExecute, "
+                          "tolerationSeconds: 30}]")) == "default/my-pod default/my-claim 30; ");
+  // evict-pod-toleration-mismatch.
+  CHECK(run(evict_fixture(kNoExecute,
+                          "[{key: example.com/taint-other, operator: Exists, effect: "
+                          "NoExecute, tolerationSeconds: 60}]")) ==
+        "default/my-pod default/my-claim 0; ");
+  // no-evict-pod-toleration-forever(-many).
+  CHECK(run(evict_fixture(kNoExecute, "[{operator: Exists, effect: NoExecute}]")) == "");
+  CHECK(run(evict_fixture(kNoExecute,
+                          "[{operator: Exists, effect: NoExecute, tolerationSeconds: "
+                          "60}, {operator: Exists, effect: NoExecute}]")) == "");
+  // A toleration without an effect allows allocation but does not prevent eviction.
+  CHECK(run(evict_fixture(kNoExecute, "[{operator: Exists}]")) ==
+        "default/my-pod default/my-claim 0; ");
+  // evict-pod-partial-toleration: the second taint is not tolerated.
+  CHECK(run(evict_fixture("[{key: key1, effect: NoExecute}, {key: key2, effect: NoExecute}]",
+                          "[{key: key1, operator: Exists, effect: NoExecute}]")) ==
+        "default/my-pod default/my-claim 0; ");
+  // ignore-none-effect, NoSchedule, unknown effects.
+  CHECK(run(evict_fixture("[{key: k, effect: None}, {key: k2, effect: NoSchedule}, {key: k3, "
+                          "effect: unknown-effect}]",
+                          "[]")) == "");
+  // no-evict-pod-not-scheduled: the claim is reported, no Pod is evicted.
+  CHECK(run(evict_fixture(kNoExecute, "[]", "nodeName: \"\"")) == "");
+  // no-evict-wrong-pod: reserved for another uid.
+  CHECK(run(evict_fixture(kNoExecute, "[]", "nodeName: worker", "other-uid")) == "");
+  // evict-pod-rule: the taint comes from a DeviceTaintRule.
+  CHECK(run(evict_fixture("[]", "[]") + R"(
+---
+apiVersion: resource.k8s.io/v1
+kind: DeviceTaintRule
+metadata: {name: rule-evict}
+spec:
+  deviceSelector: {driver: some-driver}
+  taint: {key: example.com/taint, value: something, effect: NoExecute}
+)") == "default/my-pod default/my-claim 0; ");
+}
+
+TEST_CASE("controllers: after an eviction the Pod's claims are freed or made again", "[alloc]") {
+  k8s::Cluster c = cluster_of(evict_fixture(kNoExecute, "[]") + R"(
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata:
+  name: made-for-it
+  namespace: default
+  ownerReferences: [{apiVersion: v1, kind: Pod, name: t-pod, uid: t-uid, controller: true}]
+spec:
+  devices:
+    requests: [{name: req-1, exactly: {deviceClassName: c}}]
+status:
+  allocation:
+    devices:
+      results: [{request: req-1, driver: some-driver, pool: worker, device: instance}]
+  reservedFor: [{resource: pods, name: t-pod, uid: t-uid}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: t-pod, namespace: default, uid: t-uid}
+spec:
+  nodeName: worker
+  resourceClaims: [{name: gpu, resourceClaimTemplateName: t}]
+status:
+  resourceClaimStatuses: [{name: gpu, resourceClaimName: made-for-it}]
+)");
+  CHECK(evictions(c) == "default/my-pod default/my-claim 0; default/t-pod default/made-for-it 0; ");
+  // The shared claim is free again; the claim made for t-pod is gone, as is its status.
+  REQUIRE(c.resource_claims.size() == 1);
+  CHECK_FALSE(c.resource_claims[0].status.allocation);
+  CHECK(c.resource_claims[0].status.reserved_for.empty());
+  for (const k8s::Pod& p : c.pods) CHECK(p.node_name.empty());
+  CHECK(c.pods[1].resource_claim_statuses.empty());
+  CHECK_THAT(k8s::to_yaml(k8s::encode(c.pods[1])),
+             !Catch::Contains("nodeName") && !Catch::Contains("resourceClaimStatuses"));
 }
 
 }  // namespace dra::alloc
