@@ -107,6 +107,60 @@ std::vector<const k8s::DeviceClass*> ExtendedResourceClasses::candidates(
   return c ? std::vector<const k8s::DeviceClass*>{c} : std::vector<const k8s::DeviceClass*>{};
 }
 
+ExtendedRouter::Route ExtendedRouter::route(const k8s::Pod& pod,
+                                            const std::vector<std::string>& names,
+                                            const k8s::NodeObject& node) {
+  Route r;
+  for (const std::string& name : names) {
+    const k8s::Quantity* q = k8s::lookup(node.allocatable, name);
+    const int64_t allocatable = q ? std::max<int64_t>(q->value(), 0) : 0;
+    const k8s::DeviceClass* cls = classes_.find(name);
+    if (cls && allocatable == 0) {
+      r.to_dra.emplace_back(name, cls);
+      continue;
+    }
+    const int64_t need = pod_request(pod, name);
+    if (allocatable == 0) {
+      r.why = fmt::format("Insufficient {} (no DeviceClass serves it and the node has none)", name);
+      return r;
+    }
+    const int64_t used = in_use(node.metadata.name, name);
+    if (need > allocatable - used) {
+      r.why = fmt::format(
+          "Insufficient {} (the node's device plugin has {}, {} in use, the Pod needs {})", name,
+          allocatable, used, need);
+      return r;
+    }
+    r.to_plugin.emplace_back(name, need);
+  }
+  return r;
+}
+
+void ExtendedRouter::commit(const std::string& node, const Route& r) {
+  if (r.to_plugin.empty()) return;
+  auto& used = usage()[node];
+  for (const auto& [name, n] : r.to_plugin) used[name] += n;
+}
+
+ExtendedRouter::Usage& ExtendedRouter::usage() {
+  if (!usage_) {
+    usage_.emplace();
+    for (const k8s::Pod& p : cluster_.pods) {
+      if (p.node_name.empty() || p.phase == "Succeeded" || p.phase == "Failed") continue;
+      for (const std::string& name : extended_requests(p))
+        (*usage_)[p.node_name][name] += pod_request(p, name);
+    }
+  }
+  return *usage_;
+}
+int64_t ExtendedRouter::in_use(const std::string& node, const std::string& name) {
+  auto& u = usage();
+  auto n = u.find(node);
+  if (n == u.end()) return 0;
+  auto r = n->second.find(name);
+  return r == n->second.end() ? 0 : r->second;
+}
+
 int64_t pod_request(const k8s::Pod& pod, std::string_view resource) {
   int64_t total = 0, sidecars = 0, init_peak = 0;
   for (const k8s::Container& c : pod.containers) {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -47,6 +48,36 @@ class ExtendedResourceClasses {
  private:
   std::unordered_map<std::string, std::vector<const k8s::DeviceClass*>> explicit_;
   std::unordered_map<std::string_view, const k8s::DeviceClass*> implicit_;
+};
+
+// Where a Pod's extended resources go on each node (filterExtendedResources and
+// NodeResourcesFit together): to DRA where a class serves the name and the node's
+// allocatable does not list it (or lists 0); to the device plugin where it lists some, if
+// enough is left after the Pods bound there and those committed since; else the node cannot
+// run the Pod ("Insufficient <name>").
+class ExtendedRouter {
+ public:
+  ExtendedRouter(const k8s::Cluster& cluster, const ExtendedResourceClasses& classes)
+      : cluster_(cluster), classes_(classes) {}
+
+  struct Route {
+    std::string why;  // not empty: the node cannot run the Pod
+    std::vector<std::pair<std::string, const k8s::DeviceClass*>> to_dra;
+    std::vector<std::pair<std::string, int64_t>> to_plugin;  // and how much
+  };
+  // `names`: the Pod's extended resources (extended_requests).
+  Route route(const k8s::Pod& pod, const std::vector<std::string>& names,
+              const k8s::NodeObject& node);
+  // A Pod placed on `node` with `route`: its device plugin resources are in use there.
+  void commit(const std::string& node, const Route& route);
+
+ private:
+  using Usage = std::unordered_map<std::string, std::unordered_map<std::string, int64_t>>;
+  Usage& usage();
+  int64_t in_use(const std::string& node, const std::string& name);
+  const k8s::Cluster& cluster_;
+  const ExtendedResourceClasses& classes_;
+  std::optional<Usage> usage_;
 };
 
 // How much of `resource` the scheduler counts for a Pod (PodRequests): the regular

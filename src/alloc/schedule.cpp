@@ -434,80 +434,6 @@ class FailureCache {
   std::unordered_map<size_t, std::vector<Entry>> known_;
 };
 
-// Where a Pod's extended resources go on each node (filterExtendedResources and
-// NodeResourcesFit together): to DRA where a class serves the name and the node's
-// allocatable does not list it (or lists 0); to the device plugin where it lists some, if
-// enough is left after the Pods bound there and placed so far; else the node cannot run it.
-class ExtendedRouter {
- public:
-  ExtendedRouter(const k8s::Cluster& cluster, const ExtendedResourceClasses& classes)
-      : cluster_(cluster), classes_(classes) {}
-
-  struct Route {
-    std::string why;  // not empty: the node cannot run the Pod
-    std::vector<std::pair<std::string, const k8s::DeviceClass*>> to_dra;
-    std::vector<std::pair<std::string, int64_t>> to_plugin;  // and how much
-  };
-  Route route(const k8s::Pod& pod, const std::vector<std::string>& names,
-              const k8s::NodeObject& node) {
-    Route r;
-    for (const std::string& name : names) {
-      const k8s::Quantity* q = k8s::lookup(node.allocatable, name);
-      const int64_t allocatable = q ? std::max<int64_t>(q->value(), 0) : 0;
-      const k8s::DeviceClass* cls = classes_.find(name);
-      if (cls && allocatable == 0) {
-        r.to_dra.emplace_back(name, cls);
-        continue;
-      }
-      const int64_t need = pod_request(pod, name);
-      if (allocatable == 0) {
-        r.why =
-            fmt::format("Insufficient {} (no DeviceClass serves it and the node has none)", name);
-        return r;
-      }
-      const int64_t used = in_use(node.metadata.name, name);
-      if (need > allocatable - used) {
-        r.why = fmt::format(
-            "Insufficient {} (the node's device plugin has {}, {} in use, the Pod needs {})", name,
-            allocatable, used, need);
-        return r;
-      }
-      r.to_plugin.emplace_back(name, need);
-    }
-    return r;
-  }
-  void commit(const std::string& node, const Route& r) {
-    if (r.to_plugin.empty()) return;
-    auto& used = usage()[node];
-    for (const auto& [name, n] : r.to_plugin) used[name] += n;
-  }
-
- private:
-  using Usage = std::unordered_map<std::string, std::unordered_map<std::string, int64_t>>;
-  // Extended resources the Pods bound to each node request (built when first needed).
-  Usage& usage() {
-    if (!usage_) {
-      usage_.emplace();
-      for (const k8s::Pod& p : cluster_.pods) {
-        if (p.node_name.empty() || p.phase == "Succeeded" || p.phase == "Failed") continue;
-        for (const std::string& name : extended_requests(p))
-          (*usage_)[p.node_name][name] += pod_request(p, name);
-      }
-    }
-    return *usage_;
-  }
-  int64_t in_use(const std::string& node, const std::string& name) {
-    auto& u = usage();
-    auto n = u.find(node);
-    if (n == u.end()) return 0;
-    auto r = n->second.find(name);
-    return r == n->second.end() ? 0 : r->second;
-  }
-  const k8s::Cluster& cluster_;
-  const ExtendedResourceClasses& classes_;
-  std::optional<Usage> usage_;
-};
-
 }  // namespace
 
 bool group_may_use_node(const Group& g, const k8s::NodeObject& node, std::string* why) {
@@ -537,15 +463,9 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
   std::unordered_set<std::string> made_names;  // names given to claims the run made
   for (Group g; walk.next(g);) {
     if (!wanted(g, opts)) continue;
-    if (opts.before_group && !opts.before_group(g, allocator, nodes)) break;
     Failure failure;
     failure.pod = g.pod;
     failure.claims = g.pending;
-    if (!g.missing.empty()) {
-      failure.reason = g.missing;
-      out.failed.push_back(std::move(failure));
-      continue;
-    }
     size_t tried = 0, excluded = 0;
     std::string node_error, last_exclusion;
     bool placed = false;
@@ -588,6 +508,22 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
       v.need_free = allocator.need_free_device(v.claims);
       return v;
     };
+    if (opts.before_group) {
+      if (!g.extended.empty() && g.missing.empty()) {
+        ExtendedRouter::Route all;
+        for (const std::string& name : g.extended)
+          if (const k8s::DeviceClass* cls = classes.find(name)) all.to_dra.emplace_back(name, cls);
+        const Variant& v = variant(&all);
+        g.extended_claim = v.extended;
+        g.extended_mappings = v.mappings;
+      }
+      if (!opts.before_group(g, allocator, nodes)) break;
+    }
+    if (!g.missing.empty()) {
+      failure.reason = g.missing;
+      out.failed.push_back(std::move(failure));
+      continue;
+    }
     // Nodes before known.start are known to fail for these claims: skipped, counted as tried
     // (with --node only that node counts). Not with extended resources: there the claims
     // differ from node to node.

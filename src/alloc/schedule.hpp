@@ -37,6 +37,10 @@ struct Group {
   // one of them: per node each goes to DRA (in a claim made for the Pod, see extended.hpp)
   // or to the node's device plugin.
   std::vector<std::string> extended;
+  // For ScheduleOptions::before_group: the claim made for those extended resources on a node
+  // without a device plugin for any of them (all to DRA), and its requests' containers.
+  const k8s::ResourceClaim* extended_claim = nullptr;
+  std::vector<ExtendedMapping> extended_mappings;
 };
 
 struct ScheduleOptions {

@@ -2,6 +2,7 @@
 #include "explain/explain.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <map>
@@ -12,6 +13,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "alloc/controllers.hpp"
+#include "alloc/extended.hpp"
 #include "alloc/node_match.hpp"
 #include "alloc/schedule.hpp"
 #include "selectors/cache.hpp"
@@ -808,6 +811,53 @@ std::vector<Tried> sweep(Context& ctx, alloc::Allocator& allocator,
   return tried;
 }
 
+namespace {
+
+// Who made `c` for `pod`, if the control plane did (ClaimExplanation::made_for).
+std::string made_for(const k8s::ResourceClaim& c, const k8s::Pod& pod) {
+  if (alloc::is_extended_claim_of(c, pod))
+    return "the Pod's extended resources (made by the scheduler)";
+  const std::string* entry = k8s::lookup(c.metadata.annotations, alloc::kPodClaimNameAnnotation);
+  if (!entry || alloc::controller_uid(c.metadata) != pod.metadata.uid) return "";
+  for (const k8s::PodResourceClaim& prc : pod.resource_claims)
+    if (prc.name == *entry && prc.resource_claim_template_name)
+      return fmt::format(
+          "the Pod's claim {}, from ResourceClaimTemplate {} (made by the resourceclaim "
+          "controller)",
+          *entry, *prc.resource_claim_template_name);
+  return "";
+}
+
+// "example.com/gpu: 2 (container server) -> class gpu.example.com via extendedResourceName".
+std::string extended_text(const std::string& request,
+                          const std::vector<alloc::ExtendedMapping>& mappings,
+                          const alloc::ExtendedResourceClasses& classes) {
+  std::string resource;
+  std::vector<std::string> containers;
+  for (const alloc::ExtendedMapping& m : mappings)
+    if (m.request == request) {
+      resource = m.resource;
+      containers.push_back(m.container);
+    }
+  if (resource.empty()) return "";
+  const k8s::DeviceClass* cls = classes.find(resource);
+  std::string out =
+      fmt::format("{} for container{} {} -> class {}", resource, containers.size() == 1 ? "" : "s",
+                  fmt::join(containers, ", "), cls ? cls->metadata.name : "?");
+  if (resource.starts_with(alloc::kDeviceClassResourcePrefix)) return out + " (its implicit name)";
+  out += " via extendedResourceName";
+  const auto all = classes.candidates(resource);
+  if (all.size() > 1) {
+    std::vector<std::string> others;
+    for (size_t i = 1; i < all.size(); ++i) others.push_back(all[i]->metadata.name);
+    out += fmt::format(" (the newest of the classes that declare it; also {})",
+                       fmt::join(others, ", "));
+  }
+  return out;
+}
+
+}  // namespace
+
 Result explain(const k8s::Cluster& cluster, const Target& target, const Options& options) {
   Result out;
   Explanation& ex = out.explanation;
@@ -850,6 +900,8 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
   so.allocator.features = options.features;
   so.allocator.max_steps = options.max_steps;
   bool found = false;
+  const alloc::ExtendedResourceClasses extended_classes(cluster);
+  alloc::ExtendedRouter router(cluster, extended_classes);
   so.before_group = [&](const alloc::Group& g, alloc::Allocator& allocator,
                         const alloc::NodeList& nodes) {
     const bool mine = pod ? g.pod == pod
@@ -857,12 +909,21 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
     if (!mine) return true;
     found = true;
     if (g.pod) ex.pod = alloc::qualified_name(g.pod->metadata);
-    for (const k8s::ResourceClaim* c : g.pending) {
+    // The claims tried: the pending ones and the claim made for extended resources.
+    std::vector<const k8s::ResourceClaim*> claims = g.pending;
+    if (g.extended_claim) claims.push_back(g.extended_claim);
+    for (const k8s::ResourceClaim* c : claims) {
       ClaimExplanation ce;
       ce.name = alloc::qualified_name(c->metadata);
+      if (g.pod) ce.made_for = made_for(*c, *g.pod);
       ex.claims.push_back(std::move(ce));
     }
     if (!g.missing.empty()) {
+      if (ex.claims.empty()) {  // the claim the Pod waits for is not there at all
+        ClaimExplanation ce;
+        ce.name = "<not created>";
+        ex.claims.push_back(std::move(ce));
+      }
       for (ClaimExplanation& ce : ex.claims) {
         ce.state = ClaimExplanation::State::Error;
         ce.error_kind = "missing claim";
@@ -880,10 +941,23 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
         ++excluded[why];
         continue;
       }
+      if (g.extended_claim) {
+        // Extended resources: where a device plugin serves one, the claim would differ.
+        const alloc::ExtendedRouter::Route r = router.route(*g.pod, g.extended, node);
+        if (!r.why.empty()) {
+          ++excluded[r.why];
+          continue;
+        }
+        if (!r.to_plugin.empty()) {
+          ++excluded[fmt::format("{} is the node's device plugin's there (node allocatable)",
+                                 r.to_plugin.front().first)];
+          continue;
+        }
+      }
       eligible.push_back(&node);
     }
     Collector collector;
-    std::vector<Tried> tried = sweep(ctx, allocator, g.pending, eligible, options, collector);
+    std::vector<Tried> tried = sweep(ctx, allocator, claims, eligible, options, collector);
     ex.eligible = tried.size();
     for (const auto& [why, n] : excluded) ex.excluded.emplace_back(why, n);
     std::sort(ex.excluded.begin(), ex.excluded.end(),
@@ -910,7 +984,7 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
           std::vector<std::string> classes;
           for (const k8s::DeviceClass& dc : cluster.device_classes)
             classes.push_back(dc.metadata.name);
-          for (const k8s::DeviceRequest& r : g.pending[ci]->spec.devices.requests) {
+          for (const k8s::DeviceRequest& r : claims[ci]->spec.devices.requests) {
             std::vector<std::string> wanted;
             if (r.exactly) wanted.push_back(r.exactly->device_class_name);
             for (const auto& s : r.first_available) wanted.push_back(s.device_class_name);
@@ -1004,7 +1078,7 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
         ce.node = placed->node->metadata.name;
         ce.reason = fmt::format(
             "allocate places it on {}, the first node in name order where the {} fit{}", ce.node,
-            g.pending.size() == 1 ? "claim's requests" : "Pod's claims",
+            claims.size() == 1 ? "claim's requests" : "Pod's claims",
             fits.size() > 1 ? fmt::format(" ({} more would fit too)", fits.size() - 1) : "");
         for (const std::string& n : fits)
           if (n != ce.node && ce.other_nodes.size() < 5) ce.other_nodes.push_back(n);
@@ -1014,7 +1088,7 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
       if (!ce.reason.empty()) continue;
       // Every request finds enough devices on some node: constraints, or the requests and
       // claims together.
-      const auto& constraints = g.pending[ci]->spec.devices.constraints;
+      const auto& constraints = claims[ci]->spec.devices.constraints;
       size_t best_node = 0, best_total = 0;
       for (size_t ni = 0; ni < tried.size(); ++ni) {
         size_t total = 0;
@@ -1068,11 +1142,17 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
         return std::string();
       }();
       ce.reason = !node_error.empty() ? node_error
-                  : g.pending.size() > 1
+                  : claims.size() > 1
                       ? "each request finds enough devices on some node, but no node has enough "
                         "for all of the Pod's claims at once"
                       : "each request finds enough devices on some node, but no node has enough "
                         "for all of the claim's requests at once";
+    }
+    // The claim made for extended resources: each request as the Pod asked for it.
+    for (size_t ci = 0; ci < ex.claims.size() && ci < claims.size(); ++ci) {
+      if (claims[ci] != g.extended_claim) continue;
+      for (RequestExplanation& re : ex.claims[ci].requests)
+        re.extended = extended_text(re.name, g.extended_mappings, extended_classes);
     }
     // Why the devices of a group placed in this run were chosen: the facts of that node.
     if (placed) {
@@ -1080,7 +1160,7 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
       whole.bases = &ctx.bases;
       whole.keep_all = true;
       whole.node = placed->node->metadata.name;
-      (void)allocator.allocate(*placed->node, g.pending, &whole);
+      (void)allocator.allocate(*placed->node, claims, &whole);
       for (size_t ci = 0; ci < ex.claims.size(); ++ci)
         if (ci < placed->outcome.results.size())
           explain_choices(whole.all, placed->outcome.results[ci], static_cast<int>(ci),
@@ -1109,6 +1189,7 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
   for (const k8s::ResourceClaim* c : allocated) {
     ClaimExplanation ce;
     ce.name = alloc::qualified_name(c->metadata);
+    if (pod) ce.made_for = made_for(*c, *pod);
     ce.state = ClaimExplanation::State::Allocated;
     // The node it is allocated for: the first that its node selector selects.
     // Without a node selector (devices every node reaches): the node of the first result's

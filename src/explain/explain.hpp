@@ -59,6 +59,9 @@ struct SelectorMiss {
 
 struct RequestExplanation {
   std::string name;  // "gpu", or "gpu/h100" for a subrequest
+  // A request of the claim made for extended resources, as the Pod asked for it:
+  // "example.com/gpu: 2 (container server) -> class gpu.example.com via extendedResourceName".
+  std::string extended;
   std::string device_class;
   bool class_missing = false;
   std::vector<std::string> class_selectors, request_selectors;  // CEL expressions
@@ -83,6 +86,10 @@ struct Choice {
 
 struct ClaimExplanation {
   std::string name;  // namespace/name
+  // Who made the claim for the Pod: "claim gpu of the Pod, from ResourceClaimTemplate
+  // one-gpu" (the resourceclaim controller) or "the Pod's extended resources" (the
+  // scheduler); empty for a claim the user made.
+  std::string made_for;
   enum class State { Pending, Allocated, AllocatedNow, Error };
   State state = State::Pending;
   std::string node;        // Allocated, AllocatedNow: where

@@ -89,6 +89,7 @@ void request_node(const RequestExplanation& r, Node& parent) {
                   r.mode == "All" ? std::string("all devices")
                                   : fmt::format("{} device{}", r.needed, r.needed == 1 ? "" : "s"),
                   r.device_class, r.class_missing ? " (missing)" : ""));
+  if (!r.extended.empty()) n.add("extended resource " + r.extended);
   for (size_t i = 0; i < r.class_selectors.size(); ++i)
     n.add(fmt::format("class selector #{}: {}", i, r.class_selectors[i]));
   for (size_t i = 0; i < r.request_selectors.size(); ++i)
@@ -137,6 +138,7 @@ std::string explain_text(const Explanation& e, const TextStyle& style) {
     Node& cn =
         root.add(fmt::format("claim {}: {}{}", c.name, paint(bad ? "1;31" : "1;32", state_text(c)),
                              c.node.empty() ? "" : " on " + c.node));
+    if (!c.made_for.empty()) cn.add("made for " + c.made_for);
     if (!c.error_kind.empty())
       cn.add(paint("1;31", c.error_kind) + ": " + c.reason);
     else if (!c.reason.empty())
@@ -202,6 +204,7 @@ k8s::Value explain_value(const Explanation& e) {
   for (const ClaimExplanation& c : e.claims) {
     Value cv = Value::map();
     cv.add("name", str(c.name));
+    if (!c.made_for.empty()) cv.add("madeFor", str(c.made_for));
     cv.add("state", str(c.state == ClaimExplanation::State::AllocatedNow ? "allocatedInThisRun"
                         : c.state == ClaimExplanation::State::Allocated  ? "allocated"
                         : c.state == ClaimExplanation::State::Error      ? "error"
@@ -213,6 +216,7 @@ k8s::Value explain_value(const Explanation& e) {
     for (const RequestExplanation& r : c.requests) {
       Value rv = Value::map();
       rv.add("name", str(r.name));
+      if (!r.extended.empty()) rv.add("extendedResource", str(r.extended));
       rv.add("deviceClassName", str(r.device_class));
       rv.add("allocationMode", str(r.mode));
       rv.add("needed", Value::of(static_cast<int64_t>(r.needed)));
