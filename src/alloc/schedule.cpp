@@ -480,14 +480,23 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
       const k8s::ResourceClaim* extended = nullptr;
       std::vector<ExtendedMapping> mappings;
     };
+    Variant plain_variant;  // no extended resources to DRA: the common case, kept off the map
     std::map<std::vector<std::string>, Variant> variants;
     std::string extended_name;
     auto variant = [&](const ExtendedRouter::Route* route) -> Variant& {
       std::vector<std::string> key;
       if (route)
         for (const auto& [name, _] : route->to_dra) key.push_back(name);
-      auto [it, fresh] = variants.try_emplace(key);
-      Variant& v = it->second;
+      bool fresh = true;
+      Variant* vp = &plain_variant;
+      if (key.empty()) {
+        fresh = plain_variant.known == nullptr;
+      } else {
+        auto [it, added] = variants.try_emplace(key);
+        vp = &it->second;
+        fresh = added;
+      }
+      Variant& v = *vp;
       if (!fresh) return v;
       v.claims = g.pending;
       if (!key.empty()) {
