@@ -13,6 +13,7 @@
 
 #include "alloc/controllers.hpp"
 #include "alloc/node_match.hpp"
+#include "k8s/load.hpp"
 
 namespace dra::alloc {
 
@@ -320,11 +321,11 @@ class Groups {
   size_t pod_ = 0, claim_ = 0;
 };
 
-bool wanted(const Group& g, const ScheduleOptions& opts) {
+bool wanted(const Group& g, const ScheduleOptions& opts,
+            const std::unordered_set<std::string>& pods) {
   if (!opts.pods.empty()) {
     if (!g.pod) return false;
-    const std::string name = qualified_name(g.pod->metadata);
-    if (std::find(opts.pods.begin(), opts.pods.end(), name) == opts.pods.end()) return false;
+    if (!pods.count(qualified_name(g.pod->metadata))) return false;
   }
   if (!opts.claims.empty()) {
     const bool any = std::any_of(g.pending.begin(), g.pending.end(), [&](const auto* c) {
@@ -461,8 +462,9 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
   ExtendedRouter router(cluster, classes);
   Groups walk(cluster, classes);
   std::unordered_set<std::string> made_names;  // names given to claims the run made
+  const std::unordered_set<std::string> wanted_pods(opts.pods.begin(), opts.pods.end());
   for (Group g; walk.next(g);) {
-    if (!wanted(g, opts)) continue;
+    if (!wanted(g, opts, wanted_pods)) continue;
     Failure failure;
     failure.pod = g.pod;
     failure.claims = g.pending;
@@ -531,6 +533,7 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
     if (!g.missing.empty()) {
       failure.reason = g.missing;
       out.failed.push_back(std::move(failure));
+      if (opts.stop_at_first_failure) break;
       continue;
     }
     // Nodes before known.start are known to fail for these claims: skipped, counted as tried
@@ -610,6 +613,7 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
       }
     }
     out.failed.push_back(std::move(failure));
+    if (opts.stop_at_first_failure) break;
   }
   return out;
 }
@@ -731,6 +735,48 @@ Fit fit(const k8s::Cluster& cluster, const k8s::ResourceClaimSpec& spec,
       out.capped = true;
       break;
     }
+  }
+  return out;
+}
+
+Fit fit_pods(k8s::Cluster cluster, const k8s::RawJson& pod_template, const std::string& name,
+             const std::string& namespace_, const Options& options, int limit) {
+  Fit out;
+  // The copies: a ReplicaSet of `limit` Pods, made as its controller makes them.
+  k8s::Cluster copies;
+  copies.files = {"<copies for fit>"};
+  k8s::Workload& w = copies.workloads.emplace_back();
+  w.kind = "ReplicaSet";
+  w.metadata.name = name;
+  w.metadata.namespace_ = namespace_;
+  w.replicas = limit;
+  w.pod_template = pod_template;
+  std::string newest;
+  for (const k8s::Pod& p : cluster.pods) newest = std::max(newest, p.metadata.creation_timestamp);
+  util::Diagnostics diags;
+  expand_workloads(copies, newest, diags, std::max(limit, 1));
+  if (diags.has_errors()) {
+    out.error = diags.to_string();
+    return out;
+  }
+  ScheduleOptions so;
+  so.allocator = options;
+  so.stop_at_first_failure = true;
+  for (const k8s::Pod& p : copies.pods) so.pods.push_back(qualified_name(p.metadata));
+  k8s::append(cluster, std::move(copies));
+  create_template_claims(cluster);
+  const Schedule s = schedule(cluster, so);
+  for (const Placement& p : s.placed) {
+    auto it = std::find_if(out.per_node.begin(), out.per_node.end(),
+                           [&](const auto& e) { return e.first == p.node; });
+    if (it == out.per_node.end()) it = out.per_node.emplace(out.per_node.end(), p.node, 0);
+    ++it->second;
+  }
+  out.total = static_cast<int>(s.placed.size());
+  out.capped = out.total >= limit;
+  if (!s.failed.empty()) {
+    if (s.failed.front().error) out.error = s.failed.front().reason;
+    out.next = s.failed.front().reason;
   }
   return out;
 }

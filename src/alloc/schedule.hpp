@@ -45,9 +45,10 @@ struct Group {
 
 struct ScheduleOptions {
   Options allocator;
-  std::string node;                 // only this node (--node); empty: every node
-  std::vector<std::string> pods;    // only these Pods, "namespace/name" (--pod)
-  std::vector<std::string> claims;  // only groups with these claims, "namespace/name"
+  std::string node;                    // only this node (--node); empty: every node
+  std::vector<std::string> pods;       // only these Pods, "namespace/name" (--pod)
+  std::vector<std::string> claims;     // only groups with these claims, "namespace/name"
+  bool stop_at_first_failure = false;  // end the run with the first group not placed
   // For explain: called with each wanted group before schedule() places it, with the
   // allocator in the state the earlier groups left; returning false ends the run there.
   std::function<bool(const Group&, Allocator&, const NodeList&)> before_group;
@@ -142,11 +143,20 @@ struct Fit {
   int total = 0;
   bool capped = false;  // stopped at the limit, more may fit
   std::string error;    // an allocator error (the claim itself is wrong)
+  std::string next;     // fit_pods: why the next copy does not fit
 };
 
 // How many more copies of a claim with `spec` (in `namespace_`) fit into the cluster as it
 // is, placed first-fit in node order like `allocate`, up to `limit`.
 Fit fit(const k8s::Cluster& cluster, const k8s::ResourceClaimSpec& spec,
         const std::string& namespace_, const Options& options, int limit);
+
+// How many more copies of a Pod fit, each placed as `allocate` places Pods (its claims from
+// templates made for each copy, its extended resources served by DRA or device plugins),
+// up to `limit`; copies stop at the first that does not fit. `pod_template` is a Pod
+// template as JSON ({metadata: {labels, annotations}, spec}); copies are named
+// "<name>-<suffix>" in `namespace_`. Pods already pending in the cluster are not placed.
+Fit fit_pods(k8s::Cluster cluster, const k8s::RawJson& pod_template, const std::string& name,
+             const std::string& namespace_, const Options& options, int limit);
 
 }  // namespace dra::alloc

@@ -411,3 +411,70 @@ TEST_CASE("schedule: a failure is reused only for claims with equal specs", "[al
 }
 
 }  // namespace dra::alloc
+
+namespace dra::alloc {
+
+TEST_CASE("schedule: fit_pods counts copies of a Pod, its template claims made for each",
+          "[alloc]") {
+  k8s::Cluster c = testing::cluster_of(R"(
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata: {name: gpu}
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: s}
+spec:
+  driver: d
+  nodeName: n1
+  pool: {name: n1, generation: 1, resourceSliceCount: 1}
+  devices: [{name: g0}, {name: g1}, {name: g2}]
+---
+apiVersion: v1
+kind: Node
+metadata: {name: n1}
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata: {name: two, namespace: ns}
+spec:
+  spec:
+    devices:
+      requests: [{name: r, exactly: {deviceClassName: gpu, count: 2}}]
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata: {name: one, namespace: ns}
+spec:
+  spec:
+    devices:
+      requests: [{name: r, exactly: {deviceClassName: gpu}}]
+---
+# Pending, and not placed by fit: it would take a device otherwise.
+apiVersion: v1
+kind: Pod
+metadata: {name: waiting, namespace: ns, uid: w}
+spec:
+  resourceClaims: [{name: r, resourceClaimTemplateName: two}]
+)");
+  k8s::RawJson pod{
+      R"({"spec":{"containers":[{"name":"c"}],"resourceClaims":[{"name":"g","resourceClaimTemplateName":"one"}]}})"};
+  const Fit f = fit_pods(c, pod, "copy", "ns", {}, 100);
+  CHECK(f.total == 3);
+  CHECK(f.per_node == std::vector<std::pair<std::string, int>>{{"n1", 3}});
+  CHECK_FALSE(f.capped);
+  CHECK(f.next == "cannot allocate on any of 1 node");
+  const Fit capped = fit_pods(c, pod, "copy", "ns", {}, 2);
+  CHECK(capped.total == 2);
+  CHECK(capped.capped);
+  k8s::RawJson two{
+      R"({"spec":{"resourceClaims":[{"name":"g","resourceClaimTemplateName":"two"}]}})"};
+  CHECK(fit_pods(c, two, "copy", "ns", {}, 100).total == 1);
+  k8s::RawJson missing{
+      R"({"spec":{"resourceClaims":[{"name":"g","resourceClaimTemplateName":"nope"}]}})"};
+  const Fit none = fit_pods(c, missing, "copy", "ns", {}, 100);
+  CHECK(none.total == 0);
+  CHECK_THAT(none.next, Catch::Contains("resource claim template \"nope\" not found"));
+}
+
+}  // namespace dra::alloc
