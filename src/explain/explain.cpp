@@ -1186,6 +1186,12 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
             c.status.allocation)
           allocated.push_back(&c);
     }
+  // The claim the scheduler made for the Pod's extended resources.
+  if (pod && pod->extended_resource_claim_name)
+    for (const k8s::ResourceClaim& c : cluster.resource_claims)
+      if (c.metadata.namespace_ == pod->metadata.namespace_ &&
+          c.metadata.name == *pod->extended_resource_claim_name && c.status.allocation)
+        allocated.push_back(&c);
   for (const k8s::ResourceClaim* c : allocated) {
     ClaimExplanation ce;
     ce.name = alloc::qualified_name(c->metadata);
