@@ -118,6 +118,11 @@ std::string controller_uid(const k8s::ObjectMeta& meta) {
 
 std::vector<TemplateClaim> create_template_claims(k8s::Cluster& cluster) {
   std::vector<TemplateClaim> out;
+  const bool any = std::any_of(cluster.pods.begin(), cluster.pods.end(), [](const auto& p) {
+    return std::any_of(p.resource_claims.begin(), p.resource_claims.end(),
+                       [](const auto& e) { return e.resource_claim_template_name.has_value(); });
+  });
+  if (!any) return out;  // the common case in dumps: nothing to index
   // Claims by namespace and name, and the names in use per namespace (for generated names).
   std::unordered_map<std::string, const k8s::ResourceClaim*> claims;
   auto key = [](std::string_view ns, std::string_view name) {
@@ -415,6 +420,15 @@ std::string taint_text(const k8s::DeviceTaint& t) {
 }  // namespace
 
 std::vector<Eviction> evict_for_device_taints(k8s::Cluster& cluster) {
+  // Nothing to do (the common case) without a NoExecute taint.
+  const bool any = std::any_of(
+      cluster.resource_slices.begin(), cluster.resource_slices.end(), [](const auto& slice) {
+        return std::any_of(slice.spec.devices.begin(), slice.spec.devices.end(), [](const auto& d) {
+          return std::any_of(d.taints.begin(), d.taints.end(),
+                             [](const auto& t) { return t.effect == "NoExecute"; });
+        });
+      });
+  if (!any) return {};
   // Devices by driver/pool/device.
   std::unordered_map<std::string, const k8s::Device*> devices;
   for (const k8s::ResourceSlice& slice : cluster.resource_slices)
