@@ -597,6 +597,15 @@ Pool build_pool(std::string driver, std::string name, std::vector<const k8s::Res
     p.not_targeting.clear();
     return p;
   }
+  if (counter_slices.empty()) {
+    // No counter sets: only a device that names one makes the pool invalid.
+    for (const auto* list : {&p.device_slices, &p.not_targeting})
+      for (const k8s::ResourceSlice* s : *list)
+        for (const k8s::Device& d : s->spec.devices)
+          if (!d.consumes_counters.empty())
+            return invalid("counter set " + d.consumes_counters.front().counter_set + " not found");
+    return p;
+  }
   for (const k8s::ResourceSlice* s : counter_slices) {
     for (const k8s::CounterSet& cs : s->spec.shared_counters) {
       for (const k8s::CounterSet* have : p.counter_sets)
@@ -614,9 +623,15 @@ Pool build_pool(std::string driver, std::string name, std::vector<const k8s::Res
     size_t cursor = 0;   // where the next counter lookup starts
     std::optional<uint32_t> find(std::string_view counter) {
       const auto& counters = set->counters;
-      for (size_t n = 0; n < counters.size(); ++n) {
-        const size_t i = (cursor + n) % counters.size();
-        if (counters[i].first == counter) {  // names are unique (the loader refuses repeats)
+      const size_t size = counters.size();
+      size_t i = cursor < size ? cursor : 0;
+      for (size_t n = 0; n < size; ++n, ++i) {
+        if (i == size) i = 0;
+        // Partition counters differ in their last character ("memory-slice-3"): compared
+        // first, most misses cost no call.
+        const std::string& name = counters[i].first;
+        if (name.size() == counter.size() && (counter.empty() || name.back() == counter.back()) &&
+            std::string_view(name) == counter) {  // unique (the loader refuses repeats)
           cursor = i + 1;
           return static_cast<uint32_t>(i);
         }
@@ -638,6 +653,10 @@ Pool build_pool(std::string driver, std::string name, std::vector<const k8s::Res
     }
   }
   Set* last = nullptr;
+  size_t consumers = 0;
+  for (const k8s::ResourceSlice* s : p.not_targeting) consumers += s->spec.devices.size();
+  layout->begin.reserve(device_count + consumers + 1);
+  layout->uses.reserve(4 * (device_count + consumers));
   auto check_consumption = [&](const std::vector<const k8s::ResourceSlice*>& list) -> std::string {
     for (const k8s::ResourceSlice* s : list)
       for (const k8s::Device& d : s->spec.devices) {
@@ -684,15 +703,36 @@ std::string selector_text(const k8s::NodeSelector& s) {
 // only, completeness judged over all slices; sorted by driver and name, pools with binding
 // conditions last.
 std::variant<std::vector<Pool>, PoolError> gather_pools(
-    const std::vector<const k8s::ResourceSlice*>& for_node, const k8s::NodeObject& node,
+    std::span<const k8s::ResourceSlice* const> on_node,
+    std::span<const k8s::ResourceSlice* const> shared, const k8s::NodeObject& node,
     const Features& features, const std::vector<const k8s::ResourceSlice*>& all) {
   struct Gathered {
     std::string driver, name;
     std::vector<const k8s::ResourceSlice*> slices;
   };
   std::vector<Gathered> pools;
+  // Pools by (driver, name): a look along `pools` while a node has few (the usual two or
+  // three), an index beyond.
   std::map<std::pair<std::string_view, std::string_view>, size_t> index;
-  for (const k8s::ResourceSlice* s : for_node) {
+  constexpr size_t kScan = 16;
+  auto find = [&](std::string_view driver, std::string_view name) -> Gathered* {
+    if (pools.size() <= kScan) {
+      for (Gathered& g : pools)
+        if (g.name == name && g.driver == driver) return &g;
+      return nullptr;
+    }
+    if (index.empty())  // keys view the slices' texts: `pools` moves its strings as it grows
+      for (size_t i = 0; i < pools.size(); ++i) {
+        const k8s::ResourceSliceSpec& spec = pools[i].slices.front()->spec;
+        index.emplace(
+            std::make_pair(std::string_view(spec.driver), std::string_view(spec.pool.name)), i);
+      }
+    auto it = index.find({driver, name});
+    return it == index.end() ? nullptr : &pools[it->second];
+  };
+  const size_t gathered = on_node.size() + shared.size();
+  for (size_t at = 0; at < gathered; ++at) {
+    const k8s::ResourceSlice* s = at < on_node.size() ? on_node[at] : shared[at - on_node.size()];
     const auto& spec = s->spec;
     if (!features.partitionable_devices &&
         (spec.per_device_node_selection.has_value() || has_shared_counters(*s)))
@@ -727,15 +767,16 @@ std::variant<std::vector<Pool>, PoolError> gather_pools(
     }
     if (!relevant) continue;
     // addSlice: only the newest generation seen so far is kept.
-    const auto key =
-        std::make_pair(std::string_view(spec.driver), std::string_view(spec.pool.name));
-    auto it = index.find(key);
-    if (it == index.end()) {
-      index.emplace(key, pools.size());
+    Gathered* found = find(spec.driver, spec.pool.name);
+    if (!found) {
       pools.push_back({spec.driver, spec.pool.name, {s}});
+      if (!index.empty())
+        index.emplace(
+            std::make_pair(std::string_view(spec.driver), std::string_view(spec.pool.name)),
+            pools.size() - 1);
       continue;
     }
-    Gathered& g = pools[it->second];
+    Gathered& g = *found;
     const int64_t have = g.slices.front()->spec.pool.generation;
     if (spec.pool.generation < have) continue;
     if (spec.pool.generation > have) {
@@ -1318,12 +1359,30 @@ struct Search {
     for (const k8s::DeviceSelector& sel : selectors) slots.push_back(&a.compiled(*sel.cel));
   }
 
+  // The programs decided before a program of a chain (the class's selectors, then the
+  // request's, each in order): a device one of them rules out never reaches the program, so
+  // its verdict there is not needed.
+  struct Before {
+    std::span<const Allocator::CompiledSlot* const> earlier;  // a whole list before
+    std::span<const Allocator::CompiledSlot* const> list;     // the program's list, up to it
+  };
+  bool ruled_out_before(const Before& before, uint32_t index) const {
+    const auto& verdicts = a.devices_->verdicts;
+    for (const auto span : {before.earlier, before.list})
+      for (const Allocator::CompiledSlot* cs : span) {
+        const std::vector<uint8_t>& v = verdicts[cs->slot];
+        if (index < v.size() && v[index] == Allocator::DeviceTable::kFalse) return true;
+      }
+    return false;
+  }
+
   // Whether the selectors are all true for the device; Fatal on CEL errors.
-  // `slots` caches the selectors' compiled programs for this request.
-  std::variant<bool, Fatal> selectors_match(int claim, const k8s::DeviceClass* cls,
-                                            const std::vector<k8s::DeviceSelector>& selectors,
-                                            std::vector<const Allocator::CompiledSlot*>& slots,
-                                            const Candidate& c, int* failed) {
+  // `slots` caches the selectors' compiled programs for this request; `earlier`, the
+  // programs of the chain before them (the class's, for the request's selectors).
+  std::variant<bool, Fatal> selectors_match(
+      int claim, const k8s::DeviceClass* cls, const std::vector<k8s::DeviceSelector>& selectors,
+      std::vector<const Allocator::CompiledSlot*>& slots, const Candidate& c, int* failed,
+      std::span<const Allocator::CompiledSlot* const> earlier = {}) {
     compile_slots(selectors, slots);
     for (size_t i = 0; i < selectors.size(); ++i) {
       const std::string& expr = selectors[i].cel->expression;
@@ -1338,7 +1397,8 @@ struct Search {
       // devices that agree on what the program reads share one evaluation.
       using D = Allocator::DeviceTable;
       if (a.devices_->verdict(cs.slot, c.index) == D::kUnknown) {
-        const uint8_t shared = shared_verdict(cs, c);  // may grow the verdict table
+        // May grow the verdict table.
+        const uint8_t shared = shared_verdict(cs, c, {earlier, {slots.data(), i}});
         a.devices_->verdict(cs.slot, c.index) = shared;
       }
       uint8_t& verdict = a.devices_->verdict(cs.slot, c.index);
@@ -1368,7 +1428,8 @@ struct Search {
 
   // The verdict of the program on any device that reads the same as this one; kUnknown
   // when the program or the device does not allow sharing.
-  uint8_t shared_verdict(const Allocator::CompiledSlot& cs, const Candidate& c) {
+  uint8_t shared_verdict(const Allocator::CompiledSlot& cs, const Candidate& c,
+                         const Before& before) {
     using D = Allocator::DeviceTable;
     D& t = *a.devices_;
     if (!t.shared[cs.slot].projections) return D::kUnknown;
@@ -1377,16 +1438,18 @@ struct Search {
     if (conv == D::kUnknown) conv = a.matches_.convertible(*c.device) ? D::kTrue : D::kFalse;
     if (conv == D::kFalse) return D::kUnknown;
     const auto base = c.index - static_cast<uint32_t>(c.device - c.slice->spec.devices.data());
-    fill_slice(cs, c.pool, c.slice, base);
+    fill_slice(cs, c.pool, c.slice, base, before);
     return t.verdicts[cs.slot][c.index];
   }
 
   // Decides the program for every device of the slice (numbered from `base`) that shares
   // its verdict, in one pass over the slice's devices (they lie together in memory), rather
   // than one device at a time as the search reaches them. Devices that cannot share stay
-  // kUnknown.
+  // kUnknown, and so do those a program `before` it rules out (no selector chain reaches
+  // this program for them: on a MIG node the class of whole GPUs leaves one device in
+  // nineteen to a request's selectors).
   void fill_slice(const Allocator::CompiledSlot& cs, size_t pool, const k8s::ResourceSlice* slice,
-                  uint32_t base) {
+                  uint32_t base, const Before& before) {
     using D = Allocator::DeviceTable;
     D& t = *a.devices_;
     D::Shared& sh = t.shared[cs.slot];
@@ -1401,7 +1464,7 @@ struct Search {
     uint32_t previous = D::kNoProjection;
     for (size_t i = 0; i < devices.size(); ++i) {
       const uint32_t index = base + static_cast<uint32_t>(i);
-      if (verdicts[index] != D::kUnknown) continue;
+      if (verdicts[index] != D::kUnknown || ruled_out_before(before, index)) continue;
       uint32_t& number = pr.of_device[index];
       if (number == D::kNoProjection) {  // only convertible devices get a number
         uint8_t& cv = t.convertible[index];
@@ -1491,10 +1554,17 @@ struct Search {
       const size_t p = m.next_pool, si = m.next_slice;
       const k8s::ResourceSlice* slice = pool.device_slices[si];
       const bool per_device = slice->spec.per_device_node_selection.value_or(false);
-      if (!per_device)
-        for (const auto* slots : {&rd.class_slots, &rd.request_slots})
-          for (const Allocator::CompiledSlot* cs : *slots)
-            if (cs->compiled->ok()) fill_slice(*cs, p, slice, pool.device_base[si]);
+      if (!per_device) {
+        const std::span<const Allocator::CompiledSlot* const> class_slots = rd.class_slots;
+        for (size_t i = 0; i < class_slots.size(); ++i)
+          if (class_slots[i]->compiled->ok())
+            fill_slice(*class_slots[i], p, slice, pool.device_base[si], {{}, class_slots.first(i)});
+        const std::span<const Allocator::CompiledSlot* const> request_slots = rd.request_slots;
+        for (size_t i = 0; i < request_slots.size(); ++i)
+          if (request_slots[i]->compiled->ok())
+            fill_slice(*request_slots[i], p, slice, pool.device_base[si],
+                       {class_slots, request_slots.first(i)});
+      }
       const size_t before = m.accepted.size();
       for (size_t di = 0; di < slice->spec.devices.size(); ++di) {
         const Candidate c = candidate(p, si, di);
@@ -1543,7 +1613,8 @@ struct Search {
         return memo = RequestData::kNo, false;
       }
     }
-    auto m = selectors_match(claim, nullptr, *rd.request.selectors, rd.request_slots, c, &failed);
+    auto m = selectors_match(claim, nullptr, *rd.request.selectors, rd.request_slots, c, &failed,
+                             rd.class_slots);
     if (auto* f = std::get_if<Fatal>(&m)) return *f;
     if (!std::get<bool>(m)) {
       if (obs) obs->rejected(r, *c.slice, *c.device, Rejection::RequestSelector, failed);
@@ -2426,11 +2497,10 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
   if (auto cached = pools_->by_node.find(node.metadata.name); cached != pools_->by_node.end())
     gathered_pools = &cached->second;
   if (!gathered_pools) {
-    std::vector<const k8s::ResourceSlice*> for_node;
+    std::span<const k8s::ResourceSlice* const> on_node;
     if (auto it = in_->slices_on_node.find(node.metadata.name); it != in_->slices_on_node.end())
-      for_node = it->second;
-    for_node.insert(for_node.end(), in_->slices_shared.begin(), in_->slices_shared.end());
-    auto gathered = gather_pools(for_node, node, f, in_->all_slices);
+      on_node = it->second;
+    auto gathered = gather_pools(on_node, in_->slices_shared, node, f, in_->all_slices);
     // Every device gets its index once; slices shared between nodes keep theirs.
     auto index = [&](const std::vector<const k8s::ResourceSlice*>& slices,
                      DeviceTable::PoolDevices& pd) {

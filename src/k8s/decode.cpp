@@ -556,6 +556,11 @@ void decode_device(Decoder& d, const Node& v, Device& dev) {
     }
     return decode_device_field(d, k, x, dev);
   });
+  // Worked out here, while the attributes are in cache: the allocator asks of every device
+  // it meets, and a large cluster's devices do not stay in cache until then.
+  thread_local VersionMemo versions;
+  dev.cel_value = cel_value_buildable(dev, versions) ? Device::CelValue::Buildable
+                                                     : Device::CelValue::Unbuildable;
 }
 
 void decode_slice_spec(Decoder& d, const Node& v, ResourceSliceSpec& s) {

@@ -1,6 +1,10 @@
 // src/k8s/model.cpp -- small helpers of the object model.
 #include "k8s/model.hpp"
 
+#include <algorithm>
+
+#include "k8s/semver.hpp"
+
 namespace dra::k8s {
 
 Pos Origin::at(std::string_view field) const {
@@ -133,6 +137,30 @@ auto find_qualified(const List& list, std::string_view qualified, std::string_vi
 }
 
 }  // namespace
+
+bool cel_value_buildable(const Device& device, VersionMemo& memo) {
+  using T = DeviceAttribute::Type;
+  for (const auto& [name, a] : device.attributes) {
+    switch (a.type) {
+      case T::None:
+        return false;
+      case T::Version: {
+        const void* h = a.text().handle();
+        if (std::find(memo.recent.begin(), memo.recent.end(), h) != memo.recent.end()) break;
+        if (!Semver::parse_cel(a.string_value(), nullptr)) return false;
+        memo.recent[memo.next++ % memo.recent.size()] = h;
+        break;
+      }
+      case T::Versions:
+        for (const std::string& v : a.strings())
+          if (!Semver::parse_cel(v, nullptr)) return false;
+        break;
+      default:
+        break;
+    }
+  }
+  return true;
+}
 
 const DeviceAttribute* Device::attribute(std::string_view qualified,
                                          std::string_view driver) const {

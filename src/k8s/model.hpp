@@ -11,6 +11,7 @@
 // A claim's spec and its parts compare by content (==): where they were read is ignored.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -267,6 +268,11 @@ struct Device {
   std::optional<std::string> node_name;
   util::Box<NodeSelector> node_selector;  // boxed: rare, and large
   std::optional<bool> all_nodes;
+  // Whether CEL can build the device's `device` value (cel_value_buildable): worked out by
+  // the decoder while the device's attributes are at hand; Unchecked for devices made
+  // otherwise.
+  enum class CelValue : uint8_t { Unchecked, Buildable, Unbuildable };
+  CelValue cel_value = CelValue::Unchecked;
   util::ThinVec<DeviceTaint> taints;
   std::optional<bool> binds_to_node;
   util::ThinVec<std::string> binding_conditions;
@@ -283,6 +289,18 @@ struct Device {
   const DeviceAttribute* attribute(std::string_view qualified, std::string_view driver) const;
   const DeviceCapacity* capacity_of(std::string_view qualified, std::string_view driver) const;
 };
+
+// Version texts found valid, by interned handle (util::Atom): the devices of one kind
+// repeat theirs, so most checks need no parse.
+struct VersionMemo {
+  std::array<const void*, 8> recent{};
+  size_t next = 0;
+};
+
+// Whether CEL can build the device's `device` value: every attribute has a value, and every
+// version (and version list entry) parses as CEL's semver does. A device that fails gets an
+// error from every selector instead of a value.
+bool cel_value_buildable(const Device& device, VersionMemo& memo);
 
 struct ResourcePool {
   std::string name;

@@ -36,10 +36,9 @@ struct DeviceValueCache {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   std::unordered_map<std::string, Value, TextHash, std::equal_to<>> texts;
-  // The version texts most recently found valid (by handle): devices of one kind repeat
-  // theirs, so convertible() mostly needs no lookup in `versions`.
-  std::array<const void*, 8> recent_versions{};
-  size_t next_recent = 0;
+  // The version texts most recently found valid (convertible() of devices the decoder did
+  // not check).
+  k8s::VersionMemo recent_versions;
 };
 
 // The same, reusing (and filling) `cache`.

@@ -198,32 +198,9 @@ void projection_key(const std::vector<DevicePath>& paths, const k8s::Device& dev
 }
 
 bool convertible(const k8s::Device& device, DeviceValueCache& cache) {
-  using T = k8s::DeviceAttribute::Type;
-  for (const auto& [name, a] : device.attributes) {
-    switch (a.type) {
-      case T::None:
-        return false;
-      case T::Version: {
-        const void* h = a.text().handle();
-        auto& recent = cache.recent_versions;
-        if (std::find(recent.begin(), recent.end(), h) != recent.end()) break;
-        if (!cache.versions.count(h)) {
-          std::optional<k8s::Semver> v = k8s::Semver::parse_cel(a.string_value(), nullptr);
-          if (!v) return false;
-          cache.versions.emplace(h, Value::semver(std::move(*v)));
-        }
-        recent[cache.next_recent++ % recent.size()] = h;
-        break;
-      }
-      case T::Versions:
-        for (const std::string& s : a.strings())
-          if (!k8s::Semver::parse_cel(s, nullptr)) return false;
-        break;
-      default:
-        break;
-    }
-  }
-  return true;
+  using C = k8s::Device::CelValue;
+  if (device.cel_value != C::Unchecked) return device.cel_value == C::Buildable;
+  return k8s::cel_value_buildable(device, cache.recent_versions);
 }
 
 }  // namespace dra::selectors

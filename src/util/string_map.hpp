@@ -130,9 +130,10 @@ class StringMap {
     }
   }
 
-  // Grows to hold `n` entries at most half full.
+  // Grows to hold `n` entries at most half full. Small maps start small: a cluster has
+  // thousands of pools with a device or two allocated each.
   void rehash(size_t n) {
-    size_t capacity = 16;
+    size_t capacity = 4;
     while (capacity < 2 * n) capacity <<= 1;
     if (capacity <= slots_.size()) return;
     std::vector<Slot> old(capacity);

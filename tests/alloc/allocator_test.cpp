@@ -233,6 +233,46 @@ TEST_CASE("alloc: selectors that read the same paths share each device's key, no
   CHECK(a.projection_keys() == 8 + 8);
 }
 
+TEST_CASE("alloc: a request's selectors are decided only for devices its class admits", "[alloc]") {
+  // A MIG-like slice: two whole GPUs, each followed by six partitions. The class admits the
+  // whole GPUs only; the request's selector (on memory) is then needed for those two, not
+  // for the twelve partitions the class has ruled out.
+  std::string devices;
+  for (int g = 0; g < 2; ++g) {
+    devices += "  - name: gpu-" + std::to_string(g) +
+               "\n    attributes: {type: {string: gpu}}\n    capacity: {memory: {value: 80Gi}}\n";
+    for (int m = 0; m < 6; ++m)
+      devices += "  - name: gpu-" + std::to_string(g) + "-mig-" + std::to_string(m) +
+                 "\n    attributes: {type: {string: mig}}\n    capacity: {memory: {value: 10Gi}}\n";
+  }
+  const std::string gpu_class = R"(
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata: {name: gpu}
+spec:
+  selectors:
+  - cel: {expression: 'device.attributes["d"].type == "gpu"'}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: node-1}
+)";
+  const k8s::Cluster c =
+      cluster_of(gpu_class + slice(devices) +
+                 claim("c", 2,
+                       "        selectors: [{cel: {expression: "
+                       "'device.capacity[\"d\"].memory.compareTo(quantity(\"40Gi\")) >= 0'}}]\n"));
+  Allocator a(c, allocated_state(c));
+  const Outcome out = a.allocate(node_of(c), pending(c));
+  REQUIRE(out.kind == Outcome::Kind::Allocated);
+  std::vector<std::string> got;
+  for (const auto& r : out.results[0].devices.results) got.push_back(r.device);
+  CHECK(got == std::vector<std::string>{"gpu-0", "gpu-1"});
+  // Fourteen keys for the class's paths, two for the request's (twenty-eight if the
+  // request's selector were decided for every device of the slice).
+  CHECK(a.projection_keys() == 14 + 2);
+}
+
 TEST_CASE("alloc: a CEL error on a device is met only when the search reaches it", "[alloc]") {
   // Pool p1 holds a (n = 1), pool p2 holds b (no n: the request's selector fails on it).
   // Upstream walks devices in order and evaluates a device's selectors when it gets there:

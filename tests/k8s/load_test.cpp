@@ -144,6 +144,46 @@ TEST_CASE("load: v1beta1 allNodes false is unset; v1 keeps it", "[k8s]") {
   CHECK(v1.resource_slices.at(0).spec.all_nodes == false);
 }
 
+TEST_CASE("load: each device says whether CEL can build its value", "[k8s]") {
+  // Worked out as the device is decoded (Device::cel_value), the same as
+  // cel_value_buildable on the device made by hand; devices made by hand are Unchecked.
+  const std::string text = R"(apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: s}
+spec:
+  driver: d
+  nodeName: node-1
+  pool: {name: p, generation: 0, resourceSliceCount: 1}
+  devices:
+  - name: plain
+    attributes: {model: {string: a}, n: {int: 1}}
+  - name: versioned
+    attributes: {v: {version: 1.2.3}, w: {version: 1.2.3}}
+  - name: bad-version
+    attributes: {v: {version: not-a-version}}
+  - name: no-value
+    attributes: {v: {}}
+  - name: none
+)";
+  util::Diagnostics diags;
+  const Cluster c = load_string(text, diags);
+  INFO(diags.to_string());
+  REQUIRE(c.resource_slices.size() == 1);
+  using V = Device::CelValue;
+  std::vector<std::pair<std::string, V>> got;
+  for (const Device& d : c.resource_slices.at(0).spec.devices) {
+    got.emplace_back(d.name, d.cel_value);
+    VersionMemo memo;
+    CHECK(cel_value_buildable(d, memo) == (d.cel_value == V::Buildable));
+  }
+  CHECK(got == std::vector<std::pair<std::string, V>>{{"plain", V::Buildable},
+                                                      {"versioned", V::Buildable},
+                                                      {"bad-version", V::Unbuildable},
+                                                      {"no-value", V::Unbuildable},
+                                                      {"none", V::Buildable}});
+  CHECK(Device().cel_value == V::Unchecked);
+}
+
 TEST_CASE("load: defaulting follows the version read", "[k8s]") {
   // v1beta1/defaults.go defaults allocationMode and count only when deviceClassName is set.
   const std::string claim =
