@@ -1496,6 +1496,20 @@ struct Search {
     }
   }
 
+  // Decides the request's programs (its class's, then its own) for the devices of a slice
+  // that reach each (fill_slice). The slots must be compiled.
+  void fill_selectors(const RequestData& rd, size_t pool, const k8s::ResourceSlice* slice,
+                      uint32_t base) {
+    const std::span<const Allocator::CompiledSlot* const> class_slots = rd.class_slots;
+    for (size_t i = 0; i < class_slots.size(); ++i)
+      if (class_slots[i]->compiled->ok())
+        fill_slice(*class_slots[i], pool, slice, base, {{}, class_slots.first(i)});
+    const std::span<const Allocator::CompiledSlot* const> request_slots = rd.request_slots;
+    for (size_t i = 0; i < request_slots.size(); ++i)
+      if (request_slots[i]->compiled->ok())
+        fill_slice(*request_slots[i], pool, slice, base, {class_slots, request_slots.first(i)});
+  }
+
   // isSelectable's answer read off the programs' verdicts alone, as selectors_match would
   // reach it (class selectors, then the request's, each in order, stopping at the first
   // false): RequestData::kYes or kNo, or 0 when a verdict on the way is not known or an
@@ -1554,17 +1568,7 @@ struct Search {
       const size_t p = m.next_pool, si = m.next_slice;
       const k8s::ResourceSlice* slice = pool.device_slices[si];
       const bool per_device = slice->spec.per_device_node_selection.value_or(false);
-      if (!per_device) {
-        const std::span<const Allocator::CompiledSlot* const> class_slots = rd.class_slots;
-        for (size_t i = 0; i < class_slots.size(); ++i)
-          if (class_slots[i]->compiled->ok())
-            fill_slice(*class_slots[i], p, slice, pool.device_base[si], {{}, class_slots.first(i)});
-        const std::span<const Allocator::CompiledSlot* const> request_slots = rd.request_slots;
-        for (size_t i = 0; i < request_slots.size(); ++i)
-          if (request_slots[i]->compiled->ok())
-            fill_slice(*request_slots[i], p, slice, pool.device_base[si],
-                       {class_slots, request_slots.first(i)});
-      }
+      if (!per_device) fill_selectors(rd, p, slice, pool.device_base[si]);
       const size_t before = m.accepted.size();
       for (size_t di = 0; di < slice->spec.devices.size(); ++di) {
         const Candidate c = candidate(p, si, di);
@@ -1681,6 +1685,8 @@ struct Search {
     if (*req.mode != "All")
       return Fatal{fmt::format("claim {}, request {}: unsupported count mode {}", claim_name(cl),
                                *req.name, *req.mode)};
+    compile_slots(rd.cls->spec.selectors, rd.class_slots);
+    compile_slots(*rd.request.selectors, rd.request_slots);
     for (size_t p = 0; p < pools().size(); ++p) {
       const Pool& pool = pools()[p];
       if (pool.incomplete)
@@ -1694,11 +1700,21 @@ struct Search {
             claim_name(cl), *req.name, pool.key)};
       for (size_t si = 0; si < pool.device_slices.size(); ++si) {
         const k8s::ResourceSlice* s = pool.device_slices[si];
+        // Without an observer (it wants each rejection reported), the answers are read off
+        // the programs' verdicts, decided for the whole slice; selectable() decides where
+        // they cannot (errors, devices without a shared verdict, per-device nodes).
+        const bool from_verdicts = !obs && features.device_binding_and_status &&
+                                   !s->spec.per_device_node_selection.value_or(false);
+        if (from_verdicts) fill_selectors(rd, p, s, pool.device_base[si]);
         for (size_t di = 0; di < s->spec.devices.size(); ++di) {
           const Candidate c = candidate(p, si, di);
-          auto sel = selectable(claim, request, sub, rd, c);
-          if (auto* f = std::get_if<Fatal>(&sel)) return *f;
-          if (!std::get<bool>(sel)) continue;
+          const uint8_t known = from_verdicts ? selectable_from_verdicts(rd, c.index) : 0;
+          if (known == RequestData::kNo) continue;
+          if (!known) {
+            auto sel = selectable(claim, request, sub, rd, c);
+            if (auto* f = std::get_if<Fatal>(&sel)) return *f;
+            if (!std::get<bool>(sel)) continue;
+          }
           if (features.consumable_capacity) {
             auto fits = capacity_ok(req, c);
             if (!fits || !*fits) continue;

@@ -752,6 +752,12 @@ TEST_CASE("quantity: whole gives whole numbers of up to 18 digits", "[k8s]") {
   CHECK_FALSE(whole("1.9995").has_value());
   CHECK_FALSE(whole("1n").has_value());
   CHECK(whole("999999999999999999") == 999999999999999999);
+  // Lengths around eight digits (a word's worth), every digit in some place.
+  for (const char* text :
+       {"12345678", "90817263", "123456789", "1234567890123456", "98765432109876543", "10000000",
+        "100000001", "9999999999999999", "505050505050505050"})
+    CHECK(whole(text) == std::stoll(text));
+  CHECK(whole("12345678k") == 12345678000LL);
   CHECK_FALSE(whole("1000000000000000000").has_value());  // 10^18
   CHECK_FALSE(whole("1E").has_value());
 }
