@@ -786,8 +786,17 @@ std::variant<std::vector<Pool>, PoolError> gather_pools(
     g.slices.push_back(s);
   }
 
+  // Built in order of driver and name (the pools are few; sorting the built pools would
+  // move them about), those with binding conditions put last.
+  std::vector<uint32_t> order(pools.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return std::tie(pools[a].driver, pools[a].name) < std::tie(pools[b].driver, pools[b].name);
+  });
   std::vector<Pool> result, with_binding_conditions;
-  for (Gathered& g : pools) {
+  result.reserve(pools.size());
+  for (const uint32_t at : order) {
+    Gathered& g = pools[at];
     const k8s::ResourceSlice& first = *g.slices.front();
     const int64_t count = first.spec.pool.resource_slice_count;
     std::optional<Pool> p;
@@ -826,11 +835,6 @@ std::variant<std::vector<Pool>, PoolError> gather_pools(
       result.push_back(std::move(*p));
     }
   }
-  auto by_id = [](const Pool& a, const Pool& b) {
-    return std::tie(a.driver, a.name) < std::tie(b.driver, b.name);
-  };
-  std::sort(result.begin(), result.end(), by_id);
-  std::sort(with_binding_conditions.begin(), with_binding_conditions.end(), by_id);
   for (Pool& p : with_binding_conditions) result.push_back(std::move(p));
   return result;
 }
@@ -2263,13 +2267,23 @@ struct Search {
           rf.count = rd.num_devices;
           rf.request_selectors = rd.request.selectors->size();
           rf.selectors = rd.request.selectors;
+          rf.devices.reserve(node_devices);
+          compile_slots(rd.cls->spec.selectors, rd.class_slots);
+          compile_slots(*rd.request.selectors, rd.request_slots);
           for (size_t p = 0; p < pools().size(); ++p) {
             const Pool& pool = pools()[p];
             if (pool.incomplete || pool.invalid) continue;
-            for (size_t sl = 0; sl < pool.device_slices.size(); ++sl)
-              for (size_t di = 0; di < pool.device_slices[sl]->spec.devices.size(); ++di)
-                rf.devices.push_back(
-                    device_facts(claim, request, sub, rd, candidate(p, sl, di), last));
+            for (size_t sl = 0; sl < pool.device_slices.size(); ++sl) {
+              // The selectors' verdicts decided for the whole slice at once, as the search
+              // does (decide_next_slice); selectable() where they cannot say.
+              const k8s::ResourceSlice* slice = pool.device_slices[sl];
+              const bool from_verdicts = features.device_binding_and_status &&
+                                         !slice->spec.per_device_node_selection.value_or(false);
+              if (from_verdicts) fill_selectors(rd, p, slice, pool.device_base[sl]);
+              for (size_t di = 0; di < slice->spec.devices.size(); ++di)
+                rf.devices.push_back(device_facts(claim, request, sub, rd, candidate(p, sl, di),
+                                                  last, from_verdicts));
+            }
           }
           rd.own_selectable.clear();  // the search reports its own rejections
           out.requests.push_back(std::move(rf));
@@ -2278,14 +2292,47 @@ struct Search {
     return out;
   }
 
+  // The first false selector of the class (in order), else of the request, read off the
+  // programs' verdicts as selectors_match reaches them; false when a verdict on the way is
+  // not known or an error (selectable() then decides, and says which).
+  bool first_false_from_verdicts(const RequestData& rd, uint32_t index, int* in_class,
+                                 int* in_request) const {
+    using D = Allocator::DeviceTable;
+    const D& t = *a.devices_;
+    for (const auto& [slots, failed] :
+         {std::pair{&rd.class_slots, in_class}, std::pair{&rd.request_slots, in_request}})
+      for (size_t i = 0; i < slots->size(); ++i) {
+        const std::vector<uint8_t>& v = t.verdicts[(*slots)[i]->slot];
+        const uint8_t verdict = index < v.size() ? v[index] : uint8_t{D::kUnknown};
+        if (verdict == D::kFalse) {
+          *failed = static_cast<int>(i);
+          return true;
+        }
+        if (verdict != D::kTrue) return false;
+      }
+    return true;
+  }
+
   template <typename Last>
   DeviceFacts device_facts(int claim, int request, int sub, RequestData& rd, const Candidate& c,
-                           Last& last) {
+                           Last& last, bool from_verdicts) {
     DeviceFacts f;
     f.pool = c.pool;
     f.index = c.index;
     f.slice = c.slice;
     f.device = c.device;
+    if (!from_verdicts ||
+        !first_false_from_verdicts(rd, c.index, &f.class_selector, &f.request_selector))
+      selectable_facts(claim, request, sub, rd, c, last, f);
+    // A device outside the class: the other checks say nothing more about it.
+    if (f.class_selector >= 0 || f.class_error) return f;
+    return other_facts(rd, c, std::move(f));
+  }
+
+  // The selectors' and node checks' facts through selectable(), which reports to `last`.
+  template <typename Last>
+  void selectable_facts(int claim, int request, int sub, RequestData& rd, const Candidate& c,
+                        Last& last, DeviceFacts& f) {
     last.seen = false;
     auto sel = selectable(claim, request, sub, rd, c);
     if (auto* e = std::get_if<Fatal>(&sel)) {
@@ -2307,8 +2354,10 @@ struct Search {
           break;
       }
     }
-    // A device outside the class: the other checks say nothing more about it.
-    if (f.class_selector >= 0 || f.class_error) return f;
+  }
+
+  // Use, taints, counters and capacity.
+  DeviceFacts other_facts(const RequestData& rd, const Candidate& c, DeviceFacts f) {
     const RequestView& req = rd.request;
     if (!req.admin_access()) f.in_use = in_use(c.index);
     if (features.device_taints) f.taint = untolerated_taint(*c.device, *req.tolerations);
@@ -2553,7 +2602,6 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
   for (const Pool& p : s.pools())
     for (const k8s::ResourceSlice* sl : p.device_slices)
       s.node_devices += static_cast<uint32_t>(sl->spec.devices.size());
-  if (s.obs) s.obs->pools(s.pool_infos());
 
   if (auto e = s.validate_claims()) return fatal(e->message);
 

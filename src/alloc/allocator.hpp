@@ -166,7 +166,6 @@ class Observer {
   // later calls (a caller that tries each node once saves keeping them).
   virtual bool keep_pools() const { return true; }
   virtual void facts(const NodeFacts&) {}
-  virtual void pools(const std::vector<PoolInfo>&) {}
   // A candidate device for a request was not taken; `detail` says more (the selector
   // index, the constraint index, the taint key) where there is more.
   virtual void rejected(const RequestRef&, const k8s::ResourceSlice&, const k8s::Device&, Rejection,
