@@ -2325,8 +2325,8 @@ struct Search {
         !first_false_from_verdicts(rd, c.index, &f.class_selector, &f.request_selector))
       selectable_facts(claim, request, sub, rd, c, last, f);
     // A device outside the class: the other checks say nothing more about it.
-    if (f.class_selector >= 0 || f.class_error) return f;
-    return other_facts(rd, c, std::move(f));
+    if (f.class_selector < 0 && !f.class_error) other_facts(rd, c, f);
+    return f;
   }
 
   // The selectors' and node checks' facts through selectable(), which reports to `last`.
@@ -2357,7 +2357,7 @@ struct Search {
   }
 
   // Use, taints, counters and capacity.
-  DeviceFacts other_facts(const RequestData& rd, const Candidate& c, DeviceFacts f) {
+  void other_facts(const RequestData& rd, const Candidate& c, DeviceFacts& f) {
     const RequestView& req = rd.request;
     if (!req.admin_access()) f.in_use = in_use(c.index);
     if (features.device_taints) f.taint = untolerated_taint(*c.device, *req.tolerations);
@@ -2378,7 +2378,6 @@ struct Search {
       const auto fits = capacity_ok(req, c);
       f.capacity = !fits || !*fits;
     }
-    return f;
   }
 };
 
