@@ -1519,16 +1519,9 @@ struct Search {
   // false): RequestData::kYes or kNo, or 0 when a verdict on the way is not known or an
   // error (selectable() then decides, and reports).
   uint8_t selectable_from_verdicts(const RequestData& rd, uint32_t index) const {
-    using D = Allocator::DeviceTable;
-    const D& t = *a.devices_;
-    for (const auto* slots : {&rd.class_slots, &rd.request_slots})
-      for (const Allocator::CompiledSlot* cs : *slots) {
-        const std::vector<uint8_t>& v = t.verdicts[cs->slot];
-        const uint8_t verdict = index < v.size() ? v[index] : uint8_t{D::kUnknown};
-        if (verdict == D::kFalse) return RequestData::kNo;
-        if (verdict != D::kTrue) return 0;
-      }
-    return RequestData::kYes;
+    int in_class = -1, in_request = -1;
+    if (!first_false_from_verdicts(rd, index, &in_class, &in_request)) return 0;
+    return in_class < 0 && in_request < 0 ? RequestData::kYes : RequestData::kNo;
   }
 
   std::vector<uint8_t>& selectable_memo(RequestData& rd) {

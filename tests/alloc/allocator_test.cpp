@@ -27,18 +27,14 @@ std::vector<const k8s::ResourceClaim*> pending(const k8s::Cluster& c) {
   return out;
 }
 
-const char* kClass = R"(
-apiVersion: resource.k8s.io/v1
-kind: DeviceClass
-metadata: {name: gpu}
-spec:
-  selectors:
-  - cel: {expression: 'device.driver == "d"'}
----
-apiVersion: v1
-kind: Node
-metadata: {name: node-1}
-)";
+// Class "gpu" with one selector, and the node node-1.
+std::string class_and_node(const std::string& expression) {
+  return "\napiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: gpu}\nspec:\n"
+         "  selectors:\n  - cel: {expression: '" +
+         expression + "'}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: node-1}\n";
+}
+
+const std::string kClass = class_and_node(R"(device.driver == "d")");
 
 std::string claim(const std::string& name, int count, const std::string& extra = "") {
   return "---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata: {name: " + name +
@@ -245,18 +241,7 @@ TEST_CASE("alloc: a request's selectors are decided only for devices its class a
       devices += "  - name: gpu-" + std::to_string(g) + "-mig-" + std::to_string(m) +
                  "\n    attributes: {type: {string: mig}}\n    capacity: {memory: {value: 10Gi}}\n";
   }
-  const std::string gpu_class = R"(
-apiVersion: resource.k8s.io/v1
-kind: DeviceClass
-metadata: {name: gpu}
-spec:
-  selectors:
-  - cel: {expression: 'device.attributes["d"].type == "gpu"'}
----
-apiVersion: v1
-kind: Node
-metadata: {name: node-1}
-)";
+  const std::string gpu_class = class_and_node(R"(device.attributes["d"].type == "gpu")");
   const k8s::Cluster c =
       cluster_of(gpu_class + slice(devices) +
                  claim("c", 2,
