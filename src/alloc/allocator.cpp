@@ -1519,9 +1519,27 @@ struct Search {
   // false): RequestData::kYes or kNo, or 0 when a verdict on the way is not known or an
   // error (selectable() then decides, and reports).
   uint8_t selectable_from_verdicts(const RequestData& rd, uint32_t index) const {
-    int in_class = -1, in_request = -1;
-    if (!first_false_from_verdicts(rd, index, &in_class, &in_request)) return 0;
-    return in_class < 0 && in_request < 0 ? RequestData::kYes : RequestData::kNo;
+    const int at = first_false_verdict(rd, index);
+    return at == kVerdictUnknown ? 0 : at == kVerdictsTrue ? RequestData::kYes : RequestData::kNo;
+  }
+
+  // Where the chain of the request's programs (the class's, then its own, in order) first
+  // has a false verdict for the device: its position along the chain; kVerdictsTrue when
+  // every verdict is true; kVerdictUnknown when one on the way is not known or an error.
+  static constexpr int kVerdictsTrue = -1, kVerdictUnknown = -2;
+  int first_false_verdict(const RequestData& rd, uint32_t index) const {
+    using D = Allocator::DeviceTable;
+    const D& t = *a.devices_;
+    int at = 0;
+    for (const auto* slots : {&rd.class_slots, &rd.request_slots})
+      for (const Allocator::CompiledSlot* cs : *slots) {
+        const std::vector<uint8_t>& v = t.verdicts[cs->slot];
+        const uint8_t verdict = index < v.size() ? v[index] : uint8_t{D::kUnknown};
+        if (verdict == D::kFalse) return at;
+        if (verdict != D::kTrue) return kVerdictUnknown;
+        ++at;
+      }
+    return kVerdictsTrue;
   }
 
   std::vector<uint8_t>& selectable_memo(RequestData& rd) {
@@ -2290,19 +2308,14 @@ struct Search {
   // not known or an error (selectable() then decides, and says which).
   bool first_false_from_verdicts(const RequestData& rd, uint32_t index, int* in_class,
                                  int* in_request) const {
-    using D = Allocator::DeviceTable;
-    const D& t = *a.devices_;
-    for (const auto& [slots, failed] :
-         {std::pair{&rd.class_slots, in_class}, std::pair{&rd.request_slots, in_request}})
-      for (size_t i = 0; i < slots->size(); ++i) {
-        const std::vector<uint8_t>& v = t.verdicts[(*slots)[i]->slot];
-        const uint8_t verdict = index < v.size() ? v[index] : uint8_t{D::kUnknown};
-        if (verdict == D::kFalse) {
-          *failed = static_cast<int>(i);
-          return true;
-        }
-        if (verdict != D::kTrue) return false;
-      }
+    const int at = first_false_verdict(rd, index);
+    if (at == kVerdictUnknown) return false;
+    const int classes = static_cast<int>(rd.class_slots.size());
+    if (at >= classes) {
+      *in_request = at - classes;
+    } else if (at >= 0) {
+      *in_class = at;
+    }
     return true;
   }
 
