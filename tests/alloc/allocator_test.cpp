@@ -258,6 +258,39 @@ TEST_CASE("alloc: a request's selectors are decided only for devices its class a
   CHECK(a.projection_keys() == 14 + 2);
 }
 
+TEST_CASE("alloc: a node with many pools: newest generation each, searched in name order",
+          "[alloc]") {
+  // Twenty pools on one node, listed in reverse order (pools are looked up by a scan while
+  // a node has few, through an index beyond sixteen); pool p03 comes in generations 1 and
+  // 2, the newer listed after the index has taken over. An All request gets one device of
+  // each pool, the newest generation's, in pool order.
+  std::string slices;
+  for (int i = 19; i >= 0; --i) {
+    const std::string n = (i < 10 ? "p0" : "p") + std::to_string(i);
+    slices += slice("  - name: d-" + n + "\n", "d", n);
+  }
+  slices +=
+      "---\napiVersion: resource.k8s.io/v1\nkind: ResourceSlice\nmetadata: {name: d-p03-new}\n"
+      "spec:\n  driver: d\n  nodeName: node-1\n  pool: {name: p03, generation: 2, "
+      "resourceSliceCount: 1}\n  devices:\n  - name: d-p03-new\n";
+  const k8s::Cluster c =
+      cluster_of(kClass + slices +
+                 "---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata: {name: "
+                 "all, namespace: default}\nspec: {devices: {requests: [{name: r, exactly: "
+                 "{deviceClassName: gpu, allocationMode: All}}]}}\n");
+  Allocator a(c, allocated_state(c));
+  const Outcome out = a.allocate(node_of(c), pending(c));
+  REQUIRE(out.kind == Outcome::Kind::Allocated);
+  std::vector<std::string> got;
+  for (const auto& r : out.results[0].devices.results) got.push_back(r.pool + "/" + r.device);
+  std::vector<std::string> want;
+  for (int i = 0; i < 20; ++i) {
+    const std::string n = (i < 10 ? "p0" : "p") + std::to_string(i);
+    want.push_back(n + "/d-" + n + (i == 3 ? "-new" : ""));
+  }
+  CHECK(got == want);
+}
+
 TEST_CASE("alloc: a CEL error on a device is met only when the search reaches it", "[alloc]") {
   // Pool p1 holds a (n = 1), pool p2 holds b (no n: the request's selector fails on it).
   // Upstream walks devices in order and evaluates a device's selectors when it gets there:
