@@ -128,8 +128,8 @@ std::string_view to_string(Rejection r) {
 // ---- the allocator object -----------------------------------------------------------------
 
 // Counter sets with their counters, as values.
-using CounterValues = std::vector<std::pair<std::string, k8s::Quantity>>;
-using CounterSets = std::vector<std::pair<std::string, CounterValues>>;
+using CounterValues = std::vector<std::pair<util::Atom, k8s::Quantity>>;
+using CounterSets = std::vector<std::pair<util::Atom, CounterValues>>;
 
 struct Allocator::CounterCache {
   std::map<std::string, CounterSets> available;  // by "driver/pool"
@@ -603,35 +603,34 @@ Pool build_pool(std::string driver, std::string name, std::vector<const k8s::Res
       for (const k8s::ResourceSlice* s : *list)
         for (const k8s::Device& d : s->spec.devices)
           if (!d.consumes_counters.empty())
-            return invalid("counter set " + d.consumes_counters.front().counter_set + " not found");
+            return invalid(fmt::format("counter set {} not found",
+                                       d.consumes_counters.front().counter_set.view()));
     return p;
   }
   for (const k8s::ResourceSlice* s : counter_slices) {
     for (const k8s::CounterSet& cs : s->spec.shared_counters) {
       for (const k8s::CounterSet* have : p.counter_sets)
-        if (have->name == cs.name) return invalid("duplicate counter set name " + cs.name);
+        if (have->name == cs.name)
+          return invalid(fmt::format("duplicate counter set name {}", cs.name.view()));
       p.counter_sets.push_back(&cs);
     }
   }
   // Every consumption must name a counter set and counters it has. The same pass lays the
-  // counters out as whole numbers, when they are (Pool::CounterLayout).
+  // counters out as whole numbers, when they are (Pool::CounterLayout). Names are interned
+  // (k8s::CounterMap): each compare is one of pointers.
   // Devices name the counters they consume mostly in the order the sets list them, so the
-  // lookups start where the last one matched (a compare or two instead of a hash each).
+  // lookups start where the last one matched.
   struct Set {
     const k8s::CounterSet* set = nullptr;
     uint32_t first = 0;  // slot of its first counter
     size_t cursor = 0;   // where the next counter lookup starts
-    std::optional<uint32_t> find(std::string_view counter) {
+    std::optional<uint32_t> find(util::Atom counter) {
       const auto& counters = set->counters;
       const size_t size = counters.size();
       size_t i = cursor < size ? cursor : 0;
       for (size_t n = 0; n < size; ++n, ++i) {
         if (i == size) i = 0;
-        // Partition counters differ in their last character ("memory-slice-3"): compared
-        // first, most misses cost no call.
-        const std::string& name = counters[i].first;
-        if (name.size() == counter.size() && (counter.empty() || name.back() == counter.back()) &&
-            std::string_view(name) == counter) {  // unique (the loader refuses repeats)
+        if (counters[i].first == counter) {  // unique (the loader refuses repeats)
           cursor = i + 1;
           return static_cast<uint32_t>(i);
         }
@@ -639,15 +638,15 @@ Pool build_pool(std::string driver, std::string name, std::vector<const k8s::Res
       return std::nullopt;
     }
   };
-  std::unordered_map<std::string_view, Set> sets;
+  // By name: a pool has a few counter sets (one per GPU), looked up along the list.
+  std::vector<Set> sets;
+  sets.reserve(p.counter_sets.size());
   auto layout = std::make_shared<Pool::CounterLayout>();
   bool whole = true;
   for (const k8s::CounterSet* cs : p.counter_sets) {
-    Set& set = sets[cs->name];
-    set.set = cs;
-    set.first = static_cast<uint32_t>(layout->capacity.size());
+    sets.push_back({cs, static_cast<uint32_t>(layout->capacity.size())});
     for (const auto& [counter, value] : cs->counters) {
-      const std::optional<int64_t> v = value.value.whole();
+      const std::optional<int64_t> v = value.whole();
       whole = whole && v;
       layout->capacity.push_back(v.value_or(0));
     }
@@ -663,15 +662,19 @@ Pool build_pool(std::string driver, std::string name, std::vector<const k8s::Res
         layout->begin.push_back(static_cast<uint32_t>(layout->uses.size()));
         for (const k8s::DeviceCounterConsumption& c : d.consumes_counters) {
           if (!last || last->set->name != c.counter_set) {
-            auto found = sets.find(c.counter_set);
-            if (found == sets.end()) return "counter set " + c.counter_set + " not found";
-            last = &found->second;
+            auto found = std::find_if(sets.begin(), sets.end(),
+                                      [&](const Set& x) { return x.set->name == c.counter_set; });
+            if (found == sets.end())
+              return fmt::format("counter set {} not found", c.counter_set.view());
+            last = &*found;
           }
           Set& set = *last;
           for (const auto& [counter, amount] : c.counters) {
             const std::optional<uint32_t> at = set.find(counter);
-            if (!at) return "counter " + counter + " not found in counter set " + set.set->name;
-            const std::optional<int64_t> v = amount.value.whole();
+            if (!at)
+              return fmt::format("counter {} not found in counter set {}", counter.view(),
+                                 set.set->name.view());
+            const std::optional<int64_t> v = amount.whole();
             whole = whole && v;
             if (v) layout->uses.emplace_back(set.first + *at, *v);
           }

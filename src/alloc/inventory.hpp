@@ -75,7 +75,7 @@ Inventory build_inventory(const k8s::Cluster& cluster);
 // Counters left in one pool: per counter set, per counter, the set's value minus what
 // devices allocated in non-admin mode consume (upstream counts each allocated device once).
 struct CounterUse {
-  std::string counter_set, counter;
+  util::Atom counter_set, counter;
   k8s::Quantity total, used;
 };
 std::vector<CounterUse> counter_use(const Pool& pool, const Inventory& inv);

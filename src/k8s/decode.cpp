@@ -90,6 +90,11 @@ class Decoder {
     if (!v.is_scalar() || v.scalar_type() != ScalarType::String) return type_error(v, "a string");
     out.assign(v.text);
   }
+  void str(const Node& v, util::Atom& out) {
+    if (v.is_null()) return;
+    if (!v.is_scalar() || v.scalar_type() != ScalarType::String) return type_error(v, "a string");
+    out = util::Atom(v.text);
+  }
   void opt_str(const Node& v, std::optional<std::string>& out) {
     if (v.is_null()) return;
     out.emplace();
@@ -339,7 +344,7 @@ void decode_counters(Decoder& d, const Node& v, CounterMap& out) {
   out.reserve(v.size);
   for (uint32_t i = 0; i < v.size; ++i) {
     auto s = d.map_key(v.key(i).text);
-    out.emplace_back(std::string(v.key(i).text), Counter());
+    out.emplace_back(util::Atom(v.key(i).text), Counter());
     Counter& c = out.back().second;
     c.pos = v.key(i).pos;
     Origin o;
@@ -347,6 +352,7 @@ void decode_counters(Decoder& d, const Node& v, CounterMap& out) {
       if (k == "value") return d.quantity(x, c.value), "value";
       return nullptr;
     });
+    c.note_whole();
     c.extras = std::move(o.extras);
   }
 }

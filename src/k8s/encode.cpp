@@ -277,7 +277,7 @@ class Encoder {
   Value counters(const CounterMap& map) const {
     Value v = Value::map();
     for (const auto& [name, c] : map)
-      v.add(name, object({always("value", quantity(c.value))}, {}, c.extras));
+      v.add(name.str(), object({always("value", quantity(c.value))}, {}, c.extras));
     go_map(v);
     return v;
   }

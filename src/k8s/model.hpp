@@ -236,20 +236,40 @@ struct DeviceCapacity {
 };
 
 struct Counter {
-  Quantity value;
+  // value.whole(). The decoder notes it (note_whole) while the value is at hand: the
+  // allocator reads every counter of a node's devices, and then needs only these first
+  // bytes of each entry. A counter made otherwise works it out from value.
+  std::optional<std::int64_t> whole() const {
+    return noted_ == Noted::No      ? value.whole()
+           : noted_ == Noted::Whole ? std::optional<std::int64_t>(whole_)
+                                    : std::nullopt;
+  }
+  void note_whole() {
+    const std::optional<std::int64_t> w = value.whole();
+    whole_ = w.value_or(0);
+    noted_ = w ? Noted::Whole : Noted::NotWhole;
+  }
+
+ private:
+  std::int64_t whole_ = 0;
+  enum class Noted : uint8_t { No, Whole, NotWhole } noted_ = Noted::No;
+
+ public:
+  Quantity value;  // change it only before note_whole()
   Pos pos;
   Extras extras;
 };
-using CounterMap = std::vector<std::pair<std::string, Counter>>;  // input order
+// Names interned, as the allocator compares them on every device of a node: input order.
+using CounterMap = std::vector<std::pair<util::Atom, Counter>>;
 
 struct CounterSet {
-  std::string name;
+  util::Atom name;
   CounterMap counters;
   Origin origin;
 };
 
 struct DeviceCounterConsumption {
-  std::string counter_set;
+  util::Atom counter_set;
   CounterMap counters;
   Origin origin;
 };

@@ -935,7 +935,7 @@ void device(Report& r, const std::string& p, const k8s::Device& d,
     r.too_many(p + ".consumesCounters", d.origin.at("consumesCounters"), d.consumes_counters.size(),
                kMaxConsumptions);
   } else {
-    std::set<std::string> sets;
+    std::set<std::string_view> sets;
     for (size_t i = 0; i < d.consumes_counters.size(); ++i) {
       const k8s::DeviceCounterConsumption& c = d.consumes_counters[i];
       const std::string cp = at(p + ".consumesCounters", i);
@@ -1127,7 +1127,7 @@ void slice_spec(Report& r, const k8s::ResourceSliceSpec& s) {
     r.too_many("spec.sharedCounters", s.origin.at("sharedCounters"), s.shared_counters.size(),
                kMaxCounterSets);
   } else {
-    std::set<std::string> names;
+    std::set<std::string_view> names;
     for (size_t i = 0; i < s.shared_counters.size(); ++i) {
       const k8s::CounterSet& cs = s.shared_counters[i];
       const std::string p = at("spec.sharedCounters", i);

@@ -311,8 +311,8 @@ std::string slices_text(const alloc::Pool& p) {
 
 // Per counter name, summed over the pool's counter sets: "memory=480Gi/640Gi".
 std::string counters_left(const std::vector<alloc::CounterUse>& use) {
-  std::vector<std::string> order;
-  std::map<std::string, std::pair<k8s::Quantity, k8s::Quantity>> sum;  // left, total
+  std::vector<std::string_view> order;
+  std::map<std::string_view, std::pair<k8s::Quantity, k8s::Quantity>> sum;  // left, total
   for (const auto& u : use) {
     if (!sum.count(u.counter)) order.push_back(u.counter);
     auto& [left, total] = sum[u.counter];
@@ -368,8 +368,8 @@ void pools(const std::vector<const alloc::Pool*>& list, const alloc::Inventory& 
         Value cs = Value::list();
         for (const auto& u : f.counters) {
           Value c = Value::map();
-          c.add("counterSet", Value::of(u.counter_set));
-          c.add("counter", Value::of(u.counter));
+          c.add("counterSet", Value::of(u.counter_set.str()));
+          c.add("counter", Value::of(u.counter.str()));
           c.add("total", Value::of(u.total.to_string()));
           c.add("used", Value::of(u.used.to_string()));
           cs.items.push_back(std::move(c));

@@ -184,6 +184,51 @@ spec:
   CHECK(Device().cel_value == V::Unchecked);
 }
 
+TEST_CASE("load: counters note their whole values, names interned", "[k8s]") {
+  // Counter::whole() is Quantity::whole() of the value: noted by the decoder for the
+  // allocator, worked out from the value for a counter made by hand.
+  const std::string text = R"(apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: s}
+spec:
+  driver: d
+  nodeName: node-1
+  pool: {name: p, generation: 0, resourceSliceCount: 1}
+  sharedCounters:
+  - name: set-0
+    counters:
+      one: {value: "1"}
+      mem: {value: 80Gi}
+      half: {value: "1.5"}
+      huge: {value: 1e18}
+      most: {value: "999999999999999999"}
+      neg: {value: "-2k"}
+      zero: {value: "0"}
+)";
+  util::Diagnostics diags;
+  const Cluster c = load_string(text, diags);
+  INFO(diags.to_string());
+  REQUIRE(c.resource_slices.size() == 1);
+  const CounterSet& set = c.resource_slices.at(0).spec.shared_counters.at(0);
+  CHECK(set.name == util::Atom("set-0"));
+  std::vector<std::pair<std::string, std::optional<int64_t>>> got;
+  for (const auto& [name, counter] : set.counters) {
+    got.emplace_back(name.str(), counter.whole());
+    CHECK(counter.whole() == counter.value.whole());
+  }
+  using W = std::optional<int64_t>;
+  CHECK(got == std::vector<std::pair<std::string, W>>{{"one", W(1)},
+                                                      {"mem", W(85899345920)},
+                                                      {"half", std::nullopt},
+                                                      {"huge", std::nullopt},
+                                                      {"most", W(999999999999999999)},
+                                                      {"neg", W(-2000)},
+                                                      {"zero", W(0)}});
+  Counter by_hand;
+  by_hand.value = *Quantity::parse("3Ki");
+  CHECK(by_hand.whole() == W(3072));
+}
+
 TEST_CASE("load: defaulting follows the version read", "[k8s]") {
   // v1beta1/defaults.go defaults allocationMode and count only when deviceClassName is set.
   const std::string claim =

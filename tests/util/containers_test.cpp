@@ -4,6 +4,8 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "util/atom.hpp"
 #include "util/box.hpp"
@@ -22,6 +24,34 @@ TEST_CASE("util: atoms intern equal text once", "[util]") {
   CHECK(Atom().empty());
   CHECK(Atom("") == Atom());
   CHECK((Atom("a") <=> Atom("b")) == std::strong_ordering::less);
+}
+
+TEST_CASE("util: atoms stay one per text when look-ups share the recent slots", "[util]") {
+  // Same length, same first and last eight bytes: the same slot of the thread's recent
+  // atoms, yet different texts.
+  const Atom x("aaaaaaaaXbbbbbbbb"), y("aaaaaaaaYbbbbbbbb");
+  CHECK_FALSE(x == y);
+  CHECK(x.view() == "aaaaaaaaXbbbbbbbb");
+  CHECK(y.view() == "aaaaaaaaYbbbbbbbb");
+  CHECK(Atom("aaaaaaaaXbbbbbbbb") == x);  // the slot now holds y: found in the table
+  CHECK(Atom("aaaaaaaaYbbbbbbbb") == y);
+  // Thousands of names, more than the slots, interned in one order and again in reverse,
+  // and from another thread: one handle per text each time.
+  std::vector<std::string> names;
+  for (int i = 0; i < 3000; ++i) names.push_back("memory-slice-" + std::to_string(i));
+  std::vector<Atom> first;
+  for (const std::string& n : names) first.emplace_back(n);
+  for (size_t i = names.size(); i-- > 0;) {
+    const Atom again(names[i]);
+    CHECK(&again.str() == &first[i].str());
+    CHECK(again.view() == names[i]);
+  }
+  std::vector<const void*> other(names.size());
+  std::thread([&] {
+    for (size_t i = 0; i < names.size(); ++i) other[i] = Atom(names[i]).handle();
+  }).join();
+  for (size_t i = 0; i < names.size(); ++i) CHECK(other[i] == first[i].handle());
+  CHECK(Atom("m").view() == "m");  // shorter than eight bytes
 }
 
 TEST_CASE("util: Box copies deeply and compares by value", "[util]") {
