@@ -19,6 +19,7 @@
 
 #include "alloc/node_match.hpp"
 #include "selectors/projection.hpp"
+#include "util/hash.hpp"
 #include "util/pointer_map.hpp"
 
 namespace dra::alloc {
@@ -461,8 +462,9 @@ bool Allocator::all_in_use(std::string_view node) {
 namespace {
 
 struct Pool {
-  std::string driver, name;
-  std::string key;  // "driver/pool"
+  // Views of the texts of the pool's slices, which outlive the Allocator and so its pools.
+  std::string_view driver, name;
+  std::string key() const { return fmt::format("{}/{}", driver, name); }
   bool incomplete = false;
   bool invalid = false;
   std::string invalid_reason;
@@ -526,7 +528,7 @@ class NameSet {
   }
   // False when `name` was there already. The set must not fill up (`expected` bounds it).
   bool insert(std::string_view name) {
-    const size_t h = std::hash<std::string_view>{}(name);
+    const size_t h = util::hash_bytes(name);
     const size_t mask = slots_.size() - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
@@ -548,13 +550,12 @@ class NameSet {
 };
 
 // buildPool: splits the slices, then checks device names and counter references.
-Pool build_pool(std::string driver, std::string name, std::vector<const k8s::ResourceSlice*> slices,
-                const Features& features,
+Pool build_pool(std::string_view driver, std::string_view name,
+                std::vector<const k8s::ResourceSlice*> slices, const Features& features,
                 const std::vector<const k8s::ResourceSlice*>* all_for_pool) {
   Pool p;
-  p.driver = std::move(driver);
-  p.name = std::move(name);
-  p.key = p.driver + "/" + p.name;
+  p.driver = driver;
+  p.name = name;
   std::stable_sort(slices.begin(), slices.end(), [](const auto* a, const auto* b) {
     return a->metadata.name < b->metadata.name;
   });
@@ -580,9 +581,8 @@ Pool build_pool(std::string driver, std::string name, std::vector<const k8s::Res
   }
   auto invalid = [&](std::string reason) {
     Pool q;
-    q.driver = std::move(p.driver);
-    q.name = std::move(p.name);
-    q.key = std::move(p.key);
+    q.driver = p.driver;
+    q.name = p.name;
     q.invalid = true;
     q.invalid_reason = std::move(reason);
     return q;
@@ -710,7 +710,7 @@ std::variant<std::vector<Pool>, PoolError> gather_pools(
     std::span<const k8s::ResourceSlice* const> shared, const k8s::NodeObject& node,
     const Features& features, const std::vector<const k8s::ResourceSlice*>& all) {
   struct Gathered {
-    std::string driver, name;
+    std::string_view driver, name;  // of the slices
     std::vector<const k8s::ResourceSlice*> slices;
   };
   std::vector<Gathered> pools;
@@ -724,12 +724,9 @@ std::variant<std::vector<Pool>, PoolError> gather_pools(
         if (g.name == name && g.driver == driver) return &g;
       return nullptr;
     }
-    if (index.empty())  // keys view the slices' texts: `pools` moves its strings as it grows
-      for (size_t i = 0; i < pools.size(); ++i) {
-        const k8s::ResourceSliceSpec& spec = pools[i].slices.front()->spec;
-        index.emplace(
-            std::make_pair(std::string_view(spec.driver), std::string_view(spec.pool.name)), i);
-      }
+    if (index.empty())
+      for (size_t i = 0; i < pools.size(); ++i)
+        index.emplace(std::make_pair(pools[i].driver, pools[i].name), i);
     auto it = index.find({driver, name});
     return it == index.end() ? nullptr : &pools[it->second];
   };
@@ -825,7 +822,6 @@ std::variant<std::vector<Pool>, PoolError> gather_pools(
         Pool q;
         q.driver = g.driver;
         q.name = g.name;
-        q.key = g.driver + "/" + g.name;
         q.incomplete = true;
         result.push_back(std::move(q));
         continue;
@@ -1711,11 +1707,11 @@ struct Search {
         return Fatal{fmt::format(
             "claim {}, request {}: asks for all devices, but resource pool {} is currently being "
             "updated",
-            claim_name(cl), *req.name, pool.key)};
+            claim_name(cl), *req.name, pool.key())};
       if (pool.invalid)
         return Fatal{fmt::format(
             "claim {}, request {}: asks for all devices, but resource pool {} is currently invalid",
-            claim_name(cl), *req.name, pool.key)};
+            claim_name(cl), *req.name, pool.key())};
       for (size_t si = 0; si < pool.device_slices.size(); ++si) {
         const k8s::ResourceSlice* s = pool.device_slices[si];
         // Without an observer (it wants each rejection reported), the answers are read off
@@ -1748,7 +1744,7 @@ struct Search {
   // ---- counters (checkAvailableCounters)
 
   const CounterSets& available_counters(const Pool& pool) {
-    auto it = a.counters_->available.find(pool.key);
+    auto it = a.counters_->available.find(pool.key());
     if (it != a.counters_->available.end()) return it->second;
     CounterSets avail;
     for (const k8s::CounterSet* cs : pool.counter_sets) {
@@ -1770,7 +1766,7 @@ struct Search {
                   if (n == name) (void)q.sub(counter.value);  // may go negative: none left
             }
         }
-    return a.counters_->available[pool.key] = std::move(avail);
+    return a.counters_->available[pool.key()] = std::move(avail);
   }
 
   static void change(CounterSets& sets, const k8s::Device& d, bool add) {
@@ -1849,7 +1845,7 @@ struct Search {
       return false;
     }
     const CounterSets& avail = available_counters(pool);
-    CounterSets& used = consumed_counters[pool.key];
+    CounterSets& used = consumed_counters[pool.key()];
     change(used, *c.device, true);
     for (const auto& [set, values] : avail) {
       auto u = std::find_if(used.begin(), used.end(),
@@ -1874,7 +1870,7 @@ struct Search {
       consume(c, avail, consumed(c, avail), -1);
       return;
     }
-    change(consumed_counters[pools()[c.pool].key], *c.device, false);
+    change(consumed_counters[pools()[c.pool].key()], *c.device, false);
   }
 
   // ---- allocateDevice

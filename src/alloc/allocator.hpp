@@ -98,7 +98,7 @@ struct RequestRef {
 
 // A view of one gathered pool, as the search sees it.
 struct PoolInfo {
-  std::string driver, pool;
+  std::string_view driver, pool;  // views of the cluster's slices: valid while it is
   bool incomplete = false;
   bool invalid = false;
   std::string invalid_reason;

@@ -136,7 +136,8 @@ class Collector : public alloc::Observer {
   bool keep_pools() const override { return false; }
   void facts(const NodeFacts& f) override {
     for (const alloc::PoolInfo& p : f.pools)
-      if ((p.incomplete || p.invalid) && seen_pools_.insert(p.driver + "/" + p.pool).second)
+      if ((p.incomplete || p.invalid) &&
+          seen_pools_.insert(fmt::format("{}/{}", p.driver, p.pool)).second)
         unusable.push_back(p);
     if (requests.empty())
       for (const RequestFacts& rf : f.requests) {
@@ -172,7 +173,8 @@ class Collector : public alloc::Observer {
   // that saw all of them in order.
   void absorb(Collector&& later) {
     for (alloc::PoolInfo& p : later.unusable)
-      if (seen_pools_.insert(p.driver + "/" + p.pool).second) unusable.push_back(std::move(p));
+      if (seen_pools_.insert(fmt::format("{}/{}", p.driver, p.pool)).second)
+        unusable.push_back(std::move(p));
     if (requests.empty()) {
       requests = std::move(later.requests);
       slot_ = std::move(later.slot_);

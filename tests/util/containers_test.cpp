@@ -1,7 +1,10 @@
 // tests/util/containers_test.cpp -- Atom, Box, ThinVec, StringMap and PointerMap behave as
 // the values and maps they stand for.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -9,6 +12,7 @@
 
 #include "util/atom.hpp"
 #include "util/box.hpp"
+#include "util/hash.hpp"
 #include "util/pointer_map.hpp"
 #include "util/string_map.hpp"
 #include "util/thin_vec.hpp"
@@ -52,6 +56,43 @@ TEST_CASE("util: atoms stay one per text when look-ups share the recent slots", 
   }).join();
   for (size_t i = 0; i < names.size(); ++i) CHECK(other[i] == first[i].handle());
   CHECK(Atom("m").view() == "m");  // shorter than eight bytes
+}
+
+TEST_CASE("util: hash_bytes sees every byte and the length", "[util]") {
+  // Equal texts, equal hashes, wherever the bytes sit.
+  const std::string a = "gpu.example.com/gpu-17", b = "xx" + a;
+  CHECK(hash_bytes(a) == hash_bytes(std::string_view(b).substr(2)));
+  // Changing any one byte, at every length from 1 to 40 (whole words, the overlapping last
+  // word, the four-byte and the one-to-three-byte forms), changes the hash.
+  for (size_t n = 1; n <= 40; ++n) {
+    std::string s(n, 'a');
+    for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + i % 26);
+    const uint64_t h = hash_bytes(s);
+    for (size_t i = 0; i < n; ++i) {
+      std::string t = s;
+      t[i] = static_cast<char>(t[i] ^ 0x01);
+      INFO(n << " " << i);
+      CHECK(hash_bytes(t) != h);
+    }
+    CHECK(hash_bytes(s + '\0') != h);  // the length counts, zero bytes too
+  }
+  CHECK(hash_bytes("") != hash_bytes(std::string(1, '\0')));
+  // Device and counter names as drivers write them: no two of 60,000 alike, and the low
+  // bits (what a table of 2^k slots uses) spread over the slots.
+  std::set<uint64_t> seen;
+  std::vector<size_t> low(256);
+  size_t made = 0;
+  for (int i = 0; i < 20000; ++i)
+    for (const std::string& name :
+         {"gpu-" + std::to_string(i), "memory-slice-" + std::to_string(i),
+          "gpu-" + std::to_string(i % 8) + "-mig-1g10gb-" + std::to_string(i / 8)}) {
+      const uint64_t h = hash_bytes(name);
+      seen.insert(h);
+      ++low[h & 255];
+      ++made;
+    }
+  CHECK(seen.size() == made);
+  CHECK(*std::max_element(low.begin(), low.end()) < 2 * made / 256);
 }
 
 TEST_CASE("util: Box copies deeply and compares by value", "[util]") {
