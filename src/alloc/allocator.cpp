@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <limits>
 #include <map>
@@ -521,16 +522,22 @@ bool has_binding_conditions(const Pool& p) {
 // that runs once per pool and node and sees a hundred devices on a MIG node.
 class NameSet {
  public:
+  // Up to kInline / 2 names (a node's pool of GPUs or NICs) need no allocation.
   explicit NameSet(size_t expected) {
-    size_t capacity = 16;
+    size_t capacity = kInline;
     while (capacity < 2 * expected) capacity <<= 1;
-    slots_.resize(capacity);
+    if (capacity > kInline) {
+      heap_.resize(capacity);
+      slots_ = heap_.data();
+    }
+    mask_ = capacity - 1;
   }
+  NameSet(const NameSet&) = delete;
+  NameSet& operator=(const NameSet&) = delete;
   // False when `name` was there already. The set must not fill up (`expected` bounds it).
   bool insert(std::string_view name) {
     const size_t h = util::hash_bytes(name);
-    const size_t mask = slots_.size() - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       Slot& slot = slots_[i];
       if (!slot.used) {
         slot = {h, name, true};
@@ -546,7 +553,11 @@ class NameSet {
     std::string_view name;
     bool used = false;
   };
-  std::vector<Slot> slots_;
+  static constexpr size_t kInline = 32;
+  std::array<Slot, kInline> inline_{};
+  std::vector<Slot> heap_;
+  Slot* slots_ = inline_.data();
+  size_t mask_ = kInline - 1;
 };
 
 // buildPool: splits the slices, then checks device names and counter references.
@@ -556,9 +567,10 @@ Pool build_pool(std::string_view driver, std::string_view name,
   Pool p;
   p.driver = driver;
   p.name = name;
-  std::stable_sort(slices.begin(), slices.end(), [](const auto* a, const auto* b) {
-    return a->metadata.name < b->metadata.name;
-  });
+  if (slices.size() > 1)
+    std::stable_sort(slices.begin(), slices.end(), [](const auto* a, const auto* b) {
+      return a->metadata.name < b->metadata.name;
+    });
   std::vector<const k8s::ResourceSlice*> counter_slices;
   for (const k8s::ResourceSlice* s : slices) {
     if (features.partitionable_devices && has_shared_counters(*s)) {
@@ -799,9 +811,12 @@ std::variant<std::vector<Pool>, PoolError> gather_pools(
     Gathered& g = pools[at];
     const k8s::ResourceSlice& first = *g.slices.front();
     const int64_t count = first.spec.pool.resource_slice_count;
-    std::optional<Pool> p;
+    // Built pools are moved once, into place.
+    auto place = [&](Pool&& p) {
+      (has_binding_conditions(p) ? with_binding_conditions : result).push_back(std::move(p));
+    };
     if (static_cast<int64_t>(g.slices.size()) == count) {
-      p = build_pool(g.driver, g.name, std::move(g.slices), features, nullptr);
+      place(build_pool(g.driver, g.name, std::move(g.slices), features, nullptr));
     } else {
       // checkSlicesInPool over every slice: a newer generation elsewhere makes this one
       // obsolete; otherwise the pool is complete if all its slices exist somewhere.
@@ -826,12 +841,7 @@ std::variant<std::vector<Pool>, PoolError> gather_pools(
         result.push_back(std::move(q));
         continue;
       }
-      p = build_pool(g.driver, g.name, std::move(g.slices), features, &all_for_pool);
-    }
-    if (has_binding_conditions(*p)) {
-      with_binding_conditions.push_back(std::move(*p));
-    } else {
-      result.push_back(std::move(*p));
+      place(build_pool(g.driver, g.name, std::move(g.slices), features, &all_for_pool));
     }
   }
   for (Pool& p : with_binding_conditions) result.push_back(std::move(p));
