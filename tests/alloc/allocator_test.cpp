@@ -523,6 +523,51 @@ TEST_CASE("alloc: a node with every device in use fails claims without a search,
   CHECK_FALSE(a.need_free_device({}));
 }
 
+TEST_CASE("alloc: a device name twice in a pool makes it invalid, small pool or large", "[alloc]") {
+  // The names are checked in one set per pool: held inline up to 16 devices, on the heap
+  // beyond. A repeat found in either, first or last, in one slice or across two; the pool's
+  // reason (what explain shows) names the device.
+  struct Pools : Observer {
+    std::vector<PoolInfo> pools;
+    bool wants_facts() const override { return true; }
+    void facts(const NodeFacts& f) override { pools = f.pools; }
+  };
+  auto reason = [](const k8s::Cluster& c) {
+    Pools seen;
+    Allocator a(c, allocated_state(c));
+    const Outcome o = a.allocate(node_of(c), pending(c), &seen);
+    if (o.kind == Outcome::Kind::Allocated) return std::string("allocated");
+    CHECK(o.kind == Outcome::Kind::FailedOnNode);
+    CHECK(o.error == "invalid resource pools were encountered");  // upstream's words
+    return seen.pools.size() == 1 && seen.pools[0].invalid ? seen.pools[0].invalid_reason
+                                                           : std::string("?");
+  };
+  auto devices = [](int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += "  - name: dev-" + std::to_string(i) + "\n";
+    return out;
+  };
+  for (const int n : {2, 15, 16, 17, 40, 300}) {
+    INFO(n << " devices");
+    CHECK(reason(cluster_of(std::string(kClass) + slice(devices(n)) + claim("c", 1))) ==
+          "allocated");
+    for (const std::string& repeat : {std::string("dev-0"), "dev-" + std::to_string(n - 1)})
+      CHECK(reason(cluster_of(std::string(kClass) +
+                              slice(devices(n) + "  - name: " + repeat + "\n") + claim("c", 1))) ==
+            "duplicate device name " + repeat);
+  }
+  // Across two slices of one pool.
+  auto pool_slice = [](const std::string& name, const std::string& devices) {
+    return "---\napiVersion: resource.k8s.io/v1\nkind: ResourceSlice\nmetadata: {name: " + name +
+           "}\nspec:\n  driver: d\n  nodeName: node-1\n  pool: {name: p, generation: 1, "
+           "resourceSliceCount: 2}\n  devices:\n" +
+           devices;
+  };
+  CHECK(reason(cluster_of(std::string(kClass) + pool_slice("s1", devices(20)) +
+                          pool_slice("s2", "  - name: other\n  - name: dev-19\n") +
+                          claim("c", 1))) == "duplicate device name dev-19");
+}
+
 TEST_CASE("alloc: all_in_use says no where the search would say more than 'no'", "[alloc]") {
   SECTION("a device name twice makes the pool invalid: FailedOnNode") {
     const k8s::Cluster c = cluster_of(std::string(kClass) + slice("  - name: a\n  - name: a\n") +
