@@ -2243,20 +2243,20 @@ struct Search {
 
   // ---- for explain
 
-  std::vector<PoolInfo> pool_infos() const {
-    std::vector<PoolInfo> info;
+  void pool_infos(std::vector<PoolInfo>& info) const {
+    info.clear();
     for (const Pool& p : pools()) {
       size_t n = 0;
       for (const auto* sl : p.device_slices) n += sl->spec.devices.size();
       info.push_back({p.driver, p.name, p.incomplete, p.invalid, p.invalid_reason, n});
     }
-    return info;
   }
 
   // Every check on every device of the usable pools, per request and subrequest, through
   // the search's own predicates (selectable() reports which check refused to an observer:
   // one that keeps the last report stands in for the caller's meanwhile).
-  NodeFacts facts() {
+  // Fills the Allocator's NodeFacts (buffers kept from node to node) and returns it.
+  const NodeFacts& facts() {
     struct Last : Observer {
       Rejection why = Rejection::InUse;
       int detail = -1;
@@ -2270,8 +2270,9 @@ struct Search {
     } last;
     Observer* const watching = obs;
     obs = &last;
-    NodeFacts out;
-    out.pools = pool_infos();
+    NodeFacts& out = a.facts_;
+    pool_infos(out.pools);
+    size_t used = 0;  // of out.requests
     for (size_t ci = 0; ci < data.size(); ++ci)
       for (size_t ri = 0; ri < data[ci].size(); ++ri)
         for (size_t si = 0; si < data[ci][ri].size(); ++si) {
@@ -2279,9 +2280,12 @@ struct Search {
           const int claim = static_cast<int>(ci), request = static_cast<int>(ri);
           const int sub = rd.parent ? static_cast<int>(si) : -1;
           rd.own_selectable.clear();  // validation may have filled it: report every device
-          RequestFacts rf;
+          if (used == out.requests.size()) out.requests.emplace_back();
+          RequestFacts& rf = out.requests[used++];
+          rf.devices.clear();
           rf.ref = ref(claim, request, sub);
-          rf.name = rd.full_name();
+          rf.name.assign(rd.parent ? *rd.parent : *rd.request.name);  // rd.full_name()
+          if (rd.parent) rf.name.append("/").append(*rd.request.name);
           rf.device_class = rd.cls;
           rf.all = *rd.request.mode == "All";
           rf.count = rd.num_devices;
@@ -2301,13 +2305,13 @@ struct Search {
                                          !slice->spec.per_device_node_selection.value_or(false);
               if (from_verdicts) fill_selectors(rd, p, slice, pool.device_base[sl]);
               for (size_t di = 0; di < slice->spec.devices.size(); ++di)
-                rf.devices.push_back(device_facts(claim, request, sub, rd, candidate(p, sl, di),
-                                                  last, from_verdicts));
+                device_facts(claim, request, sub, rd, candidate(p, sl, di), last, from_verdicts,
+                             rf.devices.emplace_back());
             }
           }
           rd.own_selectable.clear();  // the search reports its own rejections
-          out.requests.push_back(std::move(rf));
         }
+    out.requests.resize(used);
     obs = watching;
     return out;
   }
@@ -2328,10 +2332,10 @@ struct Search {
     return true;
   }
 
+  // Fills `f`, a DeviceFacts as constructed.
   template <typename Last>
-  DeviceFacts device_facts(int claim, int request, int sub, RequestData& rd, const Candidate& c,
-                           Last& last, bool from_verdicts) {
-    DeviceFacts f;
+  void device_facts(int claim, int request, int sub, RequestData& rd, const Candidate& c,
+                    Last& last, bool from_verdicts, DeviceFacts& f) {
     f.pool = c.pool;
     f.index = c.index;
     f.slice = c.slice;
@@ -2341,7 +2345,6 @@ struct Search {
       selectable_facts(claim, request, sub, rd, c, last, f);
     // A device outside the class: the other checks say nothing more about it.
     if (f.class_selector < 0 && !f.class_error) other_facts(rd, c, f);
-    return f;
   }
 
   // The selectors' and node checks' facts through selectable(), which reports to `last`.

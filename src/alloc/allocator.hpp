@@ -165,6 +165,7 @@ class Observer {
   // When false, the pools gathered for a node this allocator has not seen are not kept for
   // later calls (a caller that tries each node once saves keeping them).
   virtual bool keep_pools() const { return true; }
+  // The facts are the allocator's, valid during the call only: copy what is kept.
   virtual void facts(const NodeFacts&) {}
   // A candidate device for a request was not taken; `detail` says more (the selector
   // index, the constraint index, the taint key) where there is more.
@@ -298,6 +299,9 @@ class Allocator {
   struct Occupancy;
   std::unique_ptr<Occupancy> occupancy_;
   uint64_t next_share_ = 0;
+  // What an observer that wants facts is shown, refilled node after node: its vectors and
+  // strings keep their buffers.
+  NodeFacts facts_;
 };
 
 }  // namespace dra::alloc
