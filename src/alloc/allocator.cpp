@@ -939,9 +939,11 @@ struct RequestData {
   // isSelectable's memo for this request, by Candidate::local: 0 unknown, else kYes/kNo.
   // What it says depends only on the node and the selectors' programs, so the Allocator
   // keeps it across calls (PoolCache::selectable); a search an observer watches keeps its
-  // own, so that every call reports its rejections.
+  // own, so that every call reports its rejections. A search whose observer does not listen
+  // (Observer::wants_events), on pools not kept, has its own memo with the accepted list.
   SelectableMemo* shared_selectable = nullptr;
   std::vector<uint8_t> own_selectable;
+  std::unique_ptr<SelectableMemo> own_memo;  // unique_ptr: shared_selectable may point to it
   enum : uint8_t { kYes = 1, kNo = 2 };
   std::string full_name() const { return parent ? *parent + "/" + *request.name : *request.name; }
 };
@@ -1311,6 +1313,9 @@ struct Search {
   Allocator& a;
   const Features& features;
   Observer* obs;
+  // Someone listens to rejections (an observer that wants events): every device is visited
+  // and each refusal reported.
+  bool events() const { return obs && obs->wants_events(); }
   const k8s::NodeObject& node;
   const std::vector<const k8s::ResourceClaim*>& claims;
   const std::vector<Pool>* pool_list = nullptr;  // the node's pools, cached by the Allocator
@@ -1553,7 +1558,13 @@ struct Search {
 
   std::vector<uint8_t>& selectable_memo(RequestData& rd) {
     if (rd.shared_selectable) return rd.shared_selectable->by_local;
-    if (obs || !pools_kept) {  // memos are per kept pool list
+    if (!events() && !pools_kept) {  // this search's own, with the accepted list
+      rd.own_memo = std::make_unique<SelectableMemo>();
+      rd.own_memo->by_local.resize(node_devices);
+      rd.shared_selectable = rd.own_memo.get();
+      return rd.own_memo->by_local;
+    }
+    if (events() || !pools_kept) {  // memos are per kept pool list
       if (rd.own_selectable.empty()) rd.own_selectable.resize(node_devices);
       return rd.own_selectable;
     }
@@ -1578,7 +1589,8 @@ struct Search {
   // rejection, the request has admin access (allocated devices are candidates), or binding
   // conditions are off (checked per call).
   SelectableMemo* accepted_devices(RequestData& rd) {
-    if (obs || rd.request.admin_access() || !features.device_binding_and_status) return nullptr;
+    if (events() || rd.request.admin_access() || !features.device_binding_and_status)
+      return nullptr;
     (void)selectable_memo(rd);
     return rd.shared_selectable;
   }
@@ -1727,7 +1739,7 @@ struct Search {
         // Without an observer (it wants each rejection reported), the answers are read off
         // the programs' verdicts, decided for the whole slice; selectable() decides where
         // they cannot (errors, devices without a shared verdict, per-device nodes).
-        const bool from_verdicts = !obs && features.device_binding_and_status &&
+        const bool from_verdicts = !events() && features.device_binding_and_status &&
                                    !s->spec.per_device_node_selection.value_or(false);
         if (from_verdicts) fill_selectors(rd, p, s, pool.device_base[si]);
         for (size_t di = 0; di < s->spec.devices.size(); ++di) {
@@ -2279,7 +2291,11 @@ struct Search {
           RequestData& rd = data[ci][ri][si];
           const int claim = static_cast<int>(ci), request = static_cast<int>(ri);
           const int sub = rd.parent ? static_cast<int>(si) : -1;
-          rd.own_selectable.clear();  // validation may have filled it: report every device
+          // Every device decided afresh, each refusal reported to `last`: not from a memo
+          // that validation (or an earlier search on kept pools) may have filled.
+          SelectableMemo* const memo = rd.shared_selectable;
+          rd.shared_selectable = nullptr;
+          rd.own_selectable.clear();
           if (used == out.requests.size()) out.requests.emplace_back();
           RequestFacts& rf = out.requests[used++];
           rf.devices.clear();
@@ -2310,6 +2326,7 @@ struct Search {
             }
           }
           rd.own_selectable.clear();  // the search reports its own rejections
+          rd.shared_selectable = memo;
         }
     out.requests.resize(used);
     obs = watching;

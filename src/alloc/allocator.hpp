@@ -165,6 +165,10 @@ class Observer {
   // When false, the pools gathered for a node this allocator has not seen are not kept for
   // later calls (a caller that tries each node once saves keeping them).
   virtual bool keep_pools() const { return true; }
+  // When false, the observer does not listen to rejected(), taken() and released() (it reads
+  // the facts and the outcome): the search then walks only the devices the selectors accept,
+  // as it does with no observer, and may report fewer events.
+  virtual bool wants_events() const { return true; }
   // The facts are the allocator's, valid during the call only: copy what is kept.
   virtual void facts(const NodeFacts&) {}
   // A candidate device for a request was not taken; `detail` says more (the selector

@@ -134,6 +134,7 @@ class Collector : public alloc::Observer {
   // Only the first placement keeps its devices (sweep()); each node is tried once.
   bool wants_results() const override { return !placed; }
   bool keep_pools() const override { return false; }
+  bool wants_events() const override { return false; }  // the facts say it all
   void facts(const NodeFacts& f) override {
     for (const alloc::PoolInfo& p : f.pools)
       if ((p.incomplete || p.invalid) &&

@@ -523,6 +523,69 @@ TEST_CASE("alloc: a node with every device in use fails claims without a search,
   CHECK_FALSE(a.need_free_device({}));
 }
 
+TEST_CASE("alloc: an observer that does not listen to events gets the same facts and outcome",
+          "[alloc]") {
+  // explain's collector reads facts only (wants_events false, pools not kept): the search
+  // then walks only the devices the selectors accept, as with no observer, and refusals by
+  // the selectors are not reported; outcome and facts are those of a listening observer.
+  const k8s::Cluster c = cluster_of(
+      class_and_node(R"(device.attributes["d"].type == "gpu")") +
+      slice("  - name: nic-0\n    attributes: {type: {string: nic}}\n"
+            "  - name: gpu-0\n    attributes: {type: {string: gpu}}\n"
+            "  - name: nic-1\n    attributes: {type: {string: nic}}\n"
+            "  - name: gpu-1\n    attributes: {type: {string: gpu}}\n") +
+      holding("held", "gpu-0") + claim("one", 1) +
+      "---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata: {name: all, namespace: "
+      "default}\nspec:\n  devices:\n    requests:\n    - name: r\n      exactly:\n"
+      "        deviceClassName: gpu\n        allocationMode: All\n");
+  struct Watch : Recorder {
+    bool listens = true;
+    std::vector<std::string> facts_seen;
+    bool wants_facts() const override { return true; }
+    bool keep_pools() const override { return false; }
+    bool wants_events() const override { return listens; }
+    void facts(const NodeFacts& f) override {
+      for (const RequestFacts& rf : f.requests)
+        for (const DeviceFacts& d : rf.devices)
+          facts_seen.push_back(rf.name + " " + d.device->name + " class " +
+                               std::to_string(d.class_selector) + (d.in_use ? " in use" : ""));
+    }
+  };
+  for (const char* which : {"one", "all"}) {
+    INFO(which);
+    const k8s::ResourceClaim* claim = nullptr;
+    for (const auto& rc : c.resource_claims)
+      if (rc.metadata.name == which) claim = &rc;
+    REQUIRE(claim);
+    Watch listening, deaf;
+    deaf.listens = false;
+    Allocator a1(c, allocated_state(c)), a2(c, allocated_state(c)), a3(c, allocated_state(c));
+    const Outcome with_events = a1.allocate(node_of(c), {claim}, &listening);
+    const Outcome without = a2.allocate(node_of(c), {claim}, &deaf);
+    const Outcome plain = a3.allocate(node_of(c), {claim});
+    CHECK(without.kind == with_events.kind);
+    CHECK(without.kind == plain.kind);
+    auto devices = [](const Outcome& o) {
+      std::vector<std::string> out;
+      for (const k8s::AllocationResult& r : o.results)
+        for (const auto& d : r.devices.results) out.push_back(d.request + " " + d.device);
+      return out;
+    };
+    CHECK(devices(without) == devices(plain));
+    CHECK(devices(without) == devices(with_events));
+    CHECK(deaf.facts_seen == listening.facts_seen);
+    CHECK_FALSE(listening.facts_seen.empty());
+    // The listening observer hears the selectors refuse the NICs; the deaf one is spared.
+    auto refused = [](const Recorder& r) {
+      return std::count_if(r.events.begin(), r.events.end(), [](const std::string& e) {
+        return e.find("class selector") != std::string::npos;
+      });
+    };
+    CHECK(refused(listening) > 0);
+    CHECK(refused(deaf) == 0);
+  }
+}
+
 TEST_CASE("alloc: a device name twice in a pool makes it invalid, small pool or large", "[alloc]") {
   // The names are checked in one set per pool: held inline up to 16 devices, on the heap
   // beyond. A repeat found in either, first or last, in one slice or across two; the pool's
