@@ -144,17 +144,23 @@ TEST_CASE("load: v1beta1 allNodes false is unset; v1 keeps it", "[k8s]") {
   CHECK(v1.resource_slices.at(0).spec.all_nodes == false);
 }
 
+namespace {
+
+// A v1 ResourceSlice "s" of driver d, pool p, on node-1, with `spec_rest` (indented by two)
+// after its pool.
+std::string node_slice(const std::string& spec_rest) {
+  return "apiVersion: resource.k8s.io/v1\nkind: ResourceSlice\nmetadata: {name: s}\nspec:\n"
+         "  driver: d\n  nodeName: node-1\n"
+         "  pool: {name: p, generation: 0, resourceSliceCount: 1}\n" +
+         spec_rest;
+}
+
+}  // namespace
+
 TEST_CASE("load: each device says whether CEL can build its value", "[k8s]") {
   // Worked out as the device is decoded (Device::cel_value), the same as
   // cel_value_buildable on the device made by hand; devices made by hand are Unchecked.
-  const std::string text = R"(apiVersion: resource.k8s.io/v1
-kind: ResourceSlice
-metadata: {name: s}
-spec:
-  driver: d
-  nodeName: node-1
-  pool: {name: p, generation: 0, resourceSliceCount: 1}
-  devices:
+  const std::string text = node_slice(R"(  devices:
   - name: plain
     attributes: {model: {string: a}, n: {int: 1}}
   - name: versioned
@@ -164,7 +170,7 @@ spec:
   - name: no-value
     attributes: {v: {}}
   - name: none
-)";
+)");
   util::Diagnostics diags;
   const Cluster c = load_string(text, diags);
   INFO(diags.to_string());
@@ -187,14 +193,7 @@ spec:
 TEST_CASE("load: counters note their whole values, names interned", "[k8s]") {
   // Counter::whole() is Quantity::whole() of the value: noted by the decoder for the
   // allocator, worked out from the value for a counter made by hand.
-  const std::string text = R"(apiVersion: resource.k8s.io/v1
-kind: ResourceSlice
-metadata: {name: s}
-spec:
-  driver: d
-  nodeName: node-1
-  pool: {name: p, generation: 0, resourceSliceCount: 1}
-  sharedCounters:
+  const std::string text = node_slice(R"(  sharedCounters:
   - name: set-0
     counters:
       one: {value: "1"}
@@ -204,7 +203,7 @@ spec:
       most: {value: "999999999999999999"}
       neg: {value: "-2k"}
       zero: {value: "0"}
-)";
+)");
   util::Diagnostics diags;
   const Cluster c = load_string(text, diags);
   INFO(diags.to_string());
