@@ -945,7 +945,16 @@ struct RequestData {
   std::vector<uint8_t> own_selectable;
   std::unique_ptr<SelectableMemo> own_memo;  // unique_ptr: shared_selectable may point to it
   enum : uint8_t { kYes = 1, kNo = 2 };
-  std::string full_name() const { return parent ? *parent + "/" + *request.name : *request.name; }
+  // "request" or "parent/subrequest", into `out` (its buffer kept).
+  void full_name(std::string& out) const {
+    out.assign(parent ? *parent : *request.name);
+    if (parent) out.append("/").append(*request.name);
+  }
+  std::string full_name() const {
+    std::string out;
+    full_name(out);
+    return out;
+  }
 };
 
 std::string claim_name(const k8s::ResourceClaim& c) {
@@ -1564,7 +1573,7 @@ struct Search {
       rd.shared_selectable = rd.own_memo.get();
       return rd.own_memo->by_local;
     }
-    if (events() || !pools_kept) {  // memos are per kept pool list
+    if (events()) {  // every call reports its rejections: a memo of this search only
       if (rd.own_selectable.empty()) rd.own_selectable.resize(node_devices);
       return rd.own_selectable;
     }
@@ -2300,8 +2309,7 @@ struct Search {
           RequestFacts& rf = out.requests[used++];
           rf.devices.clear();
           rf.ref = ref(claim, request, sub);
-          rf.name.assign(rd.parent ? *rd.parent : *rd.request.name);  // rd.full_name()
-          if (rd.parent) rf.name.append("/").append(*rd.request.name);
+          rd.full_name(rf.name);
           rf.device_class = rd.cls;
           rf.all = *rd.request.mode == "All";
           rf.count = rd.num_devices;

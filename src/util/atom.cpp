@@ -1,12 +1,12 @@
 // src/util/atom.cpp -- the intern table behind Atom.
 #include "util/atom.hpp"
 
-#include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstring>
 #include <mutex>
 #include <unordered_set>
+
+#include "util/hash.hpp"
 
 namespace dra::util {
 namespace {
@@ -42,21 +42,15 @@ const std::string* empty_string() {
 
 Atom::Atom() : s_(empty_string()) {}
 
-// The strings this thread interned last, by a cheap hash of their ends: a dump repeats a few
+// The strings this thread interned last, by a cheap hash (hash_bytes): a dump repeats a few
 // names (attributes, counters) and quantity texts in the same order device after device, so
-// most look-ups end here, without the lock or the table's hash of every byte.
+// most look-ups end here, without the lock or the table's look-up.
 struct Recent {
   static constexpr size_t kSize = 512;
   std::array<const std::string*, kSize> slots{};
 
   static size_t slot_of(std::string_view text) {
-    uint64_t head = 0, tail = 0;
-    const size_t n = std::min<size_t>(text.size(), 8);
-    std::memcpy(&head, text.data(), n);
-    std::memcpy(&tail, text.data() + text.size() - n, n);
-    const uint64_t h = (head * 0x9E3779B97F4A7C15ULL) ^ (tail * 0xC2B2AE3D27D4EB4FULL) ^
-                       (text.size() * 0x165667B19E3779F9ULL);
-    return static_cast<size_t>(h >> 40) & (kSize - 1);
+    return static_cast<size_t>(util::hash_bytes(text)) & (kSize - 1);
   }
 };
 thread_local Recent recent;

@@ -31,15 +31,16 @@ TEST_CASE("util: atoms intern equal text once", "[util]") {
 }
 
 TEST_CASE("util: atoms stay one per text when look-ups share the recent slots", "[util]") {
-  // Same length, same first and last eight bytes: the same slot of the thread's recent
-  // atoms, yet different texts.
+  // Texts alike but for one byte in the middle: each its own atom, whatever slots of the
+  // thread's recent atoms they share.
   const Atom x("aaaaaaaaXbbbbbbbb"), y("aaaaaaaaYbbbbbbbb");
   CHECK_FALSE(x == y);
   CHECK(x.view() == "aaaaaaaaXbbbbbbbb");
   CHECK(y.view() == "aaaaaaaaYbbbbbbbb");
-  CHECK(Atom("aaaaaaaaXbbbbbbbb") == x);  // the slot now holds y: found in the table
+  CHECK(Atom("aaaaaaaaXbbbbbbbb") == x);
   CHECK(Atom("aaaaaaaaYbbbbbbbb") == y);
-  // Thousands of names, more than the slots, interned in one order and again in reverse,
+  // Thousands of names, more than the slots (so slots are shared and overwritten), interned
+  // in one order and again in reverse,
   // and from another thread: one handle per text each time.
   std::vector<std::string> names;
   for (int i = 0; i < 3000; ++i) names.push_back("memory-slice-" + std::to_string(i));
