@@ -19,6 +19,7 @@
 #include "bench_common.hpp"
 #include "explain/explain.hpp"
 #include "k8s/load.hpp"
+#include "util/heap.hpp"
 
 namespace {
 
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   double t0 = now_s();
   k8s::Cluster c = k8s::load(opts, diags);
   const double load_s = now_s() - t0;
+  util::heap_for_work();  // as `kubectl dra explain` does once the cluster is loaded
   if (diags.has_errors() || c.device_classes.empty()) {
     std::fprintf(stderr, "%s", diags.to_string().c_str());
     return 2;

@@ -14,6 +14,7 @@
 #include "commands/registry.hpp"
 #include "k8s/emit.hpp"
 #include "render/explain.hpp"
+#include "util/heap.hpp"
 
 namespace dra::commands {
 namespace {
@@ -70,6 +71,7 @@ int run_explain(const ExplainOptions& opts, Io& io) {
   explain::Options eo;
   eo.node = opts.node;
   eo.max_steps = opts.max_steps;
+  util::heap_for_work();  // the cluster is loaded: what explain maps now is short-lived
   const explain::Result r = explain::explain(cluster, target, eo);
   if (!r.error.empty()) {
     io.err << "error: " << r.error << "\n";

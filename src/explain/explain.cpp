@@ -83,17 +83,18 @@ struct PerNode {
   size_t count() const { return end - begin; }
 };
 
-// What explain keeps of a device's facts (DeviceFacts without the error's text, and the
-// device by its number in the cluster: Context::where), small, as there is one per device.
-struct Fact {
-  uint32_t key = 0;
+// A device at the furthest stage any node got it to, with the facts from there: DeviceFacts
+// without the error's text, small, as there is one per device and request. The device's
+// number in the cluster (Context::where) is at the same position in Collector::keys().
+struct Seen {
+  int16_t stage = -1;  // -1: the request has not met the device
   int16_t class_selector = -1, request_selector = -1, taint = -1;
   uint8_t error = 0;  // 1: in a class selector, 2: in a request selector
   bool node_mismatch : 1 = false, binding_off : 1 = false, in_use : 1 = false, counters : 1 = false,
                        capacity : 1 = false;
-  Fact() = default;
-  Fact(const DeviceFacts& f, uint32_t k)
-      : key(k),
+  Seen() = default;
+  Seen(const DeviceFacts& f, int at)
+      : stage(static_cast<int16_t>(at)),
         class_selector(static_cast<int16_t>(f.class_selector)),
         request_selector(static_cast<int16_t>(f.request_selector)),
         taint(static_cast<int16_t>(f.taint)),
@@ -106,12 +107,7 @@ struct Fact {
         counters(f.counters),
         capacity(f.capacity) {}
 };
-
-// A device at the furthest stage any node got it to, with the facts from there.
-struct Seen {
-  Fact facts;
-  int16_t stage = 0;
-};
+static_assert(sizeof(Seen) == 10, "one per device and request: keep it small");
 
 // One request (or subrequest) over every node tried.
 struct RequestAcc {
@@ -121,8 +117,8 @@ struct RequestAcc {
   // seen has stage -1 and default facts; in practice every request sees every device).
   std::vector<Seen> seen;
   std::vector<PerNode> per_node;
-  std::vector<Device> candidates;
-  std::span<const Device> on(size_t node) const {
+  std::vector<uint32_t> candidates;  // device numbers (Context::where)
+  std::span<const uint32_t> on(size_t node) const {
     const PerNode& pn = per_node[node];
     return {candidates.data() + pn.begin, pn.count()};
   }
@@ -146,8 +142,9 @@ class Collector : public alloc::Observer {
         a.meta = rf;
         a.meta.devices.clear();
         a.stages.selectors = static_cast<int>(rf.request_selectors);
-        // Sized once: growing them touches fresh memory twice (costly on these machines).
-        a.seen.reserve(devices);
+        // Sized once for the devices this collector's nodes are likely to meet: growing
+        // touches fresh memory twice (costly on these machines).
+        a.seen.reserve(expected);
         requests.push_back(std::move(a));
       }
     if (slot_.empty()) slot_.assign(devices, -1);
@@ -160,9 +157,9 @@ class Collector : public alloc::Observer {
         const int stage = a.stages.of(df);
         const uint32_t key = key_of(df);
         Seen& sn = a.seen[position(key)];
-        if (stage > sn.stage) sn = {Fact(df, key), static_cast<int16_t>(stage)};
+        if (stage > sn.stage) sn = Seen(df, stage);
         if (stage >= a.stages.on_node()) ++pn.selected;
-        if (df.candidate()) a.candidates.push_back({df.slice, df.device});
+        if (df.candidate()) a.candidates.push_back(key);
       }
       pn.end = static_cast<uint32_t>(a.candidates.size());
       a.per_node.push_back(pn);
@@ -206,12 +203,15 @@ class Collector : public alloc::Observer {
   // Where each slice's devices start in the cluster's numbering of devices (slice by
   // slice, in input order): a device's number, the same for every allocator.
   const std::unordered_map<const k8s::ResourceSlice*, uint32_t>* bases = nullptr;
-  size_t devices = 0;  // in the cluster: the most a request can see
+  size_t devices = 0;   // in the cluster: the most a request can see
+  size_t expected = 0;  // of them, how many the nodes tried are likely to meet
   bool keep_all = false;
   bool placed = false;  // a node took the claims: later placements need no results
   NodeFacts all;        // with keep_all: the last node's facts, whole
   std::vector<RequestAcc> requests;
   std::vector<alloc::PoolInfo> unusable;  // incomplete or invalid pools, each once
+  // By position in every request's `seen`: the device's number.
+  const std::vector<uint32_t>& keys() const { return keys_; }
 
  private:
   uint32_t key_of(const DeviceFacts& df) { return key_of(*df.slice, df.device); }
@@ -229,9 +229,7 @@ class Collector : public alloc::Observer {
     if (at < 0) {
       at = static_cast<int32_t>(keys_.size());
       keys_.push_back(key);
-      Seen none;
-      none.stage = -1;
-      for (RequestAcc& a : requests) a.seen.push_back(none);
+      for (RequestAcc& a : requests) a.seen.emplace_back();
     }
     return static_cast<size_t>(at);
   }
@@ -316,11 +314,13 @@ struct Verdict {
 size_t in_unusable_pools(Context& ctx, const k8s::DeviceClass* cls,
                          const std::vector<alloc::PoolInfo>& pools, std::string* which);
 
-RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eligible,
+RequestExplanation explain_request(Context& ctx, const RequestAcc& a,
+                                   const std::vector<uint32_t>& keys, size_t eligible,
                                    const std::vector<alloc::PoolInfo>& unusable,
                                    std::vector<std::string>& suggestions, Verdict& verdict) {
   RequestExplanation re;
   const RequestFacts& m = a.meta;
+  auto key_of = [&](const Seen& sn) { return keys[static_cast<size_t>(&sn - a.seen.data())]; };
   re.name = m.name;
   re.device_class = m.device_class ? m.device_class->metadata.name : "";
   if (m.device_class)
@@ -335,10 +335,9 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
   // The funnel: devices at or beyond each stage.
   std::vector<size_t> at(static_cast<size_t>(a.stages.free()) + 1, 0);
   size_t in_use = 0, counters = 0, capacity = 0, errors = 0, request_errors = 0;
-  const Fact* tainted = nullptr;
-  for (const Seen& sn : a.seen) {
-    const int stage = sn.stage;
-    const Fact& f = sn.facts;
+  const Seen* tainted = nullptr;
+  for (const Seen& f : a.seen) {
+    const int stage = f.stage;
     for (int s = 0; s <= stage; ++s) ++at[static_cast<size_t>(s)];
     if (f.error) ++(f.error == 1 ? errors : request_errors);
     if (stage == a.stages.tolerated()) {
@@ -393,14 +392,14 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
     sm.owner = owner;
     sm.index = index;
     sm.expression = expression;
-    const Fact* example = nullptr;
+    const Seen* example = nullptr;
     for (const Seen& sn : a.seen)
-      if (ruled_out(sn.facts)) {
+      if (ruled_out(sn)) {
         ++sm.ruled_out;
-        if (!example) example = &sn.facts;
+        if (!example) example = &sn;
       }
     if (!example) return;
-    const Device ex = ctx.where(example->key);
+    const Device ex = ctx.where(key_of(*example));
     sm.device = device_name(*ex.slice, *ex.device);
     const selectors::Compiled c = selectors::compile(expression);
     if (c.ok()) {
@@ -413,11 +412,11 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
   auto class_misses = [&] {
     for (size_t i = 0; i < re.class_selectors.size(); ++i)
       miss("class " + re.device_class, static_cast<int>(i), re.class_selectors[i],
-           [&](const Fact& f) { return !f.error && f.class_selector == static_cast<int>(i); });
+           [&](const Seen& f) { return !f.error && f.class_selector == static_cast<int>(i); });
   };
   auto request_miss = [&](int i) {
     miss("request " + re.name, i, re.request_selectors[static_cast<size_t>(i)],
-         [&](const Fact& f) { return !f.error && f.request_selector == i; });
+         [&](const Seen& f) { return !f.error && f.request_selector == i; });
   };
 
   // The verdict: the first stage that leaves fewer devices than needed.
@@ -426,7 +425,7 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
   auto devices_from = [&](int stage) {
     std::vector<Device> out;
     for (const Seen& sn : a.seen)
-      if (sn.stage >= stage) out.push_back(ctx.where(sn.facts.key));
+      if (sn.stage >= stage) out.push_back(ctx.where(key_of(sn)));
     return out;
   };
   if (m.all) {
@@ -506,8 +505,7 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
         name_suggestions("request " + re.name, e, in_class, suggestions);
       if (failing == a.stages.selectors - 1) {
         size_t would = 0;
-        for (const Seen& sn : a.seen) {
-          const Fact& f = sn.facts;
+        for (const Seen& f : a.seen) {
           if (f.request_selector == failing && !f.error && !f.node_mismatch && !f.binding_off &&
               f.taint < 0 && !f.in_use && !f.counters && !f.capacity)
             ++would;
@@ -524,7 +522,7 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, size_t eli
     } else if (tolerated < needed) {
       std::string taint;
       if (tainted && tainted->taint >= 0) {
-        const k8s::Device& td = *ctx.where(tainted->key).device;
+        const k8s::Device& td = *ctx.where(key_of(*tainted)).device;
         const k8s::DeviceTaint& t = td.taints[static_cast<size_t>(tainted->taint)];
         taint = fmt::format(" ({}{}{}:{} on {})", t.key, t.value.empty() ? "" : "=", t.value,
                             t.effect, td.name);
@@ -580,7 +578,7 @@ struct ConstraintValues {
   }
 };
 
-ConstraintValues constraint_values(const k8s::DeviceConstraint& dc, int claim,
+ConstraintValues constraint_values(const Context& ctx, const k8s::DeviceConstraint& dc, int claim,
                                    const std::vector<RequestAcc>& requests, size_t node_index) {
   ConstraintValues cv;
   cv.attribute = dc.match_attribute      ? *dc.match_attribute
@@ -590,7 +588,8 @@ ConstraintValues constraint_values(const k8s::DeviceConstraint& dc, int claim,
   for (const RequestAcc& a : requests) {
     if (a.meta.ref.claim != claim || !cv.covers(a, dc) || node_index >= a.per_node.size()) continue;
     cv.needed += static_cast<size_t>(std::max<int64_t>(a.meta.count, 0));
-    for (const Device& d : a.on(node_index)) {
+    for (const uint32_t key : a.on(node_index)) {
+      const Device d = ctx.where(key);
       const k8s::DeviceAttribute* v =
           alloc::constraint_attribute(*d.device, d.slice->spec.driver, cv.attribute);
       if (v) {
@@ -762,6 +761,10 @@ std::vector<Tried> sweep(Context& ctx, alloc::Allocator& allocator,
                          Collector& collector) {
   auto run = [&](alloc::Allocator& a, Collector& c, size_t from, size_t to) {
     c.devices = ctx.published;
+    // Node-local devices dominate: the nodes' share of the cluster's nodes meets about that
+    // share of its devices (more would be met by growing).
+    c.expected =
+        ctx.published * (to - from) / std::max({ctx.cluster.nodes.size(), nodes.size(), size_t{1}});
     c.bases = &ctx.bases;
     std::vector<Tried> tried;
     tried.reserve(to - from);
@@ -1015,8 +1018,8 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
         for (const RequestAcc& a : collector.requests)
           if (a.meta.ref.claim == claim_index) {
             Verdict v;
-            ce.requests.push_back(
-                explain_request(ctx, a, tried.size(), collector.unusable, ignored, v));
+            ce.requests.push_back(explain_request(ctx, a, collector.keys(), tried.size(),
+                                                  collector.unusable, ignored, v));
           }
         continue;
       }
@@ -1039,8 +1042,8 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
         std::vector<Verdict> verdicts;
         for (const RequestAcc* a : accs) {
           Verdict v;
-          ce.requests.push_back(
-              explain_request(ctx, *a, tried.size(), collector.unusable, ce.suggestions, v));
+          ce.requests.push_back(explain_request(ctx, *a, collector.keys(), tried.size(),
+                                                collector.unusable, ce.suggestions, v));
           pool_flags[ri] = pool_flags[ri] || v.pools_matter;
           verdicts.push_back(std::move(v));
         }
@@ -1101,15 +1104,16 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
         if (total > best_total) best_total = total, best_node = ni;
       }
       for (const k8s::DeviceConstraint& dc : constraints) {
-        ce.reason =
-            constraint_reason(dc, constraint_values(dc, claim_index, collector.requests, best_node),
-                              tried[best_node].node->metadata.name);
+        ce.reason = constraint_reason(
+            dc, constraint_values(ctx, dc, claim_index, collector.requests, best_node),
+            tried[best_node].node->metadata.name);
         if (ce.reason.empty()) continue;
         // The closest nodes, as the constraint counts: the most candidates that share one
         // value (matchAttribute), or that all differ (distinctAttribute).
         std::vector<NodeCount> closest;
         for (size_t ni = 0; ni < tried.size(); ++ni) {
-          const ConstraintValues cv = constraint_values(dc, claim_index, collector.requests, ni);
+          const ConstraintValues cv =
+              constraint_values(ctx, dc, claim_index, collector.requests, ni);
           NodeCount nc{tried[ni].node->metadata.name, 0, ""};
           if (dc.match_attribute) {
             nc.candidates = cv.largest();
