@@ -2601,8 +2601,9 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
   using Gathered = std::variant<std::vector<Pool>, PoolError>;
   Gathered uncached;  // pools not kept (Observer::keep_pools)
   const Gathered* gathered_pools = nullptr;
-  if (auto cached = pools_->by_node.find(node.metadata.name); cached != pools_->by_node.end())
-    gathered_pools = &cached->second;
+  if (!pools_->by_node.empty())  // (explain keeps none: no hash of the name then)
+    if (auto cached = pools_->by_node.find(node.metadata.name); cached != pools_->by_node.end())
+      gathered_pools = &cached->second;
   if (!gathered_pools) {
     std::span<const k8s::ResourceSlice* const> on_node;
     if (auto it = in_->slices_on_node.find(node.metadata.name); it != in_->slices_on_node.end())

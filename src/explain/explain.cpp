@@ -144,10 +144,9 @@ class Collector : public alloc::Observer {
         a.stages.selectors = static_cast<int>(rf.request_selectors);
         // Sized once for the devices this collector's nodes are likely to meet: growing
         // touches fresh memory twice (costly on these machines).
-        a.seen.reserve(expected);
+        a.seen.reserve(room);
         requests.push_back(std::move(a));
       }
-    if (slot_.empty()) slot_.assign(devices, -1);
     for (size_t i = 0; i < f.requests.size() && i < requests.size(); ++i) {
       RequestAcc& a = requests[i];
       PerNode pn;
@@ -155,11 +154,11 @@ class Collector : public alloc::Observer {
       pn.begin = static_cast<uint32_t>(a.candidates.size());
       for (const DeviceFacts& df : f.requests[i].devices) {
         const int stage = a.stages.of(df);
-        const uint32_t key = key_of(df);
-        Seen& sn = a.seen[position(key)];
+        const size_t at = position(df);
+        Seen& sn = a.seen[at];
         if (stage > sn.stage) sn = Seen(df, stage);
         if (stage >= a.stages.on_node()) ++pn.selected;
-        if (df.candidate()) a.candidates.push_back(key);
+        if (df.candidate()) a.candidates.push_back(keys_[at]);
       }
       pn.end = static_cast<uint32_t>(a.candidates.size());
       a.per_node.push_back(pn);
@@ -173,17 +172,24 @@ class Collector : public alloc::Observer {
     for (alloc::PoolInfo& p : later.unusable)
       if (seen_pools_.insert(fmt::format("{}/{}", p.driver, p.pool)).second)
         unusable.push_back(std::move(p));
+    // No facts() after this: positions by the allocator's numbers are not needed any more.
+    slot_.clear();
     if (requests.empty()) {
       requests = std::move(later.requests);
-      slot_ = std::move(later.slot_);
       keys_ = std::move(later.keys_);
       return;
     }
+    for (RequestAcc& a : requests) a.seen.reserve(keys_.size() + later.keys_.size());
+    keys_.reserve(keys_.size() + later.keys_.size());
+    std::vector<int32_t> by_key(devices, -1);  // position by device number
+    for (size_t p = 0; p < keys_.size(); ++p) by_key[keys_[p]] = static_cast<int32_t>(p);
     for (size_t p = 0; p < later.keys_.size(); ++p) {
-      const size_t at = position(later.keys_[p]);
+      int32_t& at = by_key[later.keys_[p]];
+      if (at < 0) at = add(later.keys_[p]);
       for (size_t i = 0; i < requests.size() && i < later.requests.size(); ++i) {
         const Seen& sn = later.requests[i].seen[p];
-        if (sn.stage > requests[i].seen[at].stage) requests[i].seen[at] = sn;
+        Seen& mine = requests[i].seen[static_cast<size_t>(at)];
+        if (sn.stage > mine.stage) mine = sn;
       }
     }
     for (size_t i = 0; i < requests.size() && i < later.requests.size(); ++i) {
@@ -205,6 +211,7 @@ class Collector : public alloc::Observer {
   const std::unordered_map<const k8s::ResourceSlice*, uint32_t>* bases = nullptr;
   size_t devices = 0;   // in the cluster: the most a request can see
   size_t expected = 0;  // of them, how many the nodes tried are likely to meet
+  size_t room = 0;      // how many `seen` has room for from the start
   bool keep_all = false;
   bool placed = false;  // a node took the claims: later placements need no results
   NodeFacts all;        // with keep_all: the last node's facts, whole
@@ -214,29 +221,27 @@ class Collector : public alloc::Observer {
   const std::vector<uint32_t>& keys() const { return keys_; }
 
  private:
-  uint32_t key_of(const DeviceFacts& df) { return key_of(*df.slice, df.device); }
-  uint32_t key_of(const k8s::ResourceSlice& s, const k8s::Device* d) {
-    if (&s != last_slice_) {
-      last_slice_ = &s;
-      last_base_ = bases->at(&s);
-    }
-    return last_base_ + static_cast<uint32_t>(d - s.spec.devices.data());
-  }
-  // The position of device `key` in every request's `seen`: a new one is added to all.
-  size_t position(uint32_t key) {
-    if (slot_.size() <= key) slot_.resize(key + 1, -1);
-    int32_t& at = slot_[key];
+  // The device's position in every request's `seen`, found by the allocator's number for
+  // it (DeviceFacts::index: the same on every node, and dense), which a collector, fed by
+  // one allocator, can index by. A device met for the first time is added to all.
+  size_t position(const DeviceFacts& df) {
+    if (slot_.size() <= df.index)
+      slot_.resize(std::max({size_t{df.index} + 1, expected, 2 * slot_.size()}), -1);
+    int32_t& at = slot_[df.index];
     if (at < 0) {
-      at = static_cast<int32_t>(keys_.size());
-      keys_.push_back(key);
-      for (RequestAcc& a : requests) a.seen.emplace_back();
+      const k8s::ResourceSlice& s = *df.slice;
+      at = add(bases->at(&s) + static_cast<uint32_t>(df.device - s.spec.devices.data()));
     }
     return static_cast<size_t>(at);
   }
-  std::vector<int32_t> slot_;   // by device number: position in `seen`, or -1
-  std::vector<uint32_t> keys_;  // by position: the device number
-  const k8s::ResourceSlice* last_slice_ = nullptr;
-  uint32_t last_base_ = 0;
+  // Adds device number `key` at the end of every request's `seen`: its position.
+  int32_t add(uint32_t key) {
+    keys_.push_back(key);
+    for (RequestAcc& a : requests) a.seen.emplace_back();
+    return static_cast<int32_t>(keys_.size() - 1);
+  }
+  std::vector<int32_t> slot_;   // by the allocator's device number: position in `seen`, or -1
+  std::vector<uint32_t> keys_;  // by position: the device's number in the cluster
   std::set<std::string> seen_pools_;
 };
 
@@ -763,8 +768,12 @@ std::vector<Tried> sweep(Context& ctx, alloc::Allocator& allocator,
     c.devices = ctx.published;
     // Node-local devices dominate: the nodes' share of the cluster's nodes meets about that
     // share of its devices (more would be met by growing).
-    c.expected =
-        ctx.published * (to - from) / std::max({ctx.cluster.nodes.size(), nodes.size(), size_t{1}});
+    const size_t of = std::max({ctx.cluster.nodes.size(), nodes.size(), size_t{1}});
+    c.expected = ctx.published * (to - from) / of;
+    // The first collector takes in the others' devices at the end (absorb): room for them
+    // too, so that they are added without moving what is there (reserved memory costs
+    // nothing until it is touched: util::heap_for_work).
+    c.room = from == 0 ? ctx.published * nodes.size() / of : c.expected;
     c.bases = &ctx.bases;
     std::vector<Tried> tried;
     tried.reserve(to - from);
