@@ -186,9 +186,12 @@ struct Allocator::DeviceTable {
     std::vector<const k8s::ResourceSlice*> slices;
     uint64_t changes = 0;  // what was computed from the flags before a change is stale
   };
-  util::StringMap<std::unique_ptr<PoolDevices>> pools;  // boxed: the search keeps pointers
+  // Boxed: the search keeps pointers. The keys view the names in the slices (which outlive
+  // the allocator): no string per pool.
+  util::StringMap<std::unique_ptr<PoolDevices>, false> pools;
   const AllocatedState& state;
 
+  // `driver` and `name` must be the slices' own strings (kept as the pool's key).
   PoolDevices& pool(std::string_view driver, std::string_view name) {
     std::unique_ptr<PoolDevices>& p = *pools.try_emplace(driver, name).first;
     if (!p) p = std::make_unique<PoolDevices>();
@@ -196,6 +199,23 @@ struct Allocator::DeviceTable {
   }
 
   explicit DeviceTable(const AllocatedState& s) : state(s) {}
+
+  // Room for `slices` slices of `devices` devices in all (Allocator::reserve).
+  size_t room = 0;  // devices: what each per-device vector reserves on its first growth
+  void reserve(size_t slices, size_t devices) {
+    first.reserve(slices);
+    pools.reserve(slices);
+    held.reserve(devices);
+    slice_of.reserve(devices);
+    room = devices;
+  }
+  // Grows a per-device vector to every numbered device, the new ones set to `fill`.
+  template <typename T>
+  void cover(std::vector<T>& v, T fill) {
+    if (v.size() >= held.size()) return;
+    if (v.capacity() < room) v.reserve(room);
+    v.resize(held.size(), fill);
+  }
 
   // `known`: the slice's pool, when the caller has it at hand.
   uint32_t base(const k8s::ResourceSlice* s, PoolDevices* known = nullptr) {
@@ -225,9 +245,12 @@ struct Allocator::DeviceTable {
   }
   // After the allocated state changed for a device: its flags again, in every numbered slice.
   void update(const std::string& driver, const std::string& pool, const std::string& name) {
+    // A pool no search has gathered here has nothing numbered, and nothing computed.
+    std::unique_ptr<PoolDevices>* known = pools.find(driver, pool);
+    if (!known || !*known) return;
     const AllocatedState::Held* h = state.find(driver, pool, name);
     const uint8_t f = h ? h->flags : 0;
-    PoolDevices& pd = this->pool(driver, pool);
+    PoolDevices& pd = **known;
     ++pd.changes;
     for (const k8s::ResourceSlice* s : pd.slices) {
       const auto& devices = s->spec.devices;
@@ -238,7 +261,7 @@ struct Allocator::DeviceTable {
   selectors::Value& value(uint32_t device) { return values[device]; }
   uint8_t& verdict(uint32_t slot, uint32_t device) {
     std::vector<uint8_t>& v = verdicts[slot];
-    if (v.size() <= device) v.resize(held.size(), kUnknown);
+    if (v.size() <= device) cover(v, uint8_t{kUnknown});
     return v[device];
   }
 };
@@ -310,6 +333,8 @@ const Allocator::CompiledSlot& Allocator::compiled(const k8s::CELDeviceSelector&
 }
 
 uint64_t Allocator::projection_keys() const { return devices_->keys; }
+
+void Allocator::reserve(size_t slices, size_t devices) { devices_->reserve(slices, devices); }
 
 const k8s::DeviceClass* Allocator::find_class(std::string_view name) const {
   for (const k8s::DeviceClass* c : in_->classes)
@@ -1460,7 +1485,7 @@ struct Search {
     using D = Allocator::DeviceTable;
     D& t = *a.devices_;
     if (!t.shared[cs.slot].projections) return D::kUnknown;
-    if (t.convertible.size() <= c.index) t.convertible.resize(t.held.size(), D::kUnknown);
+    if (t.convertible.size() <= c.index) t.cover(t.convertible, uint8_t{D::kUnknown});
     uint8_t& conv = t.convertible[c.index];
     if (conv == D::kUnknown) conv = a.matches_.convertible(*c.device) ? D::kTrue : D::kFalse;
     if (conv == D::kFalse) return D::kUnknown;
@@ -1484,9 +1509,9 @@ struct Search {
     D::Projections& pr = t.projections[*sh.projections];
     const auto& devices = slice->spec.devices;
     std::vector<uint8_t>& verdicts = t.verdicts[cs.slot];
-    if (verdicts.size() < t.held.size()) verdicts.resize(t.held.size(), D::kUnknown);
-    if (t.convertible.size() < t.held.size()) t.convertible.resize(t.held.size(), D::kUnknown);
-    if (pr.of_device.size() < t.held.size()) pr.of_device.resize(t.held.size(), D::kNoProjection);
+    t.cover(verdicts, uint8_t{D::kUnknown});
+    t.cover(t.convertible, uint8_t{D::kUnknown});
+    t.cover(pr.of_device, D::kNoProjection);
     std::optional<selectors::Projector> projector;
     uint32_t previous = D::kNoProjection;
     for (size_t i = 0; i < devices.size(); ++i) {

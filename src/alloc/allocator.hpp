@@ -258,6 +258,10 @@ class Allocator {
   // How many times a device's projection key (what a selector reads of it) was worked out:
   // once per device and list of paths, however many selectors read those paths.
   uint64_t projection_keys() const;
+  // Room, from the start, for `slices` slices holding `devices` devices met by the calls to
+  // come (a sweep over many nodes): the allocator's per-device tables then grow in place,
+  // not by copies into fresh memory. Only a hint: they grow past it as needed.
+  void reserve(size_t slices, size_t devices);
 
   // A selector's compiled program and its verdict slot (internal to the search).
   struct CompiledSlot {

@@ -136,7 +136,8 @@ class Collector : public alloc::Observer {
       if ((p.incomplete || p.invalid) &&
           seen_pools_.insert(fmt::format("{}/{}", p.driver, p.pool)).second)
         unusable.push_back(p);
-    if (requests.empty())
+    if (requests.empty()) {
+      keys_.reserve(room);
       for (const RequestFacts& rf : f.requests) {
         RequestAcc a;
         a.meta = rf;
@@ -145,8 +146,10 @@ class Collector : public alloc::Observer {
         // Sized once for the devices this collector's nodes are likely to meet: growing
         // touches fresh memory twice (costly on these machines).
         a.seen.reserve(room);
+        a.per_node.reserve(node_room);
         requests.push_back(std::move(a));
       }
+    }
     for (size_t i = 0; i < f.requests.size() && i < requests.size(); ++i) {
       RequestAcc& a = requests[i];
       PerNode pn;
@@ -209,9 +212,10 @@ class Collector : public alloc::Observer {
   // Where each slice's devices start in the cluster's numbering of devices (slice by
   // slice, in input order): a device's number, the same for every allocator.
   const std::unordered_map<const k8s::ResourceSlice*, uint32_t>* bases = nullptr;
-  size_t devices = 0;   // in the cluster: the most a request can see
-  size_t expected = 0;  // of them, how many the nodes tried are likely to meet
-  size_t room = 0;      // how many `seen` has room for from the start
+  size_t devices = 0;    // in the cluster: the most a request can see
+  size_t expected = 0;   // of them, how many the nodes tried are likely to meet
+  size_t room = 0;       // how many `seen` has room for from the start
+  size_t node_room = 0;  // how many nodes `per_node` has room for from the start
   bool keep_all = false;
   bool placed = false;  // a node took the claims: later placements need no results
   NodeFacts all;        // with keep_all: the last node's facts, whole
@@ -774,9 +778,11 @@ std::vector<Tried> sweep(Context& ctx, alloc::Allocator& allocator,
     // too, so that they are added without moving what is there (reserved memory costs
     // nothing until it is touched: util::heap_for_work).
     c.room = from == 0 ? ctx.published * nodes.size() / of : c.expected;
+    c.node_room = from == 0 ? nodes.size() : to - from;
+    a.reserve(ctx.slices.size() * (to - from) / of, c.expected);
     c.bases = &ctx.bases;
     std::vector<Tried> tried;
-    tried.reserve(to - from);
+    tried.reserve(c.node_room);  // the first half's takes in the second's
     bool placed = false;
     for (size_t i = from; i < to; ++i) {
       c.node = nodes[i]->metadata.name;  // the node outlives the collector

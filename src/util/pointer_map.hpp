@@ -43,6 +43,12 @@ class PointerMap {
     }
   }
   size_t size() const { return size_; }
+  // Room for `n` entries without growing.
+  void reserve(size_t n) {
+    size_t capacity = 16;
+    while (capacity < 2 * n) capacity <<= 1;
+    if (capacity > slots_.size()) rehash(capacity);
+  }
 
  private:
   struct Slot {
@@ -55,8 +61,9 @@ class PointerMap {
     const auto x = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(key));
     return static_cast<size_t>((x * 0x9E3779B97F4A7C15ull) >> 32) & mask();
   }
-  void grow() {
-    std::vector<Slot> old(slots_.empty() ? 16 : 2 * slots_.size());
+  void grow() { rehash(slots_.empty() ? 16 : 2 * slots_.size()); }
+  void rehash(size_t capacity) {
+    std::vector<Slot> old(capacity);
     old.swap(slots_);
     size_ = 0;
     for (Slot& s : old)
