@@ -183,19 +183,53 @@ struct Allocator::DeviceTable {
   // The numbered slices of each pool ("driver/pool"): a device ID names a device in every
   // slice of its pool.
   struct PoolDevices {
+    std::string_view driver, name;  // its key: views of a slice's names
     std::vector<const k8s::ResourceSlice*> slices;
     uint64_t changes = 0;  // what was computed from the flags before a change is stale
   };
-  // Boxed: the search keeps pointers. The keys view the names in the slices (which outlive
-  // the allocator): no string per pool.
-  util::StringMap<std::unique_ptr<PoolDevices>, false> pools;
+  // The pools, at fixed addresses (the search keeps pointers), found through 16-byte slots
+  // (open addressing, at most half full): the key lives in the pool.
+  std::deque<PoolDevices> pools;
+  struct PoolSlot {
+    uint64_t hash = 0;  // 0: empty
+    PoolDevices* pool = nullptr;
+  };
+  std::vector<PoolSlot> pool_slots;
   const AllocatedState& state;
 
+  static uint64_t pool_hash(std::string_view driver, std::string_view name) {
+    const uint64_t h = (util::hash_bytes(driver) * 0x9E3779B97F4A7C15ULL) ^ util::hash_bytes(name);
+    return h ? h : 1;
+  }
+  // The slot of the pool, or the empty slot where it would go.
+  PoolSlot& pool_slot(std::string_view driver, std::string_view name, uint64_t h) {
+    const size_t mask = pool_slots.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      PoolSlot& slot = pool_slots[i];
+      if (!slot.hash || (slot.hash == h && slot.pool->driver == driver && slot.pool->name == name))
+        return slot;
+    }
+  }
+  void reserve_pools(size_t n) {
+    size_t capacity = 16;
+    while (capacity < 2 * n) capacity <<= 1;
+    if (capacity <= pool_slots.size()) return;
+    std::vector<PoolSlot> old(capacity);
+    old.swap(pool_slots);
+    for (const PoolSlot& slot : old)
+      if (slot.hash) pool_slot(slot.pool->driver, slot.pool->name, slot.hash) = slot;
+  }
+  PoolDevices* find_pool(std::string_view driver, std::string_view name) {
+    if (pool_slots.empty()) return nullptr;
+    return pool_slot(driver, name, pool_hash(driver, name)).pool;
+  }
   // `driver` and `name` must be the slices' own strings (kept as the pool's key).
   PoolDevices& pool(std::string_view driver, std::string_view name) {
-    std::unique_ptr<PoolDevices>& p = *pools.try_emplace(driver, name).first;
-    if (!p) p = std::make_unique<PoolDevices>();
-    return *p;
+    if (2 * (pools.size() + 1) > pool_slots.size()) reserve_pools(pools.size() + 1);
+    const uint64_t h = pool_hash(driver, name);
+    PoolSlot& slot = pool_slot(driver, name, h);
+    if (!slot.hash) slot = {h, &pools.emplace_back(PoolDevices{driver, name, {}, 0})};
+    return *slot.pool;
   }
 
   explicit DeviceTable(const AllocatedState& s) : state(s) {}
@@ -204,7 +238,7 @@ struct Allocator::DeviceTable {
   size_t room = 0;  // devices: what each per-device vector reserves on its first growth
   void reserve(size_t slices, size_t devices) {
     first.reserve(slices);
-    pools.reserve(slices);
+    reserve_pools(slices);
     held.reserve(devices);
     slice_of.reserve(devices);
     room = devices;
@@ -246,11 +280,11 @@ struct Allocator::DeviceTable {
   // After the allocated state changed for a device: its flags again, in every numbered slice.
   void update(const std::string& driver, const std::string& pool, const std::string& name) {
     // A pool no search has gathered here has nothing numbered, and nothing computed.
-    std::unique_ptr<PoolDevices>* known = pools.find(driver, pool);
-    if (!known || !*known) return;
+    PoolDevices* known = find_pool(driver, pool);
+    if (!known) return;
     const AllocatedState::Held* h = state.find(driver, pool, name);
     const uint8_t f = h ? h->flags : 0;
-    PoolDevices& pd = **known;
+    PoolDevices& pd = *known;
     ++pd.changes;
     for (const k8s::ResourceSlice* s : pd.slices) {
       const auto& devices = s->spec.devices;

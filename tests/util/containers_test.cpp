@@ -182,6 +182,25 @@ TEST_CASE("util: StringMap finds what was put in, one-part and two-part keys", "
   CHECK(seen == ref.size());
 }
 
+TEST_CASE("util: StringMap finds a two-part key by its joined text, and the reverse", "[util]") {
+  // Short parts (hashed joined on the stack) and long ones (past the stack buffer).
+  for (const size_t len : {size_t{0}, size_t{3}, size_t{20}, size_t{79}, size_t{200}}) {
+    const std::string a = "driver" + std::string(len, 'd'), b = "pool" + std::string(len, 'p');
+    const std::string joined = a + "/" + b;
+    StringMap<int> two, one;
+    *two.try_emplace(a, b).first = 1;
+    *one.try_emplace(joined).first = 2;
+    INFO("part length " << len);
+    REQUIRE(two.find(joined) != nullptr);
+    CHECK(*two.find(joined) == 1);
+    REQUIRE(one.find(a, b) != nullptr);
+    CHECK(*one.find(a, b) == 2);
+    CHECK_FALSE(one.try_emplace(a, b).second);
+    CHECK(two.find(a + "/", b) == nullptr);
+    CHECK(two.find(a, b + "/") == nullptr);
+  }
+}
+
 TEST_CASE("util: StringMap<V, false> keeps views and finds as the owning map does", "[util]") {
   std::vector<std::string> keys;  // the strings the map views: alive as long as it is
   for (int i = 0; i < 3000; ++i)
