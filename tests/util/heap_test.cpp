@@ -37,6 +37,11 @@ std::string vm_flags_of(const void* p) {
 }  // namespace
 
 TEST_CASE("util: after heap_for_work, new heap memory asks for small pages", "[util]") {
+#ifdef DRA_EXPECT_HEAP_PHASES
+  REQUIRE(dra::util::heap_phases_supported());  // built with jemalloc: the phases must work
+#else
+  CHECK_FALSE(dra::util::heap_phases_supported());
+#endif
   dra::util::heap_for_work();
   dra::util::heap_for_work();  // a second call changes nothing
   // Larger than anything freed before (so that it is mapped anew), small and oversize
