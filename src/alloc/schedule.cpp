@@ -14,6 +14,7 @@
 #include "alloc/controllers.hpp"
 #include "alloc/node_match.hpp"
 #include "k8s/load.hpp"
+#include "util/beside.hpp"
 
 namespace dra::alloc {
 
@@ -39,9 +40,9 @@ NodeList::NodeList(const k8s::Cluster& cluster) {
       bare_.push_back(std::move(node));
     }
   }
-  std::stable_sort(sorted_.begin(), sorted_.end(), [](const auto* a, const auto* b) {
-    return a->metadata.name < b->metadata.name;
-  });
+  auto by_name = [](const auto* a, const auto* b) { return a->metadata.name < b->metadata.name; };
+  if (!std::is_sorted(sorted_.begin(), sorted_.end(), by_name))  // dumps list them sorted
+    std::stable_sort(sorted_.begin(), sorted_.end(), by_name);
 }
 
 const k8s::NodeObject* NodeList::find(std::string_view name) const {
@@ -437,6 +438,10 @@ class FailureCache {
 
 }  // namespace
 
+// Claims and slices from which schedule() builds its allocator on a second thread (below
+// that, starting a thread costs more than the work).
+constexpr size_t kBuildBesideFrom = 2048;
+
 bool group_may_use_node(const Group& g, const k8s::NodeObject& node, std::string* why) {
   if (g.pod && !pod_fits_node(*g.pod, node, why)) return false;
   for (const k8s::ResourceClaim* c : g.allocated) {
@@ -454,13 +459,23 @@ bool group_may_use_node(const Group& g, const k8s::NodeObject& node, std::string
 
 Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
   Schedule out;
+  // The allocator, with the state the cluster's allocations hold, is built beside the node
+  // list and the groups (neither reads what the other makes): on a large cluster each half
+  // takes milliseconds.
+  std::optional<Allocator> made;
+  util::Beside build(
+      [&] {
+        made.emplace(cluster, allocated_state(cluster, opts.allocator.features), opts.allocator);
+      },
+      cluster.resource_claims.size() + cluster.resource_slices.size() >= kBuildBesideFrom);
   const NodeList nodes(cluster);
   out.nodes = nodes.size();
-  Allocator allocator(cluster, allocated_state(cluster, opts.allocator.features), opts.allocator);
-  std::optional<FailureCache> cache_;  // built for the first group that searches
+  std::optional<FailureCache> cache_;  // built for the first group tried on the nodes
   const ExtendedResourceClasses classes(cluster);
   ExtendedRouter router(cluster, classes);
   Groups walk(cluster, classes);
+  build.join();
+  Allocator& allocator = *made;
   std::unordered_set<std::string> made_names;  // names given to claims the run made
   const std::unordered_set<std::string> wanted_pods(opts.pods.begin(), opts.pods.end());
   for (Group g; walk.next(g);) {
@@ -471,8 +486,6 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
     size_t tried = 0, excluded = 0;
     std::string node_error, last_exclusion;
     bool placed = false;
-    if (!cache_) cache_.emplace(cluster, nodes);
-    FailureCache& cache = *cache_;
     // The claims tried on a node: the pending ones, and for extended resources the claim made
     // for those that go to DRA there (one variant per set of such names).
     struct Variant {
@@ -515,7 +528,8 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
         v.mappings = std::move(e.mappings);
         v.claims.push_back(v.extended);
       }
-      v.known = &cache.known(v.claims);
+      if (!cache_) cache_.emplace(cluster, nodes);
+      v.known = &cache_->known(v.claims);
       v.need_free = allocator.need_free_device(v.claims);
       return v;
     };
@@ -568,15 +582,15 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
         placed = true;
         break;
       }
-      if (cache.failed(*v.known, ni)) continue;
+      if (cache_->failed(*v.known, ni)) continue;
       if (v.need_free && allocator.all_in_use(node.metadata.name)) {
-        cache.record_failure(*v.known, ni);
+        cache_->record_failure(*v.known, ni);
         continue;
       }
       Outcome o = allocator.allocate(node, v.claims);
       if (o.kind == Outcome::Kind::Allocated) {
         allocator.commit(o.results);
-        cache.committed(o.results);
+        cache_->committed(o.results);
         router.commit(node.metadata.name, route);
         if (v.extended) made_names.insert(g.pod->metadata.namespace_ + "/" + extended_name);
         out.placed.push_back(
@@ -592,7 +606,7 @@ Schedule schedule(const k8s::Cluster& cluster, const ScheduleOptions& opts) {
       if (o.kind == Outcome::Kind::FailedOnNode) {
         node_error = node.metadata.name + ": " + o.error;
       } else {
-        cache.record_failure(*v.known, ni);
+        cache_->record_failure(*v.known, ni);
       }
     }
     if (placed) continue;

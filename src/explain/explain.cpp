@@ -20,6 +20,7 @@
 #include "selectors/cache.hpp"
 #include "selectors/program.hpp"
 #include "selectors/projection.hpp"
+#include "util/pointer_map.hpp"
 #include "util/strings.hpp"
 
 namespace dra::explain {
@@ -211,7 +212,7 @@ class Collector : public alloc::Observer {
   std::string_view node;  // the node of the next allocate() call (a view of its name)
   // Where each slice's devices start in the cluster's numbering of devices (slice by
   // slice, in input order): a device's number, the same for every allocator.
-  const std::unordered_map<const k8s::ResourceSlice*, uint32_t>* bases = nullptr;
+  const util::PointerMap<k8s::ResourceSlice, uint32_t>* bases = nullptr;
   size_t devices = 0;    // in the cluster: the most a request can see
   size_t expected = 0;   // of them, how many the nodes tried are likely to meet
   size_t room = 0;       // how many `seen` has room for from the start
@@ -234,7 +235,11 @@ class Collector : public alloc::Observer {
     int32_t& at = slot_[df.index];
     if (at < 0) {
       const k8s::ResourceSlice& s = *df.slice;
-      at = add(bases->at(&s) + static_cast<uint32_t>(df.device - s.spec.devices.data()));
+      if (&s != base_of_) {  // a slice's devices come one after the other
+        base_of_ = &s;
+        base_ = bases->at(&s);
+      }
+      at = add(base_ + static_cast<uint32_t>(df.device - s.spec.devices.data()));
     }
     return static_cast<size_t>(at);
   }
@@ -244,6 +249,8 @@ class Collector : public alloc::Observer {
     for (RequestAcc& a : requests) a.seen.emplace_back();
     return static_cast<int32_t>(keys_.size() - 1);
   }
+  const k8s::ResourceSlice* base_of_ = nullptr;  // the slice whose devices start at base_
+  uint32_t base_ = 0;
   std::vector<int32_t> slot_;   // by the allocator's device number: position in `seen`, or -1
   std::vector<uint32_t> keys_;  // by position: the device's number in the cluster
   std::set<std::string> seen_pools_;
@@ -259,9 +266,9 @@ struct Tried {
 
 struct Context {
   const k8s::Cluster& cluster;
-  selectors::MatchCache cel;                                      // device values for traces
-  size_t published = 0;                                           // devices in the cluster's slices
-  std::unordered_map<const k8s::ResourceSlice*, uint32_t> bases;  // Collector::bases
+  selectors::MatchCache cel;                             // device values for traces
+  size_t published = 0;                                  // devices in the cluster's slices
+  util::PointerMap<k8s::ResourceSlice, uint32_t> bases;  // Collector::bases
   // The slices in input order and where their devices' numbers start (Collector::bases).
   std::vector<const k8s::ResourceSlice*> slices;
   std::vector<uint32_t> starts;
@@ -885,7 +892,7 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
   Context ctx{cluster, {}, 0, {}, {}, {}};
   ctx.bases.reserve(cluster.resource_slices.size());
   for (const k8s::ResourceSlice& s : cluster.resource_slices) {
-    ctx.bases.emplace(&s, static_cast<uint32_t>(ctx.published));
+    ctx.bases.try_emplace(&s, static_cast<uint32_t>(ctx.published));
     if (!s.spec.devices.empty()) {
       ctx.slices.push_back(&s);
       ctx.starts.push_back(static_cast<uint32_t>(ctx.published));
@@ -913,8 +920,6 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
     }
     ex.subject = "claim " + alloc::qualified_name(claim->metadata);
   }
-  const alloc::NodeList all_nodes(cluster);
-  ex.nodes = options.node.empty() ? all_nodes.size() : 1;
 
   // Run the schedule up to the group of the target, and try that group on every node.
   alloc::ScheduleOptions so;
@@ -925,6 +930,7 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
   alloc::ExtendedRouter router(cluster, extended_classes);
   so.before_group = [&](const alloc::Group& g, alloc::Allocator& allocator,
                         const alloc::NodeList& nodes) {
+    ex.nodes = options.node.empty() ? nodes.size() : 1;
     const bool mine = pod ? g.pod == pod
                           : std::find(g.pending.begin(), g.pending.end(), claim) != g.pending.end();
     if (!mine) return true;
@@ -1214,7 +1220,10 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
       if (c.metadata.namespace_ == pod->metadata.namespace_ &&
           c.metadata.name == *pod->extended_resource_claim_name && c.status.allocation)
         allocated.push_back(&c);
+  std::optional<alloc::NodeList> nodes_of_allocated;
+  if (!allocated.empty()) nodes_of_allocated.emplace(cluster);
   for (const k8s::ResourceClaim* c : allocated) {
+    const alloc::NodeList& all_nodes = *nodes_of_allocated;
     ClaimExplanation ce;
     ce.name = alloc::qualified_name(c->metadata);
     if (pod) ce.made_for = made_for(*c, *pod);

@@ -478,3 +478,46 @@ spec:
 }
 
 }  // namespace dra::alloc
+
+namespace dra::alloc {
+
+TEST_CASE("schedule: on a large cluster too, the dump's allocations hold their devices",
+          "[alloc]") {
+  // From 2048 claims and slices the allocator (with the state the allocations hold) is built
+  // on a second thread while the nodes and groups are read: the placements must not change.
+  auto cluster = [](int fillers) {
+    std::string yaml = one_node("gpu", "  - name: d-0\n  - name: d-1\n  - name: d-2\n");
+    auto allocated = [](const std::string& name, const std::string& driver,
+                        const std::string& device) {
+      return "---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata: {name: " + name +
+             ", namespace: default}\nspec:\n  devices:\n    requests:\n    - name: r\n"
+             "      exactly: {deviceClassName: gpu}\nstatus:\n  allocation:\n    devices:\n"
+             "      results: [{request: r, driver: " +
+             driver + ", pool: " + (driver == "d" ? "node-0" : "elsewhere") +
+             ", device: " + device + "}]\n";
+    };
+    yaml += allocated("held", "d", "d-0");
+    for (int i = 0; i < fillers; ++i)  // devices of another driver, in no slice here
+      yaml += allocated("filler-" + std::to_string(i), "f", "f-" + std::to_string(i));
+    for (int i = 1; i <= 3; ++i)
+      yaml += "---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata: {name: p" +
+              std::to_string(i) +
+              ", namespace: default}\nspec:\n  devices:\n    requests:\n    - name: r\n"
+              "      exactly: {deviceClassName: gpu}\n";
+    return cluster_of(yaml);
+  };
+  for (const int fillers : {0, 2100}) {
+    INFO(fillers << " filler claims");
+    const k8s::Cluster c = cluster(fillers);
+    CHECK((c.resource_claims.size() + c.resource_slices.size() >= 2048) == (fillers > 0));
+    const Schedule s = schedule(c, {});
+    REQUIRE(s.placed.size() == 2);  // d-0 is held: p1 and p2 take d-1 and d-2
+    CHECK(s.placed[0].claims[0]->metadata.name == "p1");
+    CHECK(s.placed[0].results[0].devices.results[0].device == "d-1");
+    CHECK(s.placed[1].results[0].devices.results[0].device == "d-2");
+    REQUIRE(s.failed.size() == 1);
+    CHECK(s.failed[0].claims[0]->metadata.name == "p3");
+  }
+}
+
+}  // namespace dra::alloc
