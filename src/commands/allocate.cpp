@@ -19,6 +19,7 @@
 #include "k8s/encode.hpp"
 #include "render/allocation.hpp"
 #include "render/table.hpp"
+#include "util/keep.hpp"
 
 namespace dra::commands {
 namespace {
@@ -220,7 +221,8 @@ std::string group_name(const alloc::Failure& f) {
 int run_allocate(const AllocateOptions& opts, Io& io) {
   const render::OutputFormat format = *render::parse_output(opts.output);
   util::Diagnostics diags;
-  k8s::Cluster cluster = load_source(opts.source, diags, io);
+  // Dropped at exit, not destroyed (util/keep.hpp).
+  k8s::Cluster& cluster = util::keep_until_exit(load_source(opts.source, diags, io));
   if (!opts.with.empty()) {  // --with: more objects, on top of the files or the live cluster
     SourceOptions with = opts.source;
     with.filenames = opts.with;

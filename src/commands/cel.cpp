@@ -20,6 +20,7 @@
 #include "selectors/device_json.hpp"
 #include "selectors/parser.hpp"
 #include "selectors/program.hpp"
+#include "util/keep.hpp"
 
 namespace dra::commands {
 namespace {
@@ -270,7 +271,8 @@ std::string explain(const selectors::Program& program, const selectors::Activati
 int eval_dump(const CelOptions& opts, const std::string& expression, Io& io) {
   const bool json = opts.output == "json";
   util::Diagnostics diags;
-  k8s::Cluster cluster = load_source(opts.source, diags, io);
+  // Dropped at exit, not destroyed (util/keep.hpp).
+  k8s::Cluster& cluster = util::keep_until_exit(load_source(opts.source, diags, io));
   if (!checkpoint(diags, io)) return kExitError;
   selectors::CompileOptions co;
   co.require_bool = false;

@@ -15,6 +15,7 @@
 #include "k8s/emit.hpp"
 #include "render/explain.hpp"
 #include "util/heap.hpp"
+#include "util/keep.hpp"
 
 namespace dra::commands {
 namespace {
@@ -61,7 +62,8 @@ int run_explain(const ExplainOptions& opts, Io& io) {
     target.name = opts.name;
   }
   util::Diagnostics diags;
-  k8s::Cluster cluster = load_source(opts.source, diags, io);
+  // Dropped at exit, not destroyed (util/keep.hpp).
+  k8s::Cluster& cluster = util::keep_until_exit(load_source(opts.source, diags, io));
   if (!checkpoint(diags, io)) return kExitError;
   // As the control plane would: tainted devices as the scheduler sees them, claims from
   // templates.

@@ -10,6 +10,7 @@
 #include "commands/registry.hpp"
 #include "k8s/emit.hpp"
 #include "render/table.hpp"
+#include "util/keep.hpp"
 
 namespace dra::commands {
 namespace {
@@ -68,7 +69,8 @@ int run_fit(const FitOptions& opts, Io& io) {
            << "  hint: give a file with the claim (or template, or Pod) whose copies should fit\n";
     return kExitError;
   }
-  k8s::Cluster cluster = load_source(opts.source, diags, io);
+  // Dropped at exit, not destroyed (util/keep.hpp).
+  k8s::Cluster& cluster = util::keep_until_exit(load_source(opts.source, diags, io));
   if (!checkpoint(diags, io)) return kExitError;
   alloc::apply_device_taint_rules(cluster);  // the scheduler's view of the devices
   if (ns.empty()) ns = default_namespace(opts.source, cluster);

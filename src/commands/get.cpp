@@ -13,6 +13,7 @@
 #include "alloc/node_match.hpp"
 #include "render/get.hpp"
 #include "selectors/cache.hpp"
+#include "util/keep.hpp"
 
 namespace dra::commands {
 namespace {
@@ -105,7 +106,8 @@ int run_get(const GetOptions& opts, Io& io) {
 
   // Read every object; report all input problems together.
   util::Diagnostics diags;
-  k8s::Cluster cluster = load_source(opts.source, diags, io);
+  // Dropped at exit, not destroyed (util/keep.hpp).
+  k8s::Cluster& cluster = util::keep_until_exit(load_source(opts.source, diags, io));
   if (!checkpoint(diags, io)) return kExitError;
   alloc::apply_device_taint_rules(cluster);  // devices' taints as the scheduler sees them
 
