@@ -541,6 +541,18 @@ struct Pool {
   struct CounterLayout;
   std::shared_ptr<CounterLayout> counters;
   const uint64_t* changes = nullptr;  // DeviceTable::PoolDevices::changes of the pool
+  // As constructed, keeping the lists' memory (pools not kept are rebuilt for every node
+  // in the same storage: PoolScratch). Every member above is reset here.
+  void reset() {
+    driver = name = {};
+    incomplete = invalid = false;
+    invalid_reason.clear();
+    for (auto* list : {&device_slices, &not_targeting}) list->clear();
+    counter_sets.clear();
+    for (auto* list : {&device_base, &not_targeting_base, &local_offset}) list->clear();
+    counters.reset();
+    changes = nullptr;
+  }
 };
 
 // Counters by slot (counter sets in order, their counters in order), with what each device
@@ -620,10 +632,10 @@ class NameSet {
 };
 
 // buildPool: splits the slices, then checks device names and counter references.
-Pool build_pool(std::string_view driver, std::string_view name,
-                std::vector<const k8s::ResourceSlice*> slices, const Features& features,
-                const std::vector<const k8s::ResourceSlice*>* all_for_pool) {
-  Pool p;
+// Fills `p`, reset (Pool::reset); sorts `slices`.
+void build_pool(std::string_view driver, std::string_view name,
+                std::vector<const k8s::ResourceSlice*>& slices, const Features& features,
+                const std::vector<const k8s::ResourceSlice*>* all_for_pool, Pool& p) {
   p.driver = driver;
   p.name = name;
   if (slices.size() > 1)
@@ -651,12 +663,11 @@ Pool build_pool(std::string_view driver, std::string_view name,
     }
   }
   auto invalid = [&](std::string reason) {
-    Pool q;
-    q.driver = p.driver;
-    q.name = p.name;
-    q.invalid = true;
-    q.invalid_reason = std::move(reason);
-    return q;
+    p.reset();
+    p.driver = driver;
+    p.name = name;
+    p.invalid = true;
+    p.invalid_reason = std::move(reason);
   };
   size_t device_count = 0;
   for (const k8s::ResourceSlice* s : p.device_slices) device_count += s->spec.devices.size();
@@ -666,7 +677,7 @@ Pool build_pool(std::string_view driver, std::string_view name,
       if (!names.insert(d.name)) return invalid("duplicate device name " + d.name);
   if (!features.partitionable_devices) {
     p.not_targeting.clear();
-    return p;
+    return;
   }
   if (counter_slices.empty()) {
     // No counter sets: only a device that names one makes the pool invalid.
@@ -676,7 +687,7 @@ Pool build_pool(std::string_view driver, std::string_view name,
           if (!d.consumes_counters.empty())
             return invalid(fmt::format("counter set {} not found",
                                        d.consumes_counters.front().counter_set.view()));
-    return p;
+    return;
   }
   for (const k8s::ResourceSlice* s : counter_slices) {
     for (const k8s::CounterSet& cs : s->spec.shared_counters) {
@@ -757,7 +768,6 @@ Pool build_pool(std::string_view driver, std::string_view name,
   if (std::string e = check_consumption(p.not_targeting); !e.empty()) return invalid(std::move(e));
   layout->begin.push_back(static_cast<uint32_t>(layout->uses.size()));
   if (whole && !p.counter_sets.empty()) p.counters = std::move(layout);
-  return p;
 }
 
 std::string selector_text(const k8s::NodeSelector& s) {
@@ -773,30 +783,43 @@ std::string selector_text(const k8s::NodeSelector& s) {
   return out + "}";
 }
 
-// GatherPools for `node` (§5): the pools of the slices that target it, newest generation
-// only, completeness judged over all slices; sorted by driver and name, pools with binding
-// conditions last.
-std::variant<std::vector<Pool>, PoolError> gather_pools(
-    std::span<const k8s::ResourceSlice* const> on_node,
-    std::span<const k8s::ResourceSlice* const> shared, const k8s::NodeObject& node,
-    const Features& features, const std::vector<const k8s::ResourceSlice*>& all) {
+// What gather_pools() works in, kept from node to node by the Allocator so that its lists
+// keep their memory: the slices found per pool, and the order they are built in.
+struct PoolScratch {
   struct Gathered {
     std::string_view driver, name;  // of the slices
     std::vector<const k8s::ResourceSlice*> slices;
   };
-  std::vector<Gathered> pools;
+  std::vector<Gathered> pools;  // the first `used` are this node's
+  size_t used = 0;
+  std::vector<uint32_t> order;
+  std::vector<Pool> spare;  // pools not kept (Observer::keep_pools), rebuilt in place
+};
+
+// GatherPools for `node` (§5): the pools of the slices that target it, newest generation
+// only, completeness judged over all slices; sorted by driver and name, pools with binding
+// conditions last. Fills `result`, reusing the pools it holds (Pool::reset).
+std::optional<PoolError> gather_pools(std::span<const k8s::ResourceSlice* const> on_node,
+                                      std::span<const k8s::ResourceSlice* const> shared,
+                                      const k8s::NodeObject& node, const Features& features,
+                                      const std::vector<const k8s::ResourceSlice*>& all,
+                                      PoolScratch& scratch, std::vector<Pool>& result) {
+  using Gathered = PoolScratch::Gathered;
+  auto& pools = scratch.pools;
+  size_t& used = scratch.used;
+  used = 0;
   // Pools by (driver, name): a look along `pools` while a node has few (the usual two or
   // three), an index beyond.
   std::map<std::pair<std::string_view, std::string_view>, size_t> index;
   constexpr size_t kScan = 16;
   auto find = [&](std::string_view driver, std::string_view name) -> Gathered* {
-    if (pools.size() <= kScan) {
-      for (Gathered& g : pools)
-        if (g.name == name && g.driver == driver) return &g;
+    if (used <= kScan) {
+      for (size_t i = 0; i < used; ++i)
+        if (pools[i].name == name && pools[i].driver == driver) return &pools[i];
       return nullptr;
     }
     if (index.empty())
-      for (size_t i = 0; i < pools.size(); ++i)
+      for (size_t i = 0; i < used; ++i)
         index.emplace(std::make_pair(pools[i].driver, pools[i].name), i);
     auto it = index.find({driver, name});
     return it == index.end() ? nullptr : &pools[it->second];
@@ -840,42 +863,47 @@ std::variant<std::vector<Pool>, PoolError> gather_pools(
     // addSlice: only the newest generation seen so far is kept.
     Gathered* found = find(spec.driver, spec.pool.name);
     if (!found) {
-      pools.push_back({spec.driver, spec.pool.name, {s}});
+      if (used == pools.size()) pools.emplace_back();
+      Gathered& g = pools[used++];
+      g.driver = spec.driver;
+      g.name = spec.pool.name;
+      g.slices.assign(1, s);
       if (!index.empty())
         index.emplace(
             std::make_pair(std::string_view(spec.driver), std::string_view(spec.pool.name)),
-            pools.size() - 1);
+            used - 1);
       continue;
     }
     Gathered& g = *found;
     const int64_t have = g.slices.front()->spec.pool.generation;
     if (spec.pool.generation < have) continue;
     if (spec.pool.generation > have) {
-      g.slices = {s};
+      g.slices.assign(1, s);
       continue;
     }
     g.slices.push_back(s);
   }
 
-  // Built in order of driver and name (the pools are few; sorting the built pools would
-  // move them about), those with binding conditions put last.
-  std::vector<uint32_t> order(pools.size());
+  // Built in order of driver and name (the pools are few), in place.
+  std::vector<uint32_t>& order = scratch.order;
+  order.resize(used);
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
     return std::tie(pools[a].driver, pools[a].name) < std::tie(pools[b].driver, pools[b].name);
   });
-  std::vector<Pool> result, with_binding_conditions;
-  result.reserve(pools.size());
+  size_t built = 0;
+  auto next = [&]() -> Pool& {
+    if (built == result.size()) result.emplace_back();
+    Pool& p = result[built++];
+    p.reset();
+    return p;
+  };
   for (const uint32_t at : order) {
     Gathered& g = pools[at];
     const k8s::ResourceSlice& first = *g.slices.front();
     const int64_t count = first.spec.pool.resource_slice_count;
-    // Built pools are moved once, into place.
-    auto place = [&](Pool&& p) {
-      (has_binding_conditions(p) ? with_binding_conditions : result).push_back(std::move(p));
-    };
     if (static_cast<int64_t>(g.slices.size()) == count) {
-      place(build_pool(g.driver, g.name, std::move(g.slices), features, nullptr));
+      build_pool(g.driver, g.name, g.slices, features, nullptr, next());
     } else {
       // checkSlicesInPool over every slice: a newer generation elsewhere makes this one
       // obsolete; otherwise the pool is complete if all its slices exist somewhere.
@@ -893,18 +921,21 @@ std::variant<std::vector<Pool>, PoolError> gather_pools(
       }
       if (obsolete) continue;
       if (static_cast<int64_t>(all_for_pool.size()) != count) {
-        Pool q;
+        Pool& q = next();
         q.driver = g.driver;
         q.name = g.name;
         q.incomplete = true;
-        result.push_back(std::move(q));
         continue;
       }
-      place(build_pool(g.driver, g.name, std::move(g.slices), features, &all_for_pool));
+      build_pool(g.driver, g.name, g.slices, features, &all_for_pool, next());
     }
   }
-  for (Pool& p : with_binding_conditions) result.push_back(std::move(p));
-  return result;
+  result.resize(built);
+  // Pools with binding conditions last, each group in order.
+  if (std::any_of(result.begin(), result.end(), has_binding_conditions))
+    std::stable_partition(result.begin(), result.end(),
+                          [](const Pool& p) { return !has_binding_conditions(p); });
+  return std::nullopt;
 }
 
 }  // namespace
@@ -933,6 +964,7 @@ struct SelectableMemo {
 
 struct Allocator::PoolCache {
   std::unordered_map<std::string, std::variant<std::vector<Pool>, PoolError>> by_node;
+  PoolScratch scratch;  // gather_pools()'s, and the pools of a node when none are kept
   // isSelectable memos (RequestData::shared_selectable) per node's pools and per programs
   // of the class and the request (their slots, in order).
   std::unordered_map<const std::vector<Pool>*, std::unordered_map<std::string, SelectableMemo>>
@@ -2592,7 +2624,9 @@ k8s::AllocationResult build_result(const Search& s, int claim, const Features& f
 }
 
 // createNodeSelector: nullopt result with an error message in `error`.
-std::optional<k8s::NodeSelector> node_selector(const Search& s, int claim, std::string* error) {
+// With `build` false, only whether it can be made: `error`, and nullopt.
+std::optional<k8s::NodeSelector> node_selector(const Search& s, int claim, std::string* error,
+                                               bool build = true) {
   k8s::NodeSelectorTerm term;
   for (const DeviceResult& r : s.results[claim]) {
     const Candidate& c = *r.candidate;
@@ -2603,6 +2637,7 @@ std::optional<k8s::NodeSelector> node_selector(const Search& s, int claim, std::
                                        ? ptr(c.device->node_selector)
                                        : (spec.node_selector ? &*spec.node_selector : nullptr);
     if (name.has_value() || c.device->binds_to_node.value_or(false)) {
+      if (!build) return std::nullopt;
       k8s::NodeSelector ns;
       k8s::NodeSelectorTerm t;
       k8s::NodeSelectorRequirement req;
@@ -2615,6 +2650,7 @@ std::optional<k8s::NodeSelector> node_selector(const Search& s, int claim, std::
     }
     if (!sel) continue;
     if (sel->node_selector_terms.size() == 1) {
+      if (!build) continue;
       add_requirements(sel->node_selector_terms[0].match_fields, term.match_fields);
       add_requirements(sel->node_selector_terms[0].match_expressions, term.match_expressions);
     } else if (sel->node_selector_terms.size() > 1) {
@@ -2623,7 +2659,7 @@ std::optional<k8s::NodeSelector> node_selector(const Search& s, int claim, std::
       return std::nullopt;
     }
   }
-  if (term.match_fields.empty() && term.match_expressions.empty()) return std::nullopt;
+  if (!build || (term.match_fields.empty() && term.match_expressions.empty())) return std::nullopt;
   k8s::NodeSelector ns;
   ns.node_selector_terms.push_back(std::move(term));
   return ns;
@@ -2656,51 +2692,55 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
   const Features& f = options_.features;
   Search s(*this, f, observer, node, claims);
   // Pools depend on the node and the slices only, not on what is allocated: gathered once
-  // per node name.
-  using Gathered = std::variant<std::vector<Pool>, PoolError>;
-  Gathered uncached;  // pools not kept (Observer::keep_pools)
-  const Gathered* gathered_pools = nullptr;
+  // per node name, unless the observer keeps none (then rebuilt in the same storage).
   if (!pools_->by_node.empty())  // (explain keeps none: no hash of the name then)
-    if (auto cached = pools_->by_node.find(node.metadata.name); cached != pools_->by_node.end())
-      gathered_pools = &cached->second;
-  if (!gathered_pools) {
+    if (auto cached = pools_->by_node.find(node.metadata.name); cached != pools_->by_node.end()) {
+      if (auto* e = std::get_if<PoolError>(&cached->second))
+        return fatal("gather pool information: " + e->message);
+      s.pool_list = &std::get<std::vector<Pool>>(cached->second);
+    }
+  if (!s.pool_list) {
     std::span<const k8s::ResourceSlice* const> on_node;
     if (auto it = in_->slices_on_node.find(node.metadata.name); it != in_->slices_on_node.end())
       on_node = it->second;
-    auto gathered = gather_pools(on_node, in_->slices_shared, node, f, in_->all_slices);
-    // Every device gets its index once; slices shared between nodes keep theirs.
-    auto index = [&](const std::vector<const k8s::ResourceSlice*>& slices,
-                     DeviceTable::PoolDevices& pd) {
-      std::vector<uint32_t> out;
-      out.reserve(slices.size());
-      for (const k8s::ResourceSlice* sl : slices) out.push_back(devices_->base(sl, &pd));
-      return out;
-    };
-    if (auto* pools = std::get_if<std::vector<Pool>>(&gathered)) {
+    const bool keep = !observer || observer->keep_pools();
+    std::vector<Pool> kept;
+    std::vector<Pool>& pools = keep ? kept : pools_->scratch.spare;
+    std::optional<PoolError> error =
+        gather_pools(on_node, in_->slices_shared, node, f, in_->all_slices, pools_->scratch, pools);
+    if (!error) {
+      // Every device gets its index once; slices shared between nodes keep theirs.
       uint32_t local = 0;
-      for (Pool& p : *pools) {
+      for (Pool& p : pools) {
         DeviceTable::PoolDevices& pd = devices_->pool(p.driver, p.name);
         p.changes = &pd.changes;
-        p.device_base = index(p.device_slices, pd);
-        p.not_targeting_base = index(p.not_targeting, pd);
+        p.device_base.reserve(p.device_slices.size());
+        for (const k8s::ResourceSlice* sl : p.device_slices)
+          p.device_base.push_back(devices_->base(sl, &pd));
+        p.not_targeting_base.reserve(p.not_targeting.size());
+        for (const k8s::ResourceSlice* sl : p.not_targeting)
+          p.not_targeting_base.push_back(devices_->base(sl, &pd));
+        p.local_offset.reserve(p.device_slices.size());
         for (const k8s::ResourceSlice* sl : p.device_slices) {
           p.local_offset.push_back(local);
           local += static_cast<uint32_t>(sl->spec.devices.size());
         }
       }
     }
-    if (observer && !observer->keep_pools()) {
-      uncached = std::move(gathered);
-      gathered_pools = &uncached;
-      s.pools_kept = false;
+    if (keep) {
+      using Gathered = std::variant<std::vector<Pool>, PoolError>;
+      pools_->by_node.emplace(node.metadata.name,
+                              error ? Gathered(std::move(*error)) : Gathered(std::move(kept)));
+      const Gathered& g = pools_->by_node.find(node.metadata.name)->second;
+      if (auto* e = std::get_if<PoolError>(&g))
+        return fatal("gather pool information: " + e->message);
+      s.pool_list = &std::get<std::vector<Pool>>(g);
     } else {
-      gathered_pools =
-          &pools_->by_node.emplace(node.metadata.name, std::move(gathered)).first->second;
+      if (error) return fatal("gather pool information: " + error->message);
+      s.pool_list = &pools;
+      s.pools_kept = false;
     }
   }
-  if (auto* e = std::get_if<PoolError>(gathered_pools))
-    return fatal("gather pool information: " + e->message);
-  s.pool_list = &std::get<std::vector<Pool>>(*gathered_pools);
   for (const Pool& p : s.pools())
     for (const k8s::ResourceSlice* sl : p.device_slices)
       s.node_devices += static_cast<uint32_t>(sl->spec.devices.size());
@@ -2725,7 +2765,7 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
   const bool results = !observer || observer->wants_results();
   for (size_t ci = 0; ci < claims.size(); ++ci) {
     std::string error;
-    auto selector = node_selector(s, static_cast<int>(ci), &error);
+    auto selector = node_selector(s, static_cast<int>(ci), &error, results);
     if (!error.empty())
       return fatal(
           fmt::format("create NodeSelector for claim {}: {}", claims[ci]->metadata.name, error),
