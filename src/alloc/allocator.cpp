@@ -178,7 +178,7 @@ struct Allocator::DeviceTable {
     return projections.size() - 1;
   }
   std::vector<uint8_t> convertible;  // 0: not known yet, kTrue, kFalse
-  std::string key, previous_key;     // scratch
+  std::string key;                   // scratch
   uint64_t keys = 0;                 // projection keys worked out
   // The numbered slices of each pool ("driver/pool"): a device ID names a device in every
   // slice of its pool.
@@ -1589,17 +1589,17 @@ struct Search {
         if (cv == D::kUnknown) cv = a.matches_.convertible(devices[i]) ? D::kTrue : D::kFalse;
         if (cv == D::kFalse) continue;
         if (!projector) projector.emplace(pr.paths, slice->spec.driver);
-        t.key.clear();
-        projector->key(devices[i], t.key);
         ++t.keys;
-        // Neighbours often read alike (the partitions of one profile): no lookup then.
-        if (previous != D::kNoProjection && t.key == t.previous_key) {
+        // Neighbours often read alike (the GPUs of a node, the partitions of one profile):
+        // the number of the device read before, with no key made.
+        if (projector->read(devices[i]) && previous != D::kNoProjection) {
           number = previous;
         } else {
+          t.key.clear();
+          projector->key(t.key);
           number =
               pr.numbers.try_emplace(t.key, static_cast<uint32_t>(pr.numbers.size())).first->second;
-          t.previous_key.swap(t.key);
-          previous = number;  // previous_key's number
+          previous = number;  // the number of the device read last
         }
       }
       if (sh.by_projection.size() <= number)

@@ -162,34 +162,88 @@ Projector::Projector(const std::vector<DevicePath>& paths, std::string_view driv
   for (const DevicePath& p : paths) own_.push_back(driver == p.domain ? 1 : 0);
 }
 
-void Projector::key(const k8s::Device& device, std::string& out) const {
-  for (size_t i = 0; i < paths_->size(); ++i) {
-    const DevicePath& p = (*paths_)[i];
-    out.push_back('|');
-    switch (p.kind) {
-      case DevicePath::Kind::Driver:
-        append_text(out, driver_);
-        break;
-      case DevicePath::Kind::AllowMultipleAllocations:
-        out.push_back(device.allow_multiple_allocations.value_or(false) ? '1' : '0');
-        break;
-      case DevicePath::Kind::Attribute:
-        if (const k8s::DeviceAttribute* a = first_named(device.attributes, p, driver_, own_[i])) {
-          append_attribute(out, *a);
-        } else {
-          out.push_back('-');
-        }
-        break;
-      case DevicePath::Kind::Capacity:
-        if (const k8s::DeviceCapacity* c = first_named(device.capacity, p, driver_, own_[i])) {
-          out.push_back('Q');
-          c->value.append_identity(out);
-        } else {
-          out.push_back('-');
-        }
-        break;
-    }
+inline Projector::Found Projector::find(const k8s::Device& device, size_t i) const {
+  const DevicePath& p = (*paths_)[i];
+  switch (p.kind) {
+    case DevicePath::Kind::Driver:
+      return nullptr;  // the Projector's, the same for every device
+    case DevicePath::Kind::AllowMultipleAllocations:
+      return device.allow_multiple_allocations.value_or(false) ? &device : nullptr;
+    case DevicePath::Kind::Attribute:
+      return first_named(device.attributes, p, driver_, own_[i]);
+    case DevicePath::Kind::Capacity:
+      return first_named(device.capacity, p, driver_, own_[i]);
   }
+  return nullptr;
+}
+
+// Whether what two devices' path found reads the same: then its part of the key is equal.
+inline bool Projector::same(const DevicePath& p, Found a, Found b) {
+  switch (p.kind) {
+    case DevicePath::Kind::Driver:
+      return true;
+    case DevicePath::Kind::AllowMultipleAllocations:
+      return (a != nullptr) == (b != nullptr);
+    case DevicePath::Kind::Attribute:
+      if (!a || !b) return a == b;
+      return *static_cast<const k8s::DeviceAttribute*>(a) ==
+             *static_cast<const k8s::DeviceAttribute*>(b);
+    case DevicePath::Kind::Capacity:
+      return a == b;  // both absent (quantities are compared through their keys)
+  }
+  return false;
+}
+
+void Projector::append(std::string& out, const k8s::Device& device, size_t i, Found f) const {
+  const DevicePath& p = (*paths_)[i];
+  out.push_back('|');
+  switch (p.kind) {
+    case DevicePath::Kind::Driver:
+      append_text(out, driver_);
+      break;
+    case DevicePath::Kind::AllowMultipleAllocations:
+      out.push_back(device.allow_multiple_allocations.value_or(false) ? '1' : '0');
+      break;
+    case DevicePath::Kind::Attribute:
+      if (f) {
+        append_attribute(out, *static_cast<const k8s::DeviceAttribute*>(f));
+      } else {
+        out.push_back('-');
+      }
+      break;
+    case DevicePath::Kind::Capacity:
+      if (f) {
+        out.push_back('Q');
+        static_cast<const k8s::DeviceCapacity*>(f)->value.append_identity(out);
+      } else {
+        out.push_back('-');
+      }
+      break;
+  }
+}
+
+void Projector::key(const k8s::Device& device, std::string& out) const {
+  for (size_t i = 0; i < paths_->size(); ++i) append(out, device, i, find(device, i));
+}
+
+bool Projector::read(const k8s::Device& device) {
+  const size_t n = paths_->size();
+  const bool before = last_device_ != nullptr;
+  last_device_ = &device;
+  if (n > kRead) return false;
+  bool alike = before;
+  for (size_t i = 0; i < n; ++i) {
+    const Found f = find(device, i);
+    alike = alike && same((*paths_)[i], last_[i], f);
+    last_[i] = f;
+  }
+  return alike;
+}
+
+void Projector::key(std::string& out) const {
+  const size_t n = paths_->size();
+  if (n > kRead) return key(*last_device_, out);
+  for (size_t i = 0; i < n; ++i) append(out, *last_device_, i, last_[i]);
 }
 
 void projection_key(const std::vector<DevicePath>& paths, const k8s::Device& device,

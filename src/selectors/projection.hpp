@@ -49,15 +49,34 @@ std::optional<std::vector<DevicePath>> device_paths(const Expr& ast);
 // Keys for the devices of one driver: `key` appends to `out` a key that is equal for two
 // devices (of this or another Projector's driver) only when every path reads the same
 // value or the same absence on both. What depends only on the driver is worked out once.
+//
+// For the devices of a slice one after the other: read() looks a device's paths up and says
+// whether they read exactly as the device read before did (then so would the keys: the
+// neighbours of a slice mostly agree, and no key need be made), and key(out) appends the key
+// of the device read last.
 class Projector {
  public:
   Projector(const std::vector<DevicePath>& paths, std::string_view driver);
   void key(const k8s::Device& device, std::string& out) const;
 
+  bool read(const k8s::Device& device);
+  void key(std::string& out) const;  // of the device read last
+
  private:
+  // What a path reads on a device: the attribute or capacity entry (nullptr: absent), or
+  // for allowMultipleAllocations its value (as the pointer's low bit).
+  using Found = const void*;
+  [[gnu::always_inline]] inline Found find(const k8s::Device& device, size_t path) const;
+  [[gnu::always_inline]] static inline bool same(const DevicePath& p, Found a, Found b);
+  void append(std::string& out, const k8s::Device& device, size_t path, Found f) const;
+
   const std::vector<DevicePath>* paths_;
   std::string_view driver_;
   std::vector<uint8_t> own_;  // per path: its domain is the driver (bare names match too)
+  // read(): paths of up to kRead entries (more: read() finds nothing alike).
+  static constexpr size_t kRead = 8;
+  Found last_[kRead] = {};
+  const k8s::Device* last_device_ = nullptr;
 };
 
 // One key, with a Projector made for it.

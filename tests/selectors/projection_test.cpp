@@ -3,6 +3,7 @@
 // allocator's shared verdicts rely on).
 #include "selectors/projection.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
 #include <random>
@@ -147,11 +148,11 @@ TEST_CASE("selectors: devices whose value cannot be built are not convertible",
   CHECK(convertible(device({{"s", A::of_string("x")}, {"i", A::of_int(1)}}), cache));
 }
 
-TEST_CASE("selectors: equal projection keys give equal results", "[selectors][projection]") {
-  // Random devices over a small space of attribute values (so that keys collide often),
-  // and projectable selectors that read them in different ways, errors included. For each
-  // selector, every pair of devices with equal keys must get the same result.
-  const std::vector<std::string_view> selectors = {
+namespace {
+
+// Projectable selectors that read devices in different ways, errors included.
+const std::vector<std::string_view>& projectable_selectors() {
+  static const std::vector<std::string_view> selectors = {
       R"(device.attributes["d"].model == "a")",
       R"(device.attributes["d"].model == "a" && device.attributes["d"].count > 1)",
       R"(has(device.attributes["d"].count) ? device.attributes["d"].count > 1 : false)",
@@ -160,6 +161,12 @@ TEST_CASE("selectors: equal projection keys give equal results", "[selectors][pr
       R"(device.driver == "d" || device.attributes["d"].v.isGreaterThan(semver("1.1.0")))",
       R"(device.attributes["d"].tags.exists(t, t == "x"))",
   };
+  return selectors;
+}
+
+// Random devices over a small space of attribute values (so that keys collide often), with
+// their drivers.
+std::vector<std::pair<k8s::Device, std::string>> random_devices() {
   std::mt19937 rng(20261127);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
   std::vector<std::pair<k8s::Device, std::string>> devices;
@@ -178,8 +185,17 @@ TEST_CASE("selectors: equal projection keys give equal results", "[selectors][pr
     if (pick(3)) caps.push_back({"memory", pick(2) ? "1Gi" : "4Gi"});
     devices.emplace_back(device(std::move(attrs), std::move(caps)), pick(3) ? "d" : "e");
   }
+  return devices;
+}
+
+}  // namespace
+
+TEST_CASE("selectors: equal projection keys give equal results", "[selectors][projection]") {
+  // For each projectable selector, every pair of random devices with equal keys must get
+  // the same result.
+  const auto devices = random_devices();
   MatchCache cache;
-  for (std::string_view expr : selectors) {
+  for (std::string_view expr : projectable_selectors()) {
     CAPTURE(expr);
     const Compiled c = compile(expr);
     REQUIRE(c.ok());
@@ -197,6 +213,47 @@ TEST_CASE("selectors: equal projection keys give equal results", "[selectors][pr
       CHECK(it->second == result);
     }
     CHECK(distinct < devices.size() / 4);  // sharing does happen
+  }
+}
+
+TEST_CASE("selectors: a Projector reads a device as alike only when its key is the same",
+          "[selectors][projection]") {
+  // read() spares the allocator a key for a device that reads as the one before: it must
+  // never say so when the keys differ, and for attributes it must see every equal pair.
+  const auto devices = random_devices();
+  for (std::string_view expr : projectable_selectors()) {
+    CAPTURE(expr);
+    const auto paths = paths_of(expr);
+    REQUIRE(paths);
+    const bool capacity = std::any_of(paths->begin(), paths->end(), [](const DevicePath& p) {
+      return p.kind == DevicePath::Kind::Capacity;
+    });
+    for (const std::string driver : {"d", "e"}) {
+      Projector projector(*paths, driver);
+      std::string before;
+      size_t alike = 0, equal = 0, read = 0;
+      for (const auto& [d, its_driver] : devices) {
+        if (its_driver != driver) continue;
+        const bool same = projector.read(d);
+        std::string key;
+        projector.key(key);
+        std::string direct;
+        projector.key(d, direct);
+        CHECK(key == direct);  // the key of the device read last
+        if (read++ > 0) {
+          CHECK((!same || key == before));
+          alike += same;
+          equal += key == before;
+          if (!capacity) CHECK(same == (key == before));
+        } else {
+          CHECK_FALSE(same);  // nothing read before
+        }
+        before = key;
+      }
+      CHECK(read > 50);
+      if (!capacity) CHECK(alike > 0);  // it does spare keys
+      CHECK(alike <= equal);
+    }
   }
 }
 
