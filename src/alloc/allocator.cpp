@@ -2484,7 +2484,7 @@ struct Search {
     last.seen = false;
     auto sel = selectable(claim, request, sub, rd, c);
     if (auto* e = std::get_if<Fatal>(&sel)) {
-      f.error = e->message;
+      f.error = true;
       f.class_error = e->in_class;
     } else if (!std::get<bool>(sel) && last.seen) {
       switch (last.why) {

@@ -112,24 +112,24 @@ struct PoolInfo {
 // the search's own predicates, on the allocated state before the search (nothing tentatively taken
 // yet).
 struct DeviceFacts {
-  size_t pool = 0;     // index into NodeFacts::pools
-  uint32_t index = 0;  // the device's number in the Allocator (the same on every node)
   const k8s::ResourceSlice* slice = nullptr;
   const k8s::Device* device = nullptr;
+  size_t pool = 0;             // index into NodeFacts::pools
+  uint32_t index = 0;          // the device's number in the Allocator (the same on every node)
   int class_selector = -1;     // the class's first false selector (in order); -1: none
   int request_selector = -1;   // the request's first false selector, the class's all true
-  std::string error;           // the selectors end in an error on this device
+  int taint = -1;              // the first NoSchedule/NoExecute taint not tolerated
+  bool error = false;          // the selectors end in a CEL runtime error on this device
+                               // (the search reports its text: Outcome::error)
   bool class_error = false;    // ... in a selector of the class
   bool node_mismatch = false;  // per-device node selection excludes the node
   bool binding_off = false;    // has binding conditions, that feature off
   bool in_use = false;         // allocated to another claim (admin access: never)
   bool counters = false;       // the shared counters it consumes are used up
-  int taint = -1;              // the first NoSchedule/NoExecute taint not tolerated
   bool capacity = false;       // not enough consumable capacity left for the request
   // The selectors (class and request), node and binding checks pass.
   bool selected() const {
-    return class_selector < 0 && request_selector < 0 && error.empty() && !node_mismatch &&
-           !binding_off;
+    return class_selector < 0 && request_selector < 0 && !error && !node_mismatch && !binding_off;
   }
   // Every check passes: the search may take it (constraints aside).
   bool candidate() const { return selected() && taint < 0 && !in_use && !counters && !capacity; }

@@ -62,7 +62,7 @@ struct Stages {
   int tolerated() const { return 3 + selectors; }
   int free() const { return 4 + selectors; }
   int of(const DeviceFacts& f) const {
-    if (!f.error.empty()) return f.class_error ? 0 : 1;
+    if (f.error) return f.class_error ? 0 : 1;
     if (f.class_selector >= 0) return 0;
     if (f.request_selector >= 0) return 1 + f.request_selector;
     if (f.node_mismatch || f.binding_off) return on_node() - 1;
@@ -99,7 +99,7 @@ struct Seen {
         class_selector(static_cast<int16_t>(f.class_selector)),
         request_selector(static_cast<int16_t>(f.request_selector)),
         taint(static_cast<int16_t>(f.taint)),
-        error(f.error.empty() ? 0
+        error(!f.error        ? 0
               : f.class_error ? 1
                               : 2),
         node_mismatch(f.node_mismatch),
@@ -742,7 +742,7 @@ void explain_choices(const NodeFacts& facts, const k8s::AllocationResult& result
         const bool in_class = f.class_selector < 0 && !f.class_error;
         if (!found && !f.candidate() && in_class) {
           ++ch.skipped;
-          const std::string why = !f.error.empty()          ? "CEL error"
+          const std::string why = f.error                   ? "CEL error"
                                   : f.request_selector >= 0 ? "request selector false"
                                   : f.node_mismatch         ? "not on this node"
                                   : f.binding_off           ? "binding conditions"
