@@ -86,7 +86,8 @@ struct PerNode {
 
 // A device at the furthest stage any node got it to, with the facts from there: DeviceFacts
 // without the error's text, small, as there is one per device and request. The device's
-// number in the cluster (Context::where) is at the same position in Collector::keys().
+// number in the cluster (Context::where) is at the same position in Collector::keys()
+// (for RequestAcc::more, more_keys()).
 struct Seen {
   int16_t stage = -1;  // -1: the request has not met the device
   int16_t class_selector = -1, request_selector = -1, taint = -1;
@@ -115,8 +116,9 @@ struct RequestAcc {
   RequestFacts meta;  // of the first node, without its devices
   Stages stages;
   // Each device once, in the order first met (by any request: a device the request has not
-  // seen has stage -1 and default facts; in practice every request sees every device).
-  std::vector<Seen> seen;
+  // seen has stage -1 and default facts; in practice every request sees every device):
+  // `seen`, then `more` (what a later collector met, taken over whole: Collector::absorb).
+  std::vector<Seen> seen, more;
   std::vector<PerNode> per_node;
   std::vector<uint32_t> candidates;  // device numbers (Context::where)
   std::span<const uint32_t> on(size_t node) const {
@@ -183,6 +185,16 @@ class Collector : public alloc::Observer {
       keys_ = std::move(later.keys_);
       return;
     }
+    if (!met_shared_ && !later.met_shared_ && more_keys_.empty() &&
+        requests.size() == later.requests.size()) {
+      // Only devices of slices that name one node: the two met none in common (each node
+      // was tried by one of them). Theirs follow ours as they are, not copied.
+      for (size_t i = 0; i < requests.size(); ++i)
+        requests[i].more = std::move(later.requests[i].seen);
+      more_keys_ = std::move(later.keys_);
+      append_nodes(later);
+      return;
+    }
     for (RequestAcc& a : requests) a.seen.reserve(keys_.size() + later.keys_.size());
     keys_.reserve(keys_.size() + later.keys_.size());
     std::vector<int32_t> by_key(devices, -1);  // position by device number
@@ -196,17 +208,7 @@ class Collector : public alloc::Observer {
         if (sn.stage > mine.stage) mine = sn;
       }
     }
-    for (size_t i = 0; i < requests.size() && i < later.requests.size(); ++i) {
-      RequestAcc& a = requests[i];
-      RequestAcc& b = later.requests[i];
-      const auto shift = static_cast<uint32_t>(a.candidates.size());
-      for (PerNode pn : b.per_node) {
-        pn.begin += shift;
-        pn.end += shift;
-        a.per_node.push_back(pn);
-      }
-      a.candidates.insert(a.candidates.end(), b.candidates.begin(), b.candidates.end());
-    }
+    append_nodes(later);
   }
 
   std::string_view node;  // the node of the next allocate() call (a view of its name)
@@ -222,8 +224,15 @@ class Collector : public alloc::Observer {
   NodeFacts all;        // with keep_all: the last node's facts, whole
   std::vector<RequestAcc> requests;
   std::vector<alloc::PoolInfo> unusable;  // incomplete or invalid pools, each once
-  // By position in every request's `seen`: the device's number.
+  // By position in every request's `seen` (and `more`): the device's number.
   const std::vector<uint32_t>& keys() const { return keys_; }
+  const std::vector<uint32_t>& more_keys() const { return more_keys_; }
+  // f(seen, device number) for each device the request met, in the order first met.
+  template <typename F>
+  void for_each_seen(const RequestAcc& a, F&& f) const {
+    for (size_t p = 0; p < a.seen.size(); ++p) f(a.seen[p], keys_[p]);
+    for (size_t p = 0; p < a.more.size(); ++p) f(a.more[p], more_keys_[p]);
+  }
 
  private:
   // The device's position in every request's `seen`, found by the allocator's number for
@@ -238,10 +247,26 @@ class Collector : public alloc::Observer {
       if (&s != base_of_) {  // a slice's devices come one after the other
         base_of_ = &s;
         base_ = bases->at(&s);
+        // A device of a slice that names no node may be met on many nodes.
+        met_shared_ = met_shared_ || s.spec.node_name.value_or("").empty();
       }
       at = add(base_ + static_cast<uint32_t>(df.device - s.spec.devices.data()));
     }
     return static_cast<size_t>(at);
+  }
+  // The nodes `later` tried, after ours.
+  void append_nodes(Collector& later) {
+    for (size_t i = 0; i < requests.size() && i < later.requests.size(); ++i) {
+      RequestAcc& a = requests[i];
+      RequestAcc& b = later.requests[i];
+      const auto shift = static_cast<uint32_t>(a.candidates.size());
+      for (PerNode pn : b.per_node) {
+        pn.begin += shift;
+        pn.end += shift;
+        a.per_node.push_back(pn);
+      }
+      a.candidates.insert(a.candidates.end(), b.candidates.begin(), b.candidates.end());
+    }
   }
   // Adds device number `key` at the end of every request's `seen`: its position.
   int32_t add(uint32_t key) {
@@ -251,8 +276,10 @@ class Collector : public alloc::Observer {
   }
   const k8s::ResourceSlice* base_of_ = nullptr;  // the slice whose devices start at base_
   uint32_t base_ = 0;
-  std::vector<int32_t> slot_;   // by the allocator's device number: position in `seen`, or -1
-  std::vector<uint32_t> keys_;  // by position: the device's number in the cluster
+  std::vector<int32_t> slot_;        // by the allocator's device number: position in `seen`, or -1
+  std::vector<uint32_t> keys_;       // by position: the device's number in the cluster
+  std::vector<uint32_t> more_keys_;  // for RequestAcc::more, likewise
+  bool met_shared_ = false;          // met a device of a slice that names no node
   std::set<std::string> seen_pools_;
 };
 
@@ -330,13 +357,12 @@ struct Verdict {
 size_t in_unusable_pools(Context& ctx, const k8s::DeviceClass* cls,
                          const std::vector<alloc::PoolInfo>& pools, std::string* which);
 
-RequestExplanation explain_request(Context& ctx, const RequestAcc& a,
-                                   const std::vector<uint32_t>& keys, size_t eligible,
-                                   const std::vector<alloc::PoolInfo>& unusable,
+RequestExplanation explain_request(Context& ctx, const RequestAcc& a, const Collector& collector,
+                                   size_t eligible, const std::vector<alloc::PoolInfo>& unusable,
                                    std::vector<std::string>& suggestions, Verdict& verdict) {
   RequestExplanation re;
   const RequestFacts& m = a.meta;
-  auto key_of = [&](const Seen& sn) { return keys[static_cast<size_t>(&sn - a.seen.data())]; };
+  auto each_seen = [&](auto&& f) { collector.for_each_seen(a, f); };
   re.name = m.name;
   re.device_class = m.device_class ? m.device_class->metadata.name : "";
   if (m.device_class)
@@ -352,7 +378,8 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a,
   std::vector<size_t> at(static_cast<size_t>(a.stages.free()) + 1, 0);
   size_t in_use = 0, counters = 0, capacity = 0, errors = 0, request_errors = 0;
   const Seen* tainted = nullptr;
-  for (const Seen& f : a.seen) {
+  uint32_t tainted_key = 0;
+  each_seen([&](const Seen& f, uint32_t key) {
     const int stage = f.stage;
     for (int s = 0; s <= stage; ++s) ++at[static_cast<size_t>(s)];
     if (f.error) ++(f.error == 1 ? errors : request_errors);
@@ -361,8 +388,11 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a,
       counters += f.counters && !f.in_use;
       capacity += f.capacity && !f.in_use && !f.counters;
     }
-    if (stage == a.stages.on_node() && !tainted) tainted = &f;
-  }
+    if (stage == a.stages.on_node() && !tainted) {
+      tainted = &f;
+      tainted_key = key;
+    }
+  });
   re.funnel.push_back({"published in the cluster", ctx.published, ""});
   re.funnel.push_back(
       {fmt::format("reachable from {}", count_of(eligible, "eligible node", "eligible nodes")),
@@ -408,14 +438,15 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a,
     sm.owner = owner;
     sm.index = index;
     sm.expression = expression;
-    const Seen* example = nullptr;
-    for (const Seen& sn : a.seen)
+    std::optional<uint32_t> example;
+    each_seen([&](const Seen& sn, uint32_t key) {
       if (ruled_out(sn)) {
         ++sm.ruled_out;
-        if (!example) example = &sn;
+        if (!example) example = key;
       }
+    });
     if (!example) return;
-    const Device ex = ctx.where(key_of(*example));
+    const Device ex = ctx.where(*example);
     sm.device = device_name(*ex.slice, *ex.device);
     const selectors::Compiled c = selectors::compile(expression);
     if (c.ok()) {
@@ -440,8 +471,9 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a,
   // The devices that got at least to `stage` (built only for suggestions: they are many).
   auto devices_from = [&](int stage) {
     std::vector<Device> out;
-    for (const Seen& sn : a.seen)
-      if (sn.stage >= stage) out.push_back(ctx.where(key_of(sn)));
+    each_seen([&](const Seen& sn, uint32_t key) {
+      if (sn.stage >= stage) out.push_back(ctx.where(key));
+    });
     return out;
   };
   if (m.all) {
@@ -521,11 +553,11 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a,
         name_suggestions("request " + re.name, e, in_class, suggestions);
       if (failing == a.stages.selectors - 1) {
         size_t would = 0;
-        for (const Seen& f : a.seen) {
+        each_seen([&](const Seen& f, uint32_t) {
           if (f.request_selector == failing && !f.error && !f.node_mismatch && !f.binding_off &&
               f.taint < 0 && !f.in_use && !f.counters && !f.capacity)
             ++would;
-        }
+        });
         if (would)
           suggestions.push_back(fmt::format("without request selector #{} of {}, {} would qualify",
                                             failing, re.name,
@@ -538,7 +570,7 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a,
     } else if (tolerated < needed) {
       std::string taint;
       if (tainted && tainted->taint >= 0) {
-        const k8s::Device& td = *ctx.where(key_of(*tainted)).device;
+        const k8s::Device& td = *ctx.where(tainted_key).device;
         const k8s::DeviceTaint& t = td.taints[static_cast<size_t>(tainted->taint)];
         taint = fmt::format(" ({}{}{}:{} on {})", t.key, t.value.empty() ? "" : "=", t.value,
                             t.effect, td.name);
@@ -781,10 +813,9 @@ std::vector<Tried> sweep(Context& ctx, alloc::Allocator& allocator,
     // share of its devices (more would be met by growing).
     const size_t of = std::max({ctx.cluster.nodes.size(), nodes.size(), size_t{1}});
     c.expected = ctx.published * (to - from) / of;
-    // The first collector takes in the others' devices at the end (absorb): room for them
-    // too, so that they are added without moving what is there (reserved memory costs
-    // nothing until it is touched: util::heap_for_work).
-    c.room = from == 0 ? ctx.published * nodes.size() / of : c.expected;
+    // The first collector takes the others' devices over whole at the end (absorb), or
+    // copies them where they may overlap (then growing).
+    c.room = c.expected;
     c.node_room = from == 0 ? nodes.size() : to - from;
     a.reserve(ctx.slices.size() * (to - from) / of, c.expected);
     c.bases = &ctx.bases;
@@ -1039,8 +1070,8 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
         for (const RequestAcc& a : collector.requests)
           if (a.meta.ref.claim == claim_index) {
             Verdict v;
-            ce.requests.push_back(explain_request(ctx, a, collector.keys(), tried.size(),
-                                                  collector.unusable, ignored, v));
+            ce.requests.push_back(
+                explain_request(ctx, a, collector, tried.size(), collector.unusable, ignored, v));
           }
         continue;
       }
@@ -1063,7 +1094,7 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
         std::vector<Verdict> verdicts;
         for (const RequestAcc* a : accs) {
           Verdict v;
-          ce.requests.push_back(explain_request(ctx, *a, collector.keys(), tried.size(),
+          ce.requests.push_back(explain_request(ctx, *a, collector, tried.size(),
                                                 collector.unusable, ce.suggestions, v));
           pool_flags[ri] = pool_flags[ri] || v.pools_matter;
           verdicts.push_back(std::move(v));

@@ -236,3 +236,70 @@ spec:
 }
 
 }  // namespace dra::explain
+
+namespace dra::explain {
+
+TEST_CASE("explain: two threads where every pool is on one node: what one thread gives",
+          "[explain]") {
+  // Where every slice names one node, the second half's devices are taken over as they are
+  // (not merged one by one): the funnel, the nearest nodes and the example devices must be
+  // what one thread gives. Four nodes of two GPUs each, one of them in use; claims that
+  // fit, that a selector rules out, and that no node can hold.
+  std::string yaml = R"(apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata: {name: gpu}
+spec:
+  selectors:
+  - cel: {expression: 'device.driver == "gpu.example.com"'}
+)";
+  for (int n = 0; n < 4; ++n) {
+    const std::string node = "node-" + std::to_string(n);
+    yaml +=
+        "---\napiVersion: v1\nkind: Node\nmetadata: {name: " + node +
+        "}\n---\napiVersion: resource.k8s.io/v1\nkind: ResourceSlice\nmetadata: {name: " + node +
+        "-gpus}\nspec:\n  driver: gpu.example.com\n  nodeName: " + node +
+        "\n  pool: {name: " + node + ", generation: 1, resourceSliceCount: 1}\n  devices:\n";
+    for (int g = 0; g < 2; ++g)
+      yaml += "  - name: gpu-" + std::to_string(g) +
+              "\n    attributes: {model: {string: " + (n % 2 ? "b" : "a") +
+              "}, index: {int: " + std::to_string(g) + "}}\n";
+  }
+  auto claim = [](const std::string& name, int count, const std::string& selector) {
+    return "---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata: {name: " + name +
+           ", namespace: team}\nspec:\n  devices:\n    requests:\n    - name: gpus\n"
+           "      exactly:\n        deviceClassName: gpu\n        count: " +
+           std::to_string(count) + "\n" +
+           (selector.empty() ? ""
+                             : "        selectors: [{cel: {expression: '" + selector + "'}}]\n");
+  };
+  yaml += claim("held", 1, "") +
+          "status:\n  allocation:\n    devices:\n      results: [{request: gpus, driver: "
+          "gpu.example.com, pool: node-3, device: gpu-0}]\n";
+  yaml += claim("two", 2, "");
+  yaml += claim("model-b", 2, R"(device.attributes["gpu.example.com"].model == "b")");
+  yaml += claim("model-c", 1, R"(device.attributes["gpu.example.com"].model == "c")");
+  yaml += claim("three", 3, "");
+  const k8s::Cluster c = cluster_of(yaml);
+  Options one, two;
+  one.threads = 1;
+  two.threads = 2;
+  render::TextStyle style;
+  style.width = 200;
+  for (const char* name : {"two", "model-b", "model-c", "three"}) {
+    INFO(name);
+    Target t;
+    t.namespace_ = "team";
+    t.name = name;
+    const Result a = explain(c, t, one);
+    const Result b = explain(c, t, two);
+    REQUIRE(a.error.empty());
+    CHECK(render::explain_text(a.explanation, style) == render::explain_text(b.explanation, style));
+    REQUIRE(b.explanation.claims.size() == 1);
+    REQUIRE_FALSE(b.explanation.claims[0].requests.empty());
+    const auto& funnel = b.explanation.claims[0].requests[0].funnel;
+    REQUIRE(funnel.size() >= 3);
+    CHECK(funnel[1].devices == 8);  // every node's devices, both halves
+  }
+}
+
+}  // namespace dra::explain
