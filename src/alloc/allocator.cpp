@@ -325,27 +325,13 @@ Allocator::Allocator(std::vector<const k8s::DeviceClass*> classes,
   auto in = std::make_shared<Inputs>();
   in->classes = std::move(classes);
   in->all_slices = std::move(slices);
-  // Counted per node, then placed: each node's slices in one run of `on_node`, in order.
-  in->by_node.reserve(in->all_slices.size());
-  size_t named = 0;
+  in->slices_on_node.reserve(in->all_slices.size());
   for (const k8s::ResourceSlice* s : in->all_slices) {
     if (!s->spec.node_name || s->spec.node_name->empty()) {
       in->slices_shared.push_back(s);
     } else {
-      ++in->by_node[*s->spec.node_name].count;
-      ++named;
+      in->slices_on_node[*s->spec.node_name].push_back(s);
     }
-  }
-  in->on_node.resize(named);
-  uint32_t next = 0;
-  for (const k8s::ResourceSlice* s : in->all_slices) {
-    if (!s->spec.node_name || s->spec.node_name->empty()) continue;
-    Inputs::NodeSlices& n = *in->by_node.find(*s->spec.node_name);
-    if (n.placed == 0) {
-      n.begin = next;
-      next += n.count;
-    }
-    in->on_node[n.begin + n.placed++] = s;
   }
   in_ = std::move(in);
 }
@@ -433,7 +419,7 @@ struct Allocator::Occupancy {
       return;
     }
     // From the slices alone (their devices are not read here: there are many).
-    nodes.reserve(a.in_->by_node.size());
+    nodes.reserve(a.in_->slices_on_node.size());
     pools.reserve(a.in_->all_slices.size());
     for (const k8s::ResourceSlice* s : a.in_->all_slices) {
       Node& n = nodes[*s->spec.node_name];
@@ -474,7 +460,7 @@ struct Allocator::Occupancy {
     uint32_t held = 0;
     std::vector<std::tuple<std::string_view, std::string_view, std::string_view>> ids;
     ids.reserve(n.devices);
-    for (const k8s::ResourceSlice* s : a.in_->slices_on(n.name)) {
+    for (const k8s::ResourceSlice* s : a.in_->slices_on_node.at(n.name)) {
       const auto* in_pool = a.state_->pools.find(s->spec.driver, s->spec.pool.name);
       for (const k8s::Device& d : s->spec.devices) {
         if (!d.consumes_counters.empty()) {
@@ -2714,7 +2700,9 @@ Outcome Allocator::allocate(const k8s::NodeObject& node,
       s.pool_list = &std::get<std::vector<Pool>>(cached->second);
     }
   if (!s.pool_list) {
-    const std::span<const k8s::ResourceSlice* const> on_node = in_->slices_on(node.metadata.name);
+    std::span<const k8s::ResourceSlice* const> on_node;
+    if (auto it = in_->slices_on_node.find(node.metadata.name); it != in_->slices_on_node.end())
+      on_node = it->second;
     const bool keep = !observer || observer->keep_pools();
     std::vector<Pool> kept;
     std::vector<Pool>& pools = keep ? kept : pools_->scratch.spare;

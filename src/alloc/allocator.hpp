@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -281,18 +280,8 @@ class Allocator {
   struct Inputs {
     std::vector<const k8s::DeviceClass*> classes;
     std::vector<const k8s::ResourceSlice*> all_slices;
-    // Slices by the node they name, in input order, each node's together in `on_node`
-    // (keys view the slices' own strings): two arrays, not a list per node.
-    struct NodeSlices {
-      uint32_t begin = 0, count = 0, placed = 0;
-    };
-    util::StringMap<NodeSlices, false> by_node;
-    std::vector<const k8s::ResourceSlice*> on_node;
-    std::span<const k8s::ResourceSlice* const> slices_on(std::string_view node) const {
-      const NodeSlices* n = by_node.find(node);
-      if (!n) return {};
-      return {on_node.data() + n->begin, n->count};
-    }
+    // Slices by the node they name (keys view the slices' own strings).
+    std::unordered_map<std::string_view, std::vector<const k8s::ResourceSlice*>> slices_on_node;
     std::vector<const k8s::ResourceSlice*> slices_shared;
   };
   std::shared_ptr<const Inputs> in_;
