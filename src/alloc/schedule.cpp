@@ -15,6 +15,7 @@
 #include "alloc/node_match.hpp"
 #include "k8s/load.hpp"
 #include "util/beside.hpp"
+#include "util/hash.hpp"
 
 namespace dra::alloc {
 
@@ -158,11 +159,11 @@ class ClaimIndex {
     uint32_t position = 0;  // in the cluster's list, plus one; 0: empty
   };
   static uint64_t hash(std::string_view ns, std::string_view name) {
-    uint64_t h = 14695981039346656037ULL;  // FNV-1a
-    for (unsigned char c : ns) h = (h ^ c) * 1099511628211ULL;
-    h = (h ^ '/') * 1099511628211ULL;
-    for (unsigned char c : name) h = (h ^ c) * 1099511628211ULL;
-    return h ^ (h >> 29);
+    util::StreamHash h;
+    h.add(ns);
+    h.add("/");
+    h.add(name);
+    return h.done();
   }
   static uint32_t tag(uint64_t h) { return static_cast<uint32_t>(h >> 32); }
   bool same(const Slot& slot, std::string_view ns, std::string_view name) const {

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/hash.hpp"
+
 namespace dra::util {
 
 template <class V, bool Owned = true>
@@ -64,19 +66,16 @@ class StringMap {
     V value{};
   };
 
-  // FNV-1a over the key's bytes, the parts of a two-part key joined by '/'; never 0.
+  // A hash of the key's bytes, the parts of a two-part key joined by '/' (StreamHash); never
+  // 0.
   static uint64_t hash_of(std::string_view a, std::string_view b, bool two) {
-    uint64_t h = 14695981039346656037ULL;
-    auto mix = [&](std::string_view s) {
-      for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-    };
-    mix(a);
+    StreamHash h;
+    h.add(a);
     if (two) {
-      mix("/");
-      mix(b);
+      h.add("/");
+      h.add(b);
     }
-    h ^= h >> 29;
-    return h | 1;
+    return h.done() | 1;
   }
   static bool equal(const std::string& key, std::string_view a, std::string_view b, bool two) {
     if (!two) return key == a;

@@ -257,3 +257,34 @@ TEST_CASE("util: PointerMap finds what was put in, across growth", "[util]") {
 }
 
 }  // namespace dra::util
+
+TEST_CASE("util: StreamHash hashes a byte sequence alike however it is split", "[util]") {
+  // Every split of texts of 0 to 40 bytes into three pieces (StringMap joins a two-part key
+  // with '/'): the same hash as the whole; and texts that differ in one byte, or only in
+  // length, hash apart.
+  auto whole = [](std::string_view s) {
+    dra::util::StreamHash h;
+    h.add(s);
+    return h.done();
+  };
+  std::string text;
+  for (size_t n = 0; n <= 40; ++n) {
+    const uint64_t expected = whole(text);
+    for (size_t i = 0; i <= n; ++i)
+      for (size_t j = i; j <= n; ++j) {
+        dra::util::StreamHash h;
+        h.add(std::string_view(text).substr(0, i));
+        h.add(std::string_view(text).substr(i, j - i));
+        h.add(std::string_view(text).substr(j));
+        REQUIRE(h.done() == expected);
+      }
+    for (size_t i = 0; i < n; ++i) {
+      std::string other = text;
+      other[i] = static_cast<char>(other[i] ^ 1);
+      CHECK(whole(other) != expected);
+    }
+    text.push_back(static_cast<char>('a' + n % 26));
+  }
+  CHECK(whole(std::string(3, '\0')) != whole(std::string(4, '\0')));
+  CHECK(whole("gpu.example.com/node-1") != whole("gpu.example.com/node-2"));
+}
