@@ -417,14 +417,20 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, const Coll
   if (capacity) why_not_free.push_back(fmt::format("{} capacity used up", capacity));
   re.funnel.push_back({"free", free, fmt::format("{}", fmt::join(why_not_free, ", "))});
 
-  // Nodes by candidates, best first.
+  // The nodes with the most candidates, best first, ties in the order tried: the first
+  // three of a stable sort, which is all that is shown (a sweep tries thousands).
+  constexpr size_t kNearest = 3;
   std::vector<const PerNode*> nodes;
-  for (const PerNode& pn : a.per_node) nodes.push_back(&pn);
-  std::stable_sort(nodes.begin(), nodes.end(),
-                   [](const PerNode* x, const PerNode* y) { return x->count() > y->count(); });
+  for (const PerNode& pn : a.per_node) {
+    const auto at = std::find_if(nodes.begin(), nodes.end(),
+                                 [&](const PerNode* x) { return pn.count() > x->count(); });
+    if (at == nodes.end() && nodes.size() == kNearest) continue;
+    nodes.insert(at, &pn);
+    if (nodes.size() > kNearest) nodes.pop_back();
+  }
   re.best = nodes.empty() ? 0 : nodes.front()->count();
   for (const PerNode* pn : nodes) {
-    if (re.nearest.size() == 3 || pn->count() == 0) break;
+    if (pn->count() == 0) break;
     NodeCount nc{std::string(pn->node), pn->count(), ""};
     if (m.all)
       nc.note = fmt::format("{} of the {} matching devices usable", nc.candidates, pn->selected);
@@ -478,7 +484,7 @@ RequestExplanation explain_request(Context& ctx, const RequestAcc& a, const Coll
   };
   if (m.all) {
     bool some = false;
-    for (const PerNode* pn : nodes) some = some || pn->count() >= pn->selected;
+    for (const PerNode& pn : a.per_node) some = some || pn.count() >= pn.selected;
     verdict.fits = some;
     if (!some) {
       const PerNode* best = nullptr;
