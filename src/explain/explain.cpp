@@ -195,6 +195,13 @@ class Collector : public alloc::Observer {
       append_nodes(later);
       return;
     }
+    // Devices taken over whole by an earlier absorb join ours first.
+    for (RequestAcc& a : requests) {
+      a.seen.insert(a.seen.end(), a.more.begin(), a.more.end());
+      a.more.clear();
+    }
+    keys_.insert(keys_.end(), more_keys_.begin(), more_keys_.end());
+    more_keys_.clear();
     for (RequestAcc& a : requests) a.seen.reserve(keys_.size() + later.keys_.size());
     keys_.reserve(keys_.size() + later.keys_.size());
     std::vector<int32_t> by_key(devices, -1);  // position by device number
