@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <set>
@@ -86,8 +87,7 @@ struct PerNode {
 
 // A device at the furthest stage any node got it to, with the facts from there: DeviceFacts
 // without the error's text, small, as there is one per device and request. The device's
-// number in the cluster (Context::where) is at the same position in Collector::keys()
-// (for RequestAcc::more, more_keys()).
+// number in the cluster (Context::where) is at the same position in Collector::keys().
 struct Seen {
   int16_t stage = -1;  // -1: the request has not met the device
   int16_t class_selector = -1, request_selector = -1, taint = -1;
@@ -116,9 +116,9 @@ struct RequestAcc {
   RequestFacts meta;  // of the first node, without its devices
   Stages stages;
   // Each device once, in the order first met (by any request: a device the request has not
-  // seen has stage -1 and default facts; in practice every request sees every device):
-  // `seen`, then `more` (what a later collector met, taken over whole: Collector::absorb).
-  std::vector<Seen> seen, more;
+  // seen has stage -1 and default facts; in practice every request sees every device).
+  // With several collectors, the order is Collector::for_each_seen's.
+  std::vector<Seen> seen;
   std::vector<PerNode> per_node;
   std::vector<uint32_t> candidates;  // device numbers (Context::where)
   std::span<const uint32_t> on(size_t node) const {
@@ -185,23 +185,16 @@ class Collector : public alloc::Observer {
       keys_ = std::move(later.keys_);
       return;
     }
-    if (!met_shared_ && !later.met_shared_ && more_keys_.empty() &&
+    if (!met_shared_ && !later.met_shared_ && runs_.empty() &&
         requests.size() == later.requests.size()) {
       // Only devices of slices that name one node: the two met none in common (each node
       // was tried by one of them). Theirs follow ours as they are, not copied.
-      for (size_t i = 0; i < requests.size(); ++i)
-        requests[i].more = std::move(later.requests[i].seen);
-      more_keys_ = std::move(later.keys_);
+      const auto ours = static_cast<uint32_t>(keys_.size());
       append_nodes(later);
+      Collector& kept = take(std::move(later));
+      runs_ = {{this, 0, ours}, {&kept, 0, static_cast<uint32_t>(kept.keys_.size())}};
       return;
     }
-    // Devices taken over whole by an earlier absorb join ours first.
-    for (RequestAcc& a : requests) {
-      a.seen.insert(a.seen.end(), a.more.begin(), a.more.end());
-      a.more.clear();
-    }
-    keys_.insert(keys_.end(), more_keys_.begin(), more_keys_.end());
-    more_keys_.clear();
     for (RequestAcc& a : requests) a.seen.reserve(keys_.size() + later.keys_.size());
     keys_.reserve(keys_.size() + later.keys_.size());
     std::vector<int32_t> by_key(devices, -1);  // position by device number
@@ -231,14 +224,87 @@ class Collector : public alloc::Observer {
   NodeFacts all;        // with keep_all: the last node's facts, whole
   std::vector<RequestAcc> requests;
   std::vector<alloc::PoolInfo> unusable;  // incomplete or invalid pools, each once
-  // By position in every request's `seen` (and `more`): the device's number.
+  // By position in every request's `seen`: the device's number.
   const std::vector<uint32_t>& keys() const { return keys_; }
-  const std::vector<uint32_t>& more_keys() const { return more_keys_; }
-  // f(seen, device number) for each device the request met, in the order first met.
+  // f(seen, device number) for each device request `a` (one of `requests`) met, in the
+  // order first met: ours, or the runs of ours and of the collectors taken over.
   template <typename F>
   void for_each_seen(const RequestAcc& a, F&& f) const {
-    for (size_t p = 0; p < a.seen.size(); ++p) f(a.seen[p], keys_[p]);
-    for (size_t p = 0; p < a.more.size(); ++p) f(a.more[p], more_keys_[p]);
+    if (runs_.empty()) {
+      for (size_t p = 0; p < a.seen.size(); ++p) f(a.seen[p], keys_[p]);
+      return;
+    }
+    const auto i = static_cast<size_t>(&a - requests.data());
+    for (const Run& r : runs_) {
+      const std::vector<Seen>& seen = r.from->requests[i].seen;
+      for (size_t p = r.begin; p < r.end; ++p) f(seen[p], r.from->keys_[p]);
+    }
+  }
+
+  // The nodes were tried in chunks, taken in turn by this collector and by `later` (each
+  // chunk's nodes in order, each collector's chunks in order; no slice seen from two
+  // nodes): puts the facts in node order, as one collector trying every node would have.
+  // `chunks` says which chunk each stretch of the collectors' facts came from.
+  struct Chunk {
+    size_t index = 0;                       // in node order
+    bool later = false;                     // tried by `later`
+    size_t seen_begin = 0, seen_end = 0;    // positions the chunk added
+    size_t nodes_begin = 0, nodes_end = 0;  // its entries in each request's per_node
+    size_t tried_begin = 0, tried_end = 0;  // its nodes in the trying collector's list
+  };
+  void interleave(Collector&& later, std::vector<Chunk> chunks) {
+    for (alloc::PoolInfo& p : later.unusable)
+      if (seen_pools_.insert(fmt::format("{}/{}", p.driver, p.pool)).second)
+        unusable.push_back(std::move(p));
+    slot_.clear();
+    const bool none_of_ours = requests.empty();
+    if (none_of_ours) {  // every chunk with facts was the other's: theirs become ours
+      requests = std::move(later.requests);
+      keys_ = std::move(later.keys_);
+      later.requests.clear();
+      later.keys_.clear();
+    }
+    std::sort(chunks.begin(), chunks.end(),
+              [](const Chunk& x, const Chunk& y) { return x.index < y.index; });
+    Collector* theirs = later.requests.empty() ? nullptr : &take(std::move(later));
+    auto owner = [&](const Chunk& c) -> Collector* {
+      return c.later == none_of_ours ? this : theirs;
+    };
+    for (size_t i = 0; i < requests.size(); ++i) {
+      RequestAcc& a = requests[i];
+      const size_t shift = a.candidates.size();  // where theirs go, after ours
+      std::vector<PerNode> merged;
+      merged.reserve(a.per_node.size() + (theirs ? theirs->requests[i].per_node.size() : 0));
+      for (const Chunk& c : chunks) {
+        const Collector* from = owner(c);
+        if (!from || c.nodes_begin == c.nodes_end) continue;
+        for (size_t n = c.nodes_begin; n < c.nodes_end; ++n) {
+          PerNode pn = from->requests[i].per_node[n];
+          if (from != this) {
+            pn.begin += static_cast<uint32_t>(shift);
+            pn.end += static_cast<uint32_t>(shift);
+          }
+          merged.push_back(pn);
+        }
+      }
+      if (theirs) {
+        const std::vector<uint32_t>& more = theirs->requests[i].candidates;
+        a.candidates.insert(a.candidates.end(), more.begin(), more.end());
+      }
+      a.per_node = std::move(merged);
+    }
+    runs_.clear();
+    for (const Chunk& c : chunks) {
+      Collector* from = owner(c);
+      if (!from || c.seen_begin == c.seen_end) continue;
+      const auto begin = static_cast<uint32_t>(c.seen_begin),
+                 end = static_cast<uint32_t>(c.seen_end);
+      if (!runs_.empty() && runs_.back().from == from && runs_.back().end == begin) {
+        runs_.back().end = end;
+      } else {
+        runs_.push_back({from, begin, end});
+      }
+    }
   }
 
  private:
@@ -260,6 +326,11 @@ class Collector : public alloc::Observer {
       at = add(base_ + static_cast<uint32_t>(df.device - s.spec.devices.data()));
     }
     return static_cast<size_t>(at);
+  }
+  // Keeps `later` (its facts are read in place) and returns where it is kept.
+  Collector& take(Collector&& later) {
+    taken_.push_back(std::make_unique<Collector>(std::move(later)));
+    return *taken_.back();
   }
   // The nodes `later` tried, after ours.
   void append_nodes(Collector& later) {
@@ -283,10 +354,17 @@ class Collector : public alloc::Observer {
   }
   const k8s::ResourceSlice* base_of_ = nullptr;  // the slice whose devices start at base_
   uint32_t base_ = 0;
-  std::vector<int32_t> slot_;        // by the allocator's device number: position in `seen`, or -1
-  std::vector<uint32_t> keys_;       // by position: the device's number in the cluster
-  std::vector<uint32_t> more_keys_;  // for RequestAcc::more, likewise
-  bool met_shared_ = false;          // met a device of a slice that names no node
+  std::vector<int32_t> slot_;   // by the allocator's device number: position in `seen`, or -1
+  std::vector<uint32_t> keys_;  // by position: the device's number in the cluster
+  bool met_shared_ = false;     // met a device of a slice that names no node
+  // The order of the devices when other collectors' facts were taken over (for_each_seen):
+  // runs of positions, each of this collector or of one in taken_.
+  struct Run {
+    const Collector* from = nullptr;
+    uint32_t begin = 0, end = 0;
+  };
+  std::vector<Run> runs_;
+  std::vector<std::unique_ptr<Collector>> taken_;
   std::set<std::string> seen_pools_;
 };
 
@@ -306,6 +384,7 @@ struct Context {
   // The slices in input order and where their devices' numbers start (Collector::bases).
   std::vector<const k8s::ResourceSlice*> slices;
   std::vector<uint32_t> starts;
+  bool slices_on_one_node = true;  // every slice names one node (none is seen from many)
   // Device number `key`.
   Device where(uint32_t key) const {
     const size_t i =
@@ -820,65 +899,135 @@ std::vector<Tried> sweep(Context& ctx, alloc::Allocator& allocator,
                          const std::vector<const k8s::ResourceClaim*>& claims,
                          const std::vector<const k8s::NodeObject*>& nodes, const Options& options,
                          Collector& collector) {
-  auto run = [&](alloc::Allocator& a, Collector& c, size_t from, size_t to) {
+  // Sizes the collector and the allocator for `share` of the nodes.
+  auto prepare = [&](alloc::Allocator& a, Collector& c, size_t share, size_t node_room) {
     c.devices = ctx.published;
     // Node-local devices dominate: the nodes' share of the cluster's nodes meets about that
     // share of its devices (more would be met by growing).
     const size_t of = std::max({ctx.cluster.nodes.size(), nodes.size(), size_t{1}});
-    c.expected = ctx.published * (to - from) / of;
-    // The first collector takes the others' devices over whole at the end (absorb), or
-    // copies them where they may overlap (then growing).
+    c.expected = ctx.published * share / of;
+    // The first collector takes the others' devices over whole at the end, or copies them
+    // where they may overlap (then growing).
     c.room = c.expected;
-    c.node_room = from == 0 ? nodes.size() : to - from;
-    a.reserve(ctx.slices.size() * (to - from) / of, c.expected);
+    c.node_room = node_room;
+    a.reserve(ctx.slices.size() * share / of, c.expected);
     c.bases = &ctx.bases;
+  };
+  // Tries node i, keeping the devices of this collector's first placement only.
+  auto try_node = [&](alloc::Allocator& a, Collector& c, size_t i, std::vector<Tried>& tried) {
+    c.node = nodes[i]->metadata.name;  // the node outlives the collector
+    tried.push_back({nodes[i], a.allocate(*nodes[i], claims, &c)});
+    if (tried.back().outcome.kind == Outcome::Kind::Allocated) {
+      if (c.placed) tried.back().outcome.results = {};
+      c.placed = true;
+    }
+  };
+  auto run = [&](alloc::Allocator& a, Collector& c, size_t from, size_t to) {
+    prepare(a, c, to - from, from == 0 ? nodes.size() : to - from);
     std::vector<Tried> tried;
     tried.reserve(c.node_room);  // the first half's takes in the second's
-    bool placed = false;
-    for (size_t i = from; i < to; ++i) {
-      c.node = nodes[i]->metadata.name;  // the node outlives the collector
-      tried.push_back({nodes[i], a.allocate(*nodes[i], claims, &c)});
-      if (tried.back().outcome.kind == Outcome::Kind::Allocated) {
-        if (placed) tried.back().outcome.results = {};
-        placed = c.placed = true;
-      }
-    }
+    for (size_t i = from; i < to; ++i) try_node(a, c, i, tried);
     return tried;
+  };
+  // Only the first placement in node order keeps its devices.
+  auto first_placement_only = [](std::vector<Tried>& tried) {
+    bool placed = false;
+    for (Tried& x : tried)
+      if (x.outcome.kind == Outcome::Kind::Allocated) {
+        if (placed) x.outcome.results = {};
+        placed = true;
+      }
   };
   const unsigned threads = options.threads > 0 ? options.threads
                            : nodes.size() >= 1024
                                ? std::max(1u, std::min(2u, std::thread::hardware_concurrency()))
                                : 1;
   if (threads < 2 || nodes.size() < 2) return run(allocator, collector, 0, nodes.size());
-  const size_t half = nodes.size() / 2;
   Collector later;
-  std::vector<Tried> tried_later;
-  // The second half's allocator shares the cluster and the state with the first's; it is
+  // The second thread's allocator shares the cluster and the state with the first's; it is
   // dropped where it worked, so that the thread that may finish first frees its caches.
   auto second = std::make_unique<alloc::Allocator>(allocator, alloc::Allocator::Fork{});
-  auto work = [&] {
-    tried_later = run(*second, later, half, nodes.size());
-    second.reset();
+  auto on_two_threads = [&](auto&& work) {
+    std::thread t;
+    try {
+      t = std::thread([&] { work(true); });
+    } catch (const std::system_error&) {
+      // No thread to be had: the same work, one part after the other.
+    }
+    work(false);
+    if (t.joinable()) {
+      t.join();
+    } else {
+      work(true);
+    }
   };
-  std::thread t;
-  try {
-    t = std::thread(work);
-  } catch (const std::system_error&) {
-    // No thread to be had: the same work, one half after the other.
+  if (ctx.slices_on_one_node) {
+    // Every slice names one node, so no device is met on two: the nodes are shared out in
+    // chunks as the threads go (a thread slowed down takes fewer), and the facts put back in
+    // node order after (Collector::interleave).
+    const bool dealt = options.chunk > 0;  // in turn (Options::chunk), or as the threads go
+    const size_t kChunk = dealt ? options.chunk : 64;
+    const size_t chunks = (nodes.size() + kChunk - 1) / kChunk;
+    std::atomic<size_t> next{0};
+    std::vector<Tried> tried_by[2];
+    std::vector<Collector::Chunk> log[2];
+    on_two_threads([&](bool is_later) {
+      alloc::Allocator& a = is_later ? *second : allocator;
+      Collector& c = is_later ? later : collector;
+      std::vector<Tried>& tried = tried_by[is_later];
+      prepare(a, c, nodes.size() / 2, nodes.size() / 2);
+      tried.reserve(nodes.size() / 2);
+      size_t dealt_next = is_later ? 1 : 0;
+      auto take = [&] {
+        if (!dealt) return next.fetch_add(1);
+        const size_t k = dealt_next;
+        dealt_next += 2;
+        return k;
+      };
+      for (size_t k; (k = take()) < chunks;) {
+        Collector::Chunk ch;
+        ch.index = k;
+        ch.later = is_later;
+        auto nodes_so_far = [&] { return c.requests.empty() ? 0 : c.requests[0].per_node.size(); };
+        ch.seen_begin = c.keys().size();
+        ch.nodes_begin = nodes_so_far();
+        ch.tried_begin = tried.size();
+        for (size_t i = k * kChunk; i < std::min(nodes.size(), (k + 1) * kChunk); ++i)
+          try_node(a, c, i, tried);
+        ch.seen_end = c.keys().size();
+        ch.nodes_end = nodes_so_far();
+        ch.tried_end = tried.size();
+        log[is_later].push_back(ch);
+      }
+      if (is_later) second.reset();
+    });
+    std::vector<Collector::Chunk> all = std::move(log[0]);
+    all.insert(all.end(), log[1].begin(), log[1].end());
+    std::sort(all.begin(), all.end(),
+              [](const auto& x, const auto& y) { return x.index < y.index; });
+    std::vector<Tried> tried;
+    tried.reserve(nodes.size());
+    for (const Collector::Chunk& ch : all)
+      for (size_t i = ch.tried_begin; i < ch.tried_end; ++i)
+        tried.push_back(std::move(tried_by[ch.later][i]));
+    first_placement_only(tried);
+    collector.interleave(std::move(later), std::move(all));
+    return tried;
   }
-  std::vector<Tried> tried = run(allocator, collector, 0, half);
-  if (t.joinable()) {
-    t.join();
-  } else {
-    work();
-  }
-  const bool placed = std::any_of(tried.begin(), tried.end(), [](const Tried& x) {
-    return x.outcome.kind == Outcome::Kind::Allocated;
+  // Some slice may be seen from many nodes: two fixed halves, the second's facts merged
+  // into the first's (Collector::absorb).
+  const size_t half = nodes.size() / 2;
+  std::vector<Tried> tried, tried_later;
+  on_two_threads([&](bool is_later) {
+    if (is_later) {
+      tried_later = run(*second, later, half, nodes.size());
+      second.reset();
+    } else {
+      tried = run(allocator, collector, 0, half);
+    }
   });
-  for (Tried& x : tried_later) {
-    if (placed && x.outcome.kind == Outcome::Kind::Allocated) x.outcome.results = {};
-    tried.push_back(std::move(x));
-  }
+  for (Tried& x : tried_later) tried.push_back(std::move(x));
+  first_placement_only(tried);
   collector.absorb(std::move(later));
   return tried;
 }
@@ -937,6 +1086,7 @@ Result explain(const k8s::Cluster& cluster, const Target& target, const Options&
   ctx.bases.reserve(cluster.resource_slices.size());
   for (const k8s::ResourceSlice& s : cluster.resource_slices) {
     ctx.bases.try_emplace(&s, static_cast<uint32_t>(ctx.published));
+    if (s.spec.node_name.value_or("").empty()) ctx.slices_on_one_node = false;
     if (!s.spec.devices.empty()) {
       ctx.slices.push_back(&s);
       ctx.starts.push_back(static_cast<uint32_t>(ctx.published));

@@ -24,6 +24,11 @@ struct Options {
   // Threads for trying the nodes: 0, two for 1,024 nodes or more where the machine has two
   // cores; 1 or 2 to choose (the explanation is the same either way).
   unsigned threads = 0;
+  // With two threads and every slice on one node, the nodes are shared out in chunks of
+  // 64 as the threads go (a thread slowed down takes fewer). A chunk size given here deals
+  // chunks of that many in turn instead, the first to the calling thread: the same
+  // explanation, with a split that does not depend on timing (for tests).
+  size_t chunk = 0;
 };
 
 // What to explain: a Pod (all its claims) or one claim, by namespace and name.

@@ -241,10 +241,11 @@ namespace dra::explain {
 
 TEST_CASE("explain: two threads where every pool is on one node: what one thread gives",
           "[explain]") {
-  // Where every slice names one node, the second half's devices are taken over as they are
-  // (not merged one by one): the funnel, the nearest nodes and the example devices must be
-  // what one thread gives. Four nodes of two GPUs each, one of them in use; claims that
-  // fit, that a selector rules out, and that no node can hold.
+  // Where every slice names one node, the nodes are shared out in chunks between the
+  // threads and the facts read back in node order (not merged one by one): the funnel, the
+  // nearest nodes and the example devices must be what one thread gives. Forty nodes of two
+  // GPUs each, one of them in use; claims that fit, that a selector rules out, and that no
+  // node can hold.
   std::string yaml = R"(apiVersion: resource.k8s.io/v1
 kind: DeviceClass
 metadata: {name: gpu}
@@ -252,7 +253,8 @@ spec:
   selectors:
   - cel: {expression: 'device.driver == "gpu.example.com"'}
 )";
-  for (int n = 0; n < 4; ++n) {
+  constexpr int kNodes = 40;
+  for (int n = 0; n < kNodes; ++n) {
     const std::string node = "node-" + std::to_string(n);
     yaml +=
         "---\napiVersion: v1\nkind: Node\nmetadata: {name: " + node +
@@ -280,25 +282,33 @@ spec:
   yaml += claim("model-c", 1, R"(device.attributes["gpu.example.com"].model == "c")");
   yaml += claim("three", 3, "");
   const k8s::Cluster c = cluster_of(yaml);
-  Options one, two;
+  Options one;
   one.threads = 1;
-  two.threads = 2;
   render::TextStyle style;
   style.width = 200;
-  for (const char* name : {"two", "model-b", "model-c", "three"}) {
-    INFO(name);
-    Target t;
-    t.namespace_ = "team";
-    t.name = name;
-    const Result a = explain(c, t, one);
-    const Result b = explain(c, t, two);
-    REQUIRE(a.error.empty());
-    CHECK(render::explain_text(a.explanation, style) == render::explain_text(b.explanation, style));
-    REQUIRE(b.explanation.claims.size() == 1);
-    REQUIRE_FALSE(b.explanation.claims[0].requests.empty());
-    const auto& funnel = b.explanation.claims[0].requests[0].funnel;
-    REQUIRE(funnel.size() >= 3);
-    CHECK(funnel[1].devices == 8);  // every node's devices, both halves
+  // Chunks of one node and of three (the last shorter) dealt to the threads in turn, so
+  // that both try nodes whatever the timing; and chunks taken as the threads go (with 40
+  // nodes, one chunk of 64: one thread finds none left).
+  for (const size_t chunk : {size_t{1}, size_t{3}, size_t{0}}) {
+    Options two;
+    two.threads = 2;
+    two.chunk = chunk;
+    for (const char* name : {"two", "model-b", "model-c", "three"}) {
+      INFO(name << ", chunks of " << chunk);
+      Target t;
+      t.namespace_ = "team";
+      t.name = name;
+      const Result a = explain(c, t, one);
+      const Result b = explain(c, t, two);
+      REQUIRE(a.error.empty());
+      CHECK(render::explain_text(a.explanation, style) ==
+            render::explain_text(b.explanation, style));
+      REQUIRE(b.explanation.claims.size() == 1);
+      REQUIRE_FALSE(b.explanation.claims[0].requests.empty());
+      const auto& funnel = b.explanation.claims[0].requests[0].funnel;
+      REQUIRE(funnel.size() >= 3);
+      CHECK(funnel[1].devices == 2 * kNodes);  // every node's devices, whoever tried them
+    }
   }
 }
 
