@@ -195,6 +195,7 @@ class Collector : public alloc::Observer {
       runs_ = {{this, 0, ours}, {&kept, 0, static_cast<uint32_t>(kept.keys_.size())}};
       return;
     }
+    flatten();  // (absorb and interleave are each called once; this keeps a second right)
     for (RequestAcc& a : requests) a.seen.reserve(keys_.size() + later.keys_.size());
     keys_.reserve(keys_.size() + later.keys_.size());
     std::vector<int32_t> by_key(devices, -1);  // position by device number
@@ -257,6 +258,7 @@ class Collector : public alloc::Observer {
       if (seen_pools_.insert(fmt::format("{}/{}", p.driver, p.pool)).second)
         unusable.push_back(std::move(p));
     slot_.clear();
+    flatten();
     const bool none_of_ours = requests.empty();
     if (none_of_ours) {  // every chunk with facts was the other's: theirs become ours
       requests = std::move(later.requests);
@@ -326,6 +328,22 @@ class Collector : public alloc::Observer {
       at = add(base_ + static_cast<uint32_t>(df.device - s.spec.devices.data()));
     }
     return static_cast<size_t>(at);
+  }
+  // Copies the devices of the runs into ours, in their order: one collector again.
+  void flatten() {
+    if (runs_.empty()) return;
+    std::vector<uint32_t> keys;
+    for (size_t i = 0; i < requests.size(); ++i) {
+      std::vector<Seen> seen;
+      for_each_seen(requests[i], [&](const Seen& sn, uint32_t key) {
+        seen.push_back(sn);
+        if (i == 0) keys.push_back(key);
+      });
+      requests[i].seen = std::move(seen);
+    }
+    keys_ = std::move(keys);
+    runs_.clear();
+    taken_.clear();
   }
   // Keeps `later` (its facts are read in place) and returns where it is kept.
   Collector& take(Collector&& later) {
