@@ -173,7 +173,9 @@ class Collector : public alloc::Observer {
   }
 
   // Adds what `later` collected on the nodes after this one's: the same as one collector
-  // that saw all of them in order.
+  // that saw all of them in order. For pools seen from many nodes (a device met by both is
+  // merged); where every slice names one node, sweep() uses interleave(). Once, on a
+  // collector that has merged nothing.
   void absorb(Collector&& later) {
     for (alloc::PoolInfo& p : later.unusable)
       if (seen_pools_.insert(fmt::format("{}/{}", p.driver, p.pool)).second)
@@ -185,17 +187,6 @@ class Collector : public alloc::Observer {
       keys_ = std::move(later.keys_);
       return;
     }
-    if (!met_shared_ && !later.met_shared_ && runs_.empty() &&
-        requests.size() == later.requests.size()) {
-      // Only devices of slices that name one node: the two met none in common (each node
-      // was tried by one of them). Theirs follow ours as they are, not copied.
-      const auto ours = static_cast<uint32_t>(keys_.size());
-      append_nodes(later);
-      Collector& kept = take(std::move(later));
-      runs_ = {{this, 0, ours}, {&kept, 0, static_cast<uint32_t>(kept.keys_.size())}};
-      return;
-    }
-    flatten();  // (absorb and interleave are each called once; this keeps a second right)
     for (RequestAcc& a : requests) a.seen.reserve(keys_.size() + later.keys_.size());
     keys_.reserve(keys_.size() + later.keys_.size());
     std::vector<int32_t> by_key(devices, -1);  // position by device number
@@ -244,8 +235,9 @@ class Collector : public alloc::Observer {
 
   // The nodes were tried in chunks, taken in turn by this collector and by `later` (each
   // chunk's nodes in order, each collector's chunks in order; no slice seen from two
-  // nodes): puts the facts in node order, as one collector trying every node would have.
-  // `chunks` says which chunk each stretch of the collectors' facts came from.
+  // nodes): puts the facts in node order, as one collector trying every node would have. Once, on a
+  // collector that has merged nothing. `chunks` says which chunk each stretch of the collectors'
+  // facts came from.
   struct Chunk {
     size_t index = 0;                       // in node order
     bool later = false;                     // tried by `later`
@@ -258,7 +250,6 @@ class Collector : public alloc::Observer {
       if (seen_pools_.insert(fmt::format("{}/{}", p.driver, p.pool)).second)
         unusable.push_back(std::move(p));
     slot_.clear();
-    flatten();
     const bool none_of_ours = requests.empty();
     if (none_of_ours) {  // every chunk with facts was the other's: theirs become ours
       requests = std::move(later.requests);
@@ -322,28 +313,10 @@ class Collector : public alloc::Observer {
       if (&s != base_of_) {  // a slice's devices come one after the other
         base_of_ = &s;
         base_ = bases->at(&s);
-        // A device of a slice that names no node may be met on many nodes.
-        met_shared_ = met_shared_ || s.spec.node_name.value_or("").empty();
       }
       at = add(base_ + static_cast<uint32_t>(df.device - s.spec.devices.data()));
     }
     return static_cast<size_t>(at);
-  }
-  // Copies the devices of the runs into ours, in their order: one collector again.
-  void flatten() {
-    if (runs_.empty()) return;
-    std::vector<uint32_t> keys;
-    for (size_t i = 0; i < requests.size(); ++i) {
-      std::vector<Seen> seen;
-      for_each_seen(requests[i], [&](const Seen& sn, uint32_t key) {
-        seen.push_back(sn);
-        if (i == 0) keys.push_back(key);
-      });
-      requests[i].seen = std::move(seen);
-    }
-    keys_ = std::move(keys);
-    runs_.clear();
-    taken_.clear();
   }
   // Keeps `later` (its facts are read in place) and returns where it is kept.
   Collector& take(Collector&& later) {
@@ -374,7 +347,6 @@ class Collector : public alloc::Observer {
   uint32_t base_ = 0;
   std::vector<int32_t> slot_;   // by the allocator's device number: position in `seen`, or -1
   std::vector<uint32_t> keys_;  // by position: the device's number in the cluster
-  bool met_shared_ = false;     // met a device of a slice that names no node
   // The order of the devices when other collectors' facts were taken over (for_each_seen):
   // runs of positions, each of this collector or of one in taken_.
   struct Run {
