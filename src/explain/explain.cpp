@@ -235,9 +235,9 @@ class Collector : public alloc::Observer {
 
   // The nodes were tried in chunks, taken in turn by this collector and by `later` (each
   // chunk's nodes in order, each collector's chunks in order; no slice seen from two
-  // nodes): puts the facts in node order, as one collector trying every node would have. Once, on a
-  // collector that has merged nothing. `chunks` says which chunk each stretch of the collectors'
-  // facts came from.
+  // nodes): puts the facts in node order, as one collector trying every node would have.
+  // `chunks` says which chunk each stretch of the collectors' facts came from. Once, on a
+  // collector that has merged nothing.
   struct Chunk {
     size_t index = 0;                       // in node order
     bool later = false;                     // tried by `later`
