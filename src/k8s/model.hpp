@@ -638,6 +638,9 @@ struct Cluster {
   std::deque<NamespaceObject> namespaces;
   std::deque<Workload> workloads;  // read, but only `allocate --with` turns them into Pods
   size_t skipped_objects = 0;      // kinds that do not matter to DRA
+  // Some device carries a taint a DeviceTaintRule added (alloc::apply_device_taint_rules):
+  // a later call takes those off first. Nothing read from a file or a server carries one.
+  bool rule_taints = false;
   // Read from a live cluster: the namespace of the kubeconfig context (or -n), which bare
   // names are in, as kubectl takes them. Empty for files.
   std::string default_namespace;

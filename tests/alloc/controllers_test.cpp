@@ -566,6 +566,15 @@ spec:
     // Upstream's patching taints every device for a rule without a selector (a quirk).
     CHECK(taints(1, 0) == "two@by-driver three@everything ");
   }
+  // The rules gone, the next call takes their taints off again.
+  c.device_taint_rules.erase(c.device_taint_rules.begin() + 1, c.device_taint_rules.end());
+  apply_device_taint_rules(c);
+  CHECK(taints(0, 0) == "own ");
+  CHECK(taints(0, 1) == "one@by-device ");
+  CHECK(taints(1, 0) == "");
+  c.device_taint_rules.clear();
+  apply_device_taint_rules(c);
+  CHECK(taints(0, 1) == "");
   // Written back, a slice has only its own taints.
   CHECK_THAT(
       k8s::to_yaml(k8s::encode(c.resource_slices[0])),
