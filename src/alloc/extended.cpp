@@ -6,46 +6,11 @@
 #include <algorithm>
 
 #include "alloc/controllers.hpp"
+#include "k8s/names.hpp"
 
 namespace dra::alloc {
 
 namespace {
-
-bool alnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-bool lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-
-// A DNS-1123 subdomain: lower-case labels of [a-z0-9-], alphanumeric at both ends, joined
-// by dots; at most 253 characters.
-bool dns_subdomain(std::string_view s) {
-  if (s.empty() || s.size() > 253) return false;
-  size_t start = 0;
-  while (start <= s.size()) {
-    const size_t dot = s.find('.', start);
-    const std::string_view label =
-        s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (label.empty() || !lower_alnum(label.front()) || !lower_alnum(label.back())) return false;
-    for (char c : label)
-      if (!lower_alnum(c) && c != '-') return false;
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  return true;
-}
-
-// A qualified name (label key syntax): an optional subdomain prefix and "/", then a name of
-// at most 63 characters of [A-Za-z0-9-_.], alphanumeric at both ends.
-bool qualified_name(std::string_view s) {
-  std::string_view name = s;
-  if (const size_t slash = s.find('/'); slash != std::string_view::npos) {
-    if (!dns_subdomain(s.substr(0, slash))) return false;
-    name = s.substr(slash + 1);
-  }
-  if (name.empty() || name.size() > 63 || !alnum(name.front()) || !alnum(name.back())) return false;
-  return std::all_of(name.begin(), name.end(),
-                     [](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
-}
 
 // A container's request of `resource` in whole units (AsInt64; else 0).
 int64_t whole_request(const k8s::Container& c, std::string_view resource) {
@@ -75,7 +40,7 @@ bool is_extended_resource_name(std::string_view name) {
   if (name.find('/') == std::string_view::npos) return false;
   if (name.find("kubernetes.io/") != std::string_view::npos) return false;
   if (name.starts_with("requests.")) return false;
-  return qualified_name(std::string("requests.").append(name));
+  return k8s::qualified_name(std::string("requests.").append(name)).empty();
 }
 
 bool is_dra_extended_resource_name(std::string_view name) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "k8s/model.hpp"
+#include "k8s/names.hpp"
 #include "lint/lint.hpp"
 
 namespace dra::lint {
@@ -67,17 +68,13 @@ class Report {
   bool declarative_ = true;
 };
 
-// Which apimachinery helper words a length limit: util/validation says "characters", the
-// content package (declarative validation; label keys and values everywhere) says "bytes".
-enum class Helper { util, content };
-
-// Name formats: the messages each check gives, empty when the value is valid.
-std::vector<std::string> dns1123_label(std::string_view v, Helper h = Helper::util);
-std::vector<std::string> dns1123_subdomain(std::string_view v, Helper h = Helper::util);
-// Declarative validation's k8s-long-name-caseless (driver names in configs and results).
-std::vector<std::string> dns1123_subdomain_caseless(std::string_view v);
-std::vector<std::string> c_identifier(std::string_view v);
-std::vector<std::string> label_value(std::string_view v);
-std::vector<std::string> qualified_name(std::string_view v);  // label keys
+// Name formats (k8s/names.hpp), as lint's checks name them.
+using k8s::c_identifier;
+using k8s::dns1123_label;
+using k8s::dns1123_subdomain;
+using k8s::dns1123_subdomain_caseless;
+using k8s::Helper;
+using k8s::label_value;
+using k8s::qualified_name;
 
 }  // namespace dra::lint

@@ -75,7 +75,11 @@ TEST_CASE("extended: resource names the scheduler may hand to DRA", "[alloc]") {
   CHECK_FALSE(is_extended_resource_name("kubernetes.io/gpu"));
   CHECK_FALSE(is_extended_resource_name("deviceclass.resource.kubernetes.io/gpu"));
   CHECK_FALSE(is_extended_resource_name("requests.example.com/gpu"));
-  CHECK_FALSE(is_extended_resource_name("Example.com/gpu"));  // the prefix is a DNS name
+  CHECK_FALSE(is_extended_resource_name("Example.com/gpu"));    // the prefix is a DNS name
+  CHECK_FALSE(is_extended_resource_name("example.com/gpu/a"));  // one '/' at most
+  CHECK_FALSE(is_extended_resource_name("example.com/-gpu"));   // alphanumeric at both ends
+  CHECK(is_extended_resource_name("example.com/" + std::string(63, 'g')));
+  CHECK_FALSE(is_extended_resource_name("example.com/" + std::string(64, 'g')));
   CHECK(is_dra_extended_resource_name("deviceclass.resource.kubernetes.io/gpu"));
   CHECK_FALSE(is_dra_extended_resource_name("memory"));
 }
