@@ -15,6 +15,7 @@
 #include "k8s/emit.hpp"
 #include "k8s/load.hpp"
 #include "render/lint.hpp"
+#include "util/keep.hpp"
 
 #ifndef DRA_VERSION
 #define DRA_VERSION "0.0.0"
@@ -78,8 +79,9 @@ int run_lint(LintOptions opts, Io& io) {
     lo.stdin_stream = &stdin_copy;
   }
   util::Diagnostics diags;
-  const k8s::Cluster cluster =
-      live_cluster ? load_live(opts.live, diags, io, lo) : k8s::load(lo, diags);
+  // Dropped at exit, not destroyed (util/keep.hpp).
+  const k8s::Cluster& cluster = util::keep_until_exit(
+      live_cluster ? load_live(opts.live, diags, io, lo) : k8s::load(lo, diags));
   if (live_cluster && diags.has_errors()) {  // the cluster could not be read
     checkpoint(diags, io);
     return kExitError;
@@ -93,12 +95,12 @@ int run_lint(LintOptions opts, Io& io) {
   lint::Options lopts;
   lopts.disabled = opts.disabled;
   lopts.cluster = opts.cluster;
-  k8s::Cluster dump;
   if (!opts.against.empty()) {
     k8s::LoadOptions dl;
     dl.filenames = opts.against;
     util::Diagnostics dump_diags;
-    dump = against_live(opts) ? load_live(opts.live, dump_diags, io) : k8s::load(dl, dump_diags);
+    const k8s::Cluster& dump = util::keep_until_exit(
+        against_live(opts) ? load_live(opts.live, dump_diags, io) : k8s::load(dl, dump_diags));
     if (dump_diags.has_errors()) {
       io.err << dump_diags.to_long_string();
       io.err << "error: the cluster given with --against cannot be read\n";
