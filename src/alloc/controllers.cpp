@@ -379,8 +379,8 @@ void expand_workloads(k8s::Cluster& from, std::string_view created_at, util::Dia
 }
 
 void apply_device_taint_rules(k8s::Cluster& cluster) {
-  // Only a device a previous call tainted has a rule's taint to take off: a loaded cluster's
-  // 100,000 devices are not visited for nothing.
+  // Only a device a previous call tainted has a rule's taint to take off: the devices of a
+  // loaded cluster (170,000 in a 10,000-node dump) are not read for nothing.
   if (cluster.rule_taints)
     for (k8s::ResourceSlice& slice : cluster.resource_slices)
       for (k8s::Device& d : slice.spec.devices) {
