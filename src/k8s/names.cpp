@@ -38,10 +38,6 @@ constexpr std::string_view kNamePartMsg =
     "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for "
     "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 
-}  // namespace
-
-namespace {
-
 // "must be no more than N characters" (util/validation) or "... bytes" (content).
 std::string max_len(size_t n, Helper h) {
   return fmt::format("must be no more than {} {}", n,

@@ -1,4 +1,4 @@
-// src/lint/report.cpp -- field errors as the API server words them, and name formats.
+// src/lint/report.cpp -- field errors as the API server words them.
 #include "lint/report.hpp"
 
 #include <algorithm>
