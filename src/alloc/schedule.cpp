@@ -234,7 +234,8 @@ class Groups {
     for (size_t i = 0; i < cluster.resource_claims.size(); ++i) {
       const k8s::ResourceClaim& c = cluster.resource_claims[i];
       if (k8s::lookup(c.metadata.annotations, kExtendedResourceClaimAnnotation))
-        extended_claims_.push_back(i);
+        extended_claims_[extended_key(c.metadata.namespace_, controller_uid(c.metadata))].push_back(
+            i);
     }
     pods_.reserve(cluster.pods.size());
     for (const k8s::Pod& p : cluster.pods)
@@ -297,7 +298,9 @@ class Groups {
     if (std::none_of(names.begin(), names.end(),
                      [&](const std::string& n) { return classes_.find(n) != nullptr; }))
       return;
-    for (size_t i : extended_claims_) {
+    const auto of_pod =
+        extended_claims_.find(extended_key(pod.metadata.namespace_, pod.metadata.uid));
+    for (size_t i : of_pod == extended_claims_.end() ? kNone : of_pod->second) {
       const k8s::ResourceClaim& c = cluster_.resource_claims[i];
       if (!is_extended_claim_of(c, pod)) continue;
       referenced_[i] = true;
@@ -316,7 +319,14 @@ class Groups {
 
   const k8s::Cluster& cluster_;
   const ExtendedResourceClasses& classes_;
-  std::vector<size_t> extended_claims_;  // positions of claims with the annotation
+  // Where a claim the scheduler made for a Pod's extended resources can be: the Pod's
+  // namespace and uid, which is_extended_claim_of() compares with the claim's namespace and
+  // controller. Positions of the claims with the annotation, in order, by those two.
+  static std::string extended_key(std::string_view ns, std::string_view uid) {
+    return fmt::format("{}/{}", ns, uid);
+  }
+  static inline const std::vector<size_t> kNone;
+  std::unordered_map<std::string, std::vector<size_t>> extended_claims_;
   const ClaimIndex index_;
   std::vector<const k8s::Pod*> pods_;
   std::vector<bool> referenced_;

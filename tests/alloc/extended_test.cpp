@@ -398,6 +398,37 @@ spec:
     CHECK_THAT(s.failed[0].reason, Catch::StartsWith("cannot schedule extended resource claim "
                                                      "default/my-pod-extended-resources-0"));
   }
+  SECTION("only the Pod's own claim counts: namespace, annotation and controller uid") {
+    // A stale claim (unallocated) fails the Pod, so each claim below would show if it counted.
+    auto extended_claim = [](const std::string& name, const std::string& ns,
+                             const std::string& annotation, const std::string& uid) {
+      return "---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata:\n  name: " +
+             name + "\n  namespace: " + ns +
+             "\n  annotations: {resource.kubernetes.io/extended-resource-claim: \"" + annotation +
+             "\"}\n  ownerReferences: [{apiVersion: v1, kind: Pod, name: my-pod, uid: \"" + uid +
+             "\", controller: true}]\nspec:\n  devices:\n    requests: [{name: r, exactly: "
+             "{deviceClassName: my-resource-class}}]\n";
+    };
+    const std::string base = kFixtures + node("cpu: \"8\"") +
+                             pod("  - {name: c, resources: {requests: {example.com/gpu: 1}}}\n");
+    const k8s::Cluster others =
+        cluster_of(base + extended_claim("elsewhere", "other", "true", "1234") +
+                   extended_claim("not-made", "default", "false", "1234") +
+                   extended_claim("someone-else", "default", "true", "9999"));
+    const Schedule s = schedule(others, opts);
+    // None of them is the Pod's: the scheduler makes one, and each of the three is a claim no
+    // Pod references (placed after the Pods).
+    REQUIRE(s.placed.size() == 4);
+    CHECK(s.placed[0].pod);
+    CHECK(s.placed[0].extended);
+    CHECK(s.failed.empty());
+    // Two of the Pod's own: the first in the dump's order is the one that counts.
+    const k8s::Cluster two = cluster_of(base + extended_claim("first", "default", "true", "1234") +
+                                        extended_claim("second", "default", "true", "1234"));
+    const Schedule t = schedule(two, opts);
+    REQUIRE(t.failed.size() == 1);
+    CHECK_THAT(t.failed[0].reason, Catch::Contains("claim default/first: it exists"));
+  }
   SECTION("an allocated claim made earlier binds the Pod to its node; nothing new is made") {
     const k8s::Cluster c = cluster_of(kFixtures + node("cpu: \"8\"") + R"(
 ---
