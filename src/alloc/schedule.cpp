@@ -300,20 +300,21 @@ class Groups {
       return;
     const auto of_pod =
         extended_claims_.find(extended_key(pod.metadata.namespace_, pod.metadata.uid));
-    for (size_t i : of_pod == extended_claims_.end() ? kNone : of_pod->second) {
-      const k8s::ResourceClaim& c = cluster_.resource_claims[i];
-      if (!is_extended_claim_of(c, pod)) continue;
-      referenced_[i] = true;
-      if (c.status.allocation) {
-        g.allocated.push_back(&c);
-      } else if (g.missing.empty()) {
-        g.missing = fmt::format(
-            "cannot schedule extended resource claim {}/{}: it exists "
-            "unallocated; the scheduler deletes it and tries again",
-            c.metadata.namespace_, c.metadata.name);
+    if (of_pod != extended_claims_.end())
+      for (size_t i : of_pod->second) {
+        const k8s::ResourceClaim& c = cluster_.resource_claims[i];
+        if (!is_extended_claim_of(c, pod)) continue;
+        referenced_[i] = true;
+        if (c.status.allocation) {
+          g.allocated.push_back(&c);
+        } else if (g.missing.empty()) {
+          g.missing = fmt::format(
+              "cannot schedule extended resource claim {}/{}: it exists "
+              "unallocated; the scheduler deletes it and tries again",
+              c.metadata.namespace_, c.metadata.name);
+        }
+        return;
       }
-      return;
-    }
     g.extended = std::move(names);
   }
 
@@ -325,7 +326,6 @@ class Groups {
   static std::string extended_key(std::string_view ns, std::string_view uid) {
     return fmt::format("{}/{}", ns, uid);
   }
-  static inline const std::vector<size_t> kNone;
   std::unordered_map<std::string, std::vector<size_t>> extended_claims_;
   const ClaimIndex index_;
   std::vector<const k8s::Pod*> pods_;
